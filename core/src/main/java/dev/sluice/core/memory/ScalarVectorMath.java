@@ -1,0 +1,51 @@
+package dev.sluice.core.memory;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+import java.lang.foreign.MemorySegment;
+
+/** Plain loops: the fallback without the Vector API and the reference the SIMD kernels are tested against. */
+final class ScalarVectorMath implements VectorMath {
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public float dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
+        float sum = 0f;
+        for (int i = 0; i < dimension; i++) {
+            sum += a.get(JAVA_FLOAT_UNALIGNED, aOffset + 4L * i) * b.get(JAVA_FLOAT_UNALIGNED, bOffset + 4L * i);
+        }
+        return sum;
+    }
+
+    @Override
+    public float dot(MemorySegment a, long aOffset, float[] b, int dimension) {
+        float sum = 0f;
+        for (int i = 0; i < dimension; i++) {
+            sum += a.get(JAVA_FLOAT_UNALIGNED, aOffset + 4L * i) * b[i];
+        }
+        return sum;
+    }
+
+    @Override
+    public float squaredDistance(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
+        float sum = 0f;
+        for (int i = 0; i < dimension; i++) {
+            float d = a.get(JAVA_FLOAT_UNALIGNED, aOffset + 4L * i) - b.get(JAVA_FLOAT_UNALIGNED, bOffset + 4L * i);
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    @Override
+    public float squaredDistance(MemorySegment a, long aOffset, float[] b, int dimension) {
+        float sum = 0f;
+        for (int i = 0; i < dimension; i++) {
+            float d = a.get(JAVA_FLOAT_UNALIGNED, aOffset + 4L * i) - b[i];
+            sum += d * d;
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,219 @@
+package dev.sluice.core.schema;
+
+import static dev.sluice.core.schema.CanonicalFormat.BYTE_ORDER;
+
+import dev.sluice.core.CorruptDataException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import org.agrona.DirectBuffer;
+
+/**
+ * Reads canonical values from a region of a {@link DirectBuffer}, checking every length against the bytes that
+ * remain before it allocates or reads, and every form against its canonical one (tags, 0/1 booleans, NaN bits,
+ * strict UTF-8). Anything else is a {@link CorruptDataException} that names the offset: hostile bytes cannot
+ * make it allocate more than the region holds or read outside it.
+ *
+ * <p>Not thread-safe; reusable with {@link #wrap}.
+ */
+public final class CanonicalReader {
+    private DirectBuffer buffer;
+    private int position;
+    private int limit;
+
+    /** A reader that must be {@linkplain #wrap wrapped} around a region before use. */
+    public CanonicalReader() {
+    }
+
+    /**
+     * @param buffer the buffer holding the region
+     * @param offset the region's first byte
+     * @param length the region's length in bytes
+     */
+    public CanonicalReader(DirectBuffer buffer, int offset, int length) {
+        wrap(buffer, offset, length);
+    }
+
+    /**
+     * Points this reader at a region.
+     *
+     * @param buffer the buffer holding the region
+     * @param offset the region's first byte
+     * @param length the region's length in bytes
+     * @return this reader
+     */
+    public CanonicalReader wrap(DirectBuffer buffer, int offset, int length) {
+        if (offset < 0 || length < 0 || (long) offset + length > buffer.capacity()) {
+            throw new CorruptDataException("region [" + offset + ", " + ((long) offset + length)
+                    + ") lies outside the buffer's capacity " + buffer.capacity());
+        }
+        this.buffer = buffer;
+        this.position = offset;
+        this.limit = offset + length;
+        return this;
+    }
+
+    /** @return the index of the next byte to be read */
+    public int position() {
+        return position;
+    }
+
+    /** @return how many bytes of the region are left */
+    public int remaining() {
+        return limit - position;
+    }
+
+    /**
+     * Reads a tag and checks it is the expected one.
+     *
+     * @param expected the tag the schema requires
+     */
+    public void expectTag(byte expected) {
+        int at = position;
+        byte found = readByte();
+        if (found != expected) {
+            throw new CorruptDataException("expected a " + CanonicalFormat.tagName(expected) + " tag at offset " + at
+                    + " but found " + CanonicalFormat.tagName(found));
+        }
+    }
+
+    /** @return a boolean body; only 0 and 1 are canonical */
+    public boolean readBooleanBody() {
+        int at = position;
+        byte b = readByte();
+        if (b != 0 && b != 1) {
+            throw new CorruptDataException("boolean at offset " + at + " is " + b + "; only 0 and 1 are canonical");
+        }
+        return b == 1;
+    }
+
+    /** @return an int body */
+    public int readIntBody() {
+        need(4);
+        int v = buffer.getInt(position, BYTE_ORDER);
+        position += 4;
+        return v;
+    }
+
+    /** @return a long body */
+    public long readLongBody() {
+        need(8);
+        long v = buffer.getLong(position, BYTE_ORDER);
+        position += 8;
+        return v;
+    }
+
+    /** @return a float body; a NaN in any but the canonical form is refused */
+    public float readFloatBody() {
+        int at = position;
+        int bits = readIntBody();
+        return checkedFloat(bits, at);
+    }
+
+    /** @return a double body; a NaN in any but the canonical form is refused */
+    public double readDoubleBody() {
+        int at = position;
+        long bits = readLongBody();
+        double v = Double.longBitsToDouble(bits);
+        if (Double.isNaN(v) && bits != CanonicalFormat.CANONICAL_DOUBLE_NAN_BITS) {
+            throw new CorruptDataException("double at offset " + at + " is a non-canonical NaN");
+        }
+        return v;
+    }
+
+    /**
+     * Reads a count and checks that at least {@code count * minBytesEach} bytes remain for what it counts.
+     *
+     * @param minBytesEach the least number of bytes each counted item takes
+     * @return the count
+     */
+    public int readCount(int minBytesEach) {
+        int at = position;
+        int count = readIntBody();
+        if (count < 0 || (long) count * minBytesEach > remaining()) {
+            throw new CorruptDataException("count " + Integer.toUnsignedString(count) + " at offset " + at
+                    + " needs at least " + Integer.toUnsignedLong(count) * minBytesEach + " bytes but only "
+                    + remaining() + " remain");
+        }
+        return count;
+    }
+
+    /** @return a string body, decoded as strict UTF-8 */
+    public String readStringBody() {
+        int at = position;
+        byte[] utf8 = readBytesBody();
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(utf8))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new CorruptDataException("string at offset " + at + " is not valid UTF-8", e);
+        }
+    }
+
+    /** @return a byte-array body */
+    public byte[] readBytesBody() {
+        int length = readCount(1);
+        byte[] bytes = new byte[length];
+        buffer.getBytes(position, bytes);
+        position += length;
+        return bytes;
+    }
+
+    /** @return a float-vector body */
+    public float[] readFloatVectorBody() {
+        int count = readCount(4);
+        float[] vector = new float[count];
+        for (int i = 0; i < count; i++) {
+            int at = position;
+            int bits = buffer.getInt(position, BYTE_ORDER);
+            position += 4;
+            vector[i] = checkedFloat(bits, at);
+        }
+        return vector;
+    }
+
+    /**
+     * Checks that the region has been read to its end: canonical bytes have no trailing garbage.
+     */
+    public void expectEnd() {
+        if (position != limit) {
+            throw new CorruptDataException((limit - position) + " unexpected bytes after the value, at offset " + position);
+        }
+    }
+
+    /**
+     * Copies the bytes between two positions already read, for canonical-order checks.
+     *
+     * @param from the first position
+     * @return the bytes from {@code from} to the current position
+     */
+    byte[] bytesSince(int from) {
+        byte[] bytes = new byte[position - from];
+        buffer.getBytes(from, bytes);
+        return bytes;
+    }
+
+    private byte readByte() {
+        need(1);
+        return buffer.getByte(position++);
+    }
+
+    private void need(int bytes) {
+        if (remaining() < bytes) {
+            throw new CorruptDataException("truncated: " + bytes + " bytes needed at offset " + position + " but only "
+                    + remaining() + " remain");
+        }
+    }
+
+    private static float checkedFloat(int bits, int at) {
+        float v = Float.intBitsToFloat(bits);
+        if (Float.isNaN(v) && bits != CanonicalFormat.CANONICAL_FLOAT_NAN_BITS) {
+            throw new CorruptDataException("float at offset " + at + " is a non-canonical NaN");
+        }
+        return v;
+    }
+}
