@@ -67,6 +67,19 @@ public final class ContentHash extends Sha256Value {
     }
 
     /**
+     * Hashes a file's contents, streaming it through the digest. Results are cached per absolute path and
+     * recomputed only when the file's size or modification time has changed, so that opening the same model file
+     * again costs a {@code stat}, not a read of gigabytes.
+     *
+     * @param file a readable regular file
+     * @return the SHA-256 of its bytes
+     * @throws dev.sluice.core.BadInputException if the file is missing, not a regular file or unreadable
+     */
+    public static ContentHash ofFile(java.nio.file.Path file) {
+        return FileHashCache.hash(file);
+    }
+
+    /**
      * @param hex 64 hex digits, as {@link #hex()} writes them
      * @return the hash they spell
      * @throws dev.sluice.core.BadInputException if the text is not 64 hex digits
@@ -98,7 +111,7 @@ public final class ContentHash extends Sha256Value {
         return readFrom(new UnsafeBuffer(bytes), 0);
     }
 
-    private static ContentHash finish(Sha256 sha) {
+    static ContentHash finish(Sha256 sha) {
         sha.finish();
         return new ContentHash(sha.word(0), sha.word(1), sha.word(2), sha.word(3));
     }
