@@ -1,5 +1,6 @@
 package dev.sluice.pipeline;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -46,6 +47,23 @@ public interface Adapter<T, R> {
     /** @return whether outputs may be cached and reused under the same key (default: yes) */
     default boolean cacheable() {
         return true;
+    }
+
+    /**
+     * @return how long one execution may take, {@link Duration#ZERO} for no limit. Past it the request fails with
+     *     a {@link NodeFailedException} and {@link AdapterContext#isCancelled()} turns true, so a long generation
+     *     can stop early; an adapter that never looks is still waited for by the inline runtime.
+     */
+    default Duration timeout() {
+        return Duration.ZERO;
+    }
+
+    /**
+     * @return how many times a failed execution is retried (with the same input and seed) before the request
+     *     fails; retries are counted in {@link NodeTrace#retries()}
+     */
+    default int maxRetries() {
+        return 0;
     }
 
     /** @return how many executions may run at once (the model's slots); at least 1 */

@@ -2,24 +2,33 @@ package dev.sluice.pipeline;
 
 import dev.sluice.core.hash.Seed;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * What an {@link Adapter} knows about the execution it serves: the node, the run, the node's seed (derived from
  * the pipeline's seed and the node id, so the same for every run: outputs stay cacheable), and the caller's token
- * stream. One instance per execution; not shared between threads.
+ * stream, whether it should stop. One instance per execution (retries included); {@link #isCancelled()} may be
+ * read from any thread, the rest belongs to the thread running the adapter.
  */
 public final class AdapterContext {
     private final String nodeId;
     private final UUID runId;
     private final Seed seed;
     private final TokenListener tokens;
+    private final long deadlineNs;
+    private final BooleanSupplier callerCancelled;
     private long tokenCount;
+    private int retries;
+    private volatile boolean timedOut;
 
-    AdapterContext(String nodeId, UUID runId, Seed seed, TokenListener tokens) {
+    AdapterContext(String nodeId, UUID runId, Seed seed, TokenListener tokens, long timeoutNs,
+            BooleanSupplier callerCancelled) {
         this.nodeId = nodeId;
         this.runId = runId;
         this.seed = seed;
         this.tokens = tokens;
+        this.deadlineNs = timeoutNs == 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNs;
+        this.callerCancelled = callerCancelled;
     }
 
     /** @return the id of the node being executed */
@@ -51,5 +60,30 @@ public final class AdapterContext {
     /** @return how many tokens this execution has emitted */
     public long tokensEmitted() {
         return tokenCount;
+    }
+
+    /**
+     * @return whether the caller cancelled the request or the adapter's {@link Adapter#timeout()} has passed: a
+     *     long-running adapter should look at this between steps and stop
+     */
+    public boolean isCancelled() {
+        return timedOut || System.nanoTime() - deadlineNs > 0 || callerCancelled.getAsBoolean();
+    }
+
+    /** @return how many times this execution was retried so far */
+    public int retries() {
+        return retries;
+    }
+
+    void countRetry() {
+        retries++;
+    }
+
+    boolean pastDeadline() {
+        return System.nanoTime() - deadlineNs > 0;
+    }
+
+    void markTimedOut() {
+        timedOut = true;
     }
 }

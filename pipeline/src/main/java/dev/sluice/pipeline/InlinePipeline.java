@@ -110,7 +110,7 @@ final class InlinePipeline<I, O> implements Pipeline<I, O> {
     static NodeTrace trace(Node node, ContentHash inputHash, ContentHash outputHash, NodeExecutor.NodeOutput output,
             long elapsedNs) {
         return new NodeTrace(node.id, node.version, node.kind, inputHash, outputHash, output.cacheHit, elapsedNs,
-                output.tokens, Optional.ofNullable(output.decision));
+                output.tokens, output.retries, Optional.ofNullable(output.decision));
     }
 
     @Override

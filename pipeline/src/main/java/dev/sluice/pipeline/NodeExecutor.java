@@ -43,6 +43,7 @@ final class NodeExecutor {
         int length;
         boolean cacheHit;
         long tokens;
+        int retries;
         GateDecision<?> decision;
 
         void reset() {
@@ -50,7 +51,14 @@ final class NodeExecutor {
             length = 0;
             cacheHit = false;
             tokens = 0;
+            retries = 0;
             decision = null;
+        }
+
+        /** Records what an adapter execution did besides its output. */
+        void countAdapter(AdapterContext context) {
+            tokens = context.tokensEmitted();
+            retries = context.retries();
         }
     }
 
@@ -90,10 +98,10 @@ final class NodeExecutor {
                 result.length = length;
             }
             case CALL -> {
+                AdapterContext context = newContext(runId, tokens, NOT_CANCELLED);
                 if (!node.adapter.cacheable()) {
-                    AdapterContext context = new AdapterContext(node.id, runId, seed, tokens);
                     acceptBytes(invoke(input, context), out, result);
-                    result.tokens = context.tokensEmitted();
+                    result.countAdapter(context);
                     return;
                 }
                 CacheKey key = key(in, offset, length);
@@ -103,36 +111,57 @@ final class NodeExecutor {
                     acceptBytes(hit, out, result);
                     return;
                 }
-                AdapterContext context = new AdapterContext(node.id, runId, seed, tokens);
-                byte[] bytes = cache.computeIfAbsent(key, () -> CompletableFuture.completedFuture(
-                        invoke(input, context))).join();
-                result.tokens = context.tokensEmitted();
+                byte[] bytes;
+                try {
+                    bytes = cache.computeIfAbsent(key, () -> CompletableFuture.completedFuture(
+                            invoke(input, context))).join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    throw e.getCause() instanceof NodeFailedException failed ? failed : e;
+                }
+                result.countAdapter(context);
                 acceptBytes(bytes, out, result);
             }
         }
     }
 
+    private static final java.util.function.BooleanSupplier NOT_CANCELLED = () -> false;
+
+    /** @return a context for one adapter execution (with its retries), timed from now */
+    AdapterContext newContext(UUID runId, TokenListener tokens, java.util.function.BooleanSupplier cancelled) {
+        return new AdapterContext(node.id, runId, seed, tokens, node.adapter.timeout().toNanos(), cancelled);
+    }
+
     /**
-     * Calls the adapter within its concurrency bound and encodes its output.
+     * Calls the adapter within its concurrency bound, retrying failures up to its limit, and encodes its output.
      *
      * @return the output's canonical bytes
      */
     byte[] invoke(Object input, AdapterContext context) {
-        try {
-            slots.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NodeFailedException(node.id, "interrupted while waiting for a free slot", e);
+        Object output = null;
+        for (int attempt = 0; output == null; attempt++) {
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NodeFailedException(node.id, "interrupted while waiting for a free slot", e);
+            }
+            try {
+                output = node.adapter.apply(input, context);
+                if (output == null) {
+                    throw new NodeFailedException(node.id, "the adapter returned null", null);
+                }
+            } catch (Exception e) {
+                if (attempt >= node.adapter.maxRetries() || context.isCancelled() || e instanceof NodeFailedException) {
+                    throw e instanceof NodeFailedException failed ? failed
+                            : new NodeFailedException(node.id, e + (attempt > 0 ? " (after " + attempt + " retries)" : ""), e);
+                }
+                context.countRetry();
+            } finally {
+                slots.release();
+            }
         }
-        Object output;
-        try {
-            output = node.adapter.apply(input, context);
-        } catch (NodeFailedException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new NodeFailedException(node.id, e.toString(), e);
-        } finally {
-            slots.release();
+        if (context.pastDeadline()) {
+            throw timedOut();
         }
         try {
             return node.outputSchema.encode(output);
@@ -184,6 +213,10 @@ final class NodeExecutor {
         } catch (BadInputException e) {
             throw unencodable(e);
         }
+    }
+
+    NodeFailedException timedOut() {
+        return new NodeFailedException(node.id, "timed out after " + node.adapter.timeout().toMillis() + " ms", null);
     }
 
     private NodeFailedException unencodable(BadInputException e) {

@@ -15,9 +15,10 @@ import java.util.Optional;
  * @param cacheHit whether the output was served from the result cache
  * @param elapsedNs the time spent in the node, nanoseconds
  * @param tokens the tokens the node streamed (0 for a cache hit)
+ * @param retries how many times a failed adapter execution was retried
  * @param gateDecision the gate's outcome, reason and scores, for gate nodes
  */
 public record NodeTrace(String nodeId, String nodeVersion, NodeKind kind, ContentHash inputHash,
-        ContentHash outputHash, boolean cacheHit, long elapsedNs, long tokens,
+        ContentHash outputHash, boolean cacheHit, long elapsedNs, long tokens, int retries,
         Optional<GateDecision<?>> gateDecision) {
 }

@@ -14,6 +14,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,8 +49,9 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * (that node's input hash), so no stage hashes bytes twice. Payloads are encoded once into a stage's scratch
  * buffer and copied into the claimed slot. Adapter nodes serve cache hits on the stage thread; misses go to a
  * bounded pool (single flight through the cache) whose threads write the result to the next ring buffer
- * themselves. A stage whose next ring buffer is full parks that one message and stops reading until it is
- * written, so backpressure travels upstream to {@code submit} and nothing accepted is dropped or deadlocks.
+ * themselves; an adapter stage stops reading while twice its adapter's slots are busy. A stage whose next ring
+ * buffer is full parks that one message and stops reading until it is written. So backpressure travels upstream
+ * to {@code submit}, memory stays bounded, and nothing accepted is dropped or deadlocks.
  * The last stage completes the request's future on its thread. Per-request state lives in a slot table indexed
  * by correlation id; the table's size bounds the requests in flight.
  */
@@ -225,9 +228,17 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
                 .copyPayload(payload, 0, payloadLength);
     }
 
+    /** @return the run still waiting under this id, or null; a run its caller cancelled is released here */
     private PendingRun runOf(long correlationId) {
         PendingRun run = pending.get((int) (correlationId & (MAX_IN_FLIGHT - 1)));
-        return run != null && run.correlationId == correlationId ? run : null;
+        if (run == null || run.correlationId != correlationId) {
+            return null;
+        }
+        if (run.future.isCancelled()) {
+            release(run);
+            return null;
+        }
+        return run;
     }
 
     private void complete(PendingRun run, Object value, ContentHash outputHash) {
@@ -271,6 +282,8 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
         private ContentHash parkedHash;
         private final ExpandableArrayBuffer parkedPayload = new ExpandableArrayBuffer(256);
         private int parkedLength;
+        private final AtomicInteger outstandingCalls;
+        private final int maxOutstandingCalls;
 
         @SuppressWarnings("unchecked")
         Stage(int k) {
@@ -279,6 +292,9 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
             this.inputSchema = (Schema<Object>) (k == 0 ? flow.inputSchema() : executors[k - 1].node.outputSchema);
             this.in = rings[k];
             this.out = k + 1 < rings.length ? rings[k + 1] : null;
+            boolean adapter = executor.node.kind == NodeKind.CALL;
+            this.outstandingCalls = adapter ? new AtomicInteger() : null;
+            this.maxOutstandingCalls = adapter ? 2 * executor.node.adapter.maxConcurrency() : 0;
         }
 
         @Override
@@ -301,6 +317,9 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
         /** Consumes the message; breaks off the batch when its output had to be parked (the next ring is full). */
         @Override
         public Action onMessage(int messageTypeId, MutableDirectBuffer buffer, int index, int length) {
+            if (outstandingCalls != null && outstandingCalls.get() >= maxOutstandingCalls) {
+                return Action.ABORT; // the adapter is saturated: leave the message in the ring, push back upstream
+            }
             reader.wrap(buffer, index, length);
             PendingRun run = runOf(reader.correlationId());
             if (run == null) {
@@ -328,7 +347,7 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
 
         private void callAdapter(PendingRun run, Object value, DirectBuffer buffer, int offset, int length,
                 ContentHash inputHash, long startNs) {
-            AdapterContext context = new AdapterContext(executor.node.id, run.runId, executor.seed(), run.tokens);
+            AdapterContext context = executor.newContext(run.runId, run.tokens, run.future::isCancelled);
             CompletableFuture<byte[]> bytes;
             if (executor.isCachedCall()) {
                 CacheKey key = executor.key(buffer, offset, length);
@@ -345,7 +364,21 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
             } else {
                 bytes = CompletableFuture.supplyAsync(() -> executor.invoke(value, context), adapterPool);
             }
-            bytes.whenComplete((result, failure) -> {
+            outstandingCalls.incrementAndGet();
+            bytes.whenComplete((result, failure) -> outstandingCalls.decrementAndGet());
+            long timeoutNs = executor.node.adapter.timeout().toNanos();
+            if (timeoutNs > 0) {
+                bytes = bytes.copy().orTimeout(timeoutNs, TimeUnit.NANOSECONDS);
+            }
+            // Always on the pool: a future that is already complete would otherwise run this on the stage thread,
+            // which must never wait for room in a ring buffer that a stage on its own thread drains.
+            bytes.whenCompleteAsync((result, failure) -> {
+                if (failure instanceof TimeoutException
+                        || failure instanceof CompletionException c && c.getCause() instanceof TimeoutException) {
+                    context.markTimedOut();
+                    fail(run, executor.node, executor.timedOut());
+                    return;
+                }
                 if (failure != null) {
                     fail(run, executor.node, failure);
                     return;
@@ -354,7 +387,7 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
                     NodeExecutor.NodeOutput poolOutput = new NodeExecutor.NodeOutput();
                     ExpandableArrayBuffer poolScratch = new ExpandableArrayBuffer(result.length);
                     executor.acceptBytes(result, poolScratch, poolOutput);
-                    poolOutput.tokens = context.tokensEmitted();
+                    poolOutput.countAdapter(context);
                     ContentHash outputHash = ContentHash.of(result);
                     run.traces[k] = InlinePipeline.trace(executor.node, inputHash, outputHash, poolOutput,
                             System.nanoTime() - startNs);
@@ -366,7 +399,7 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
                 } catch (RuntimeException e) {
                     fail(run, executor.node, e);
                 }
-            });
+            }, adapterPool);
         }
 
         private void deliver(PendingRun run, ContentHash inputHash, NodeExecutor.NodeOutput result,
