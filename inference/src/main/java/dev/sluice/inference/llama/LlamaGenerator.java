@@ -10,7 +10,8 @@ import dev.sluice.core.SluiceException;
 import dev.sluice.ffi.SystemInfo;
 import dev.sluice.inference.ModelIdentity;
 import dev.sluice.inference.gguf.GgufFile;
-import dev.sluice.inference.llama.internal.JsonSyntax;
+import dev.sluice.inference.llama.internal.GbnfSyntax;
+import dev.sluice.inference.llama.internal.JsonSchemaSubset;
 import dev.sluice.inference.llama.internal.NativeLlama;
 import dev.sluice.inference.llama.internal.SharedModels;
 import dev.sluice.inference.llama.internal.SharedModels.SharedModel;
@@ -219,8 +220,11 @@ public final class LlamaGenerator implements AutoCloseable {
         requireOpen();
         requireText(prompt, "prompt");
         String grammar = sampling.grammar();
+        if (!grammar.isEmpty()) {
+            GbnfSyntax.check(grammar);
+        }
         if (!sampling.jsonSchema().isEmpty()) {
-            JsonSyntax.check(sampling.jsonSchema(), "the JSON schema");
+            JsonSchemaSubset.check(sampling.jsonSchema());
             grammar = LlamaModel.jsonSchemaToGrammar(sampling.jsonSchema());
         }
         int[] tokens = model.encode(prompt);
