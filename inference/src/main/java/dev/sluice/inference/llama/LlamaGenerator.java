@@ -229,22 +229,23 @@ public final class LlamaGenerator implements AutoCloseable {
         }
         int[] tokens = model.encode(prompt);
         int bos = addsBos ? 1 : 0;
-        int room = contextPerSlot - sampling.maxTokens() - bos;
+        int room = contextPerSlot - sampling.maxTokens() - bos - 1; // llama.cpp stops one short of the end
         if (tokens.length > room) {
             if (!sampling.truncatePrompt() || room < 1) {
                 throw new BadInputException("the prompt has " + (tokens.length + bos) + " tokens; with "
-                        + sampling.maxTokens() + " max tokens it needs " + (tokens.length + bos + sampling.maxTokens())
-                        + " but a slot has " + contextPerSlot + " tokens of context" + (sampling.truncatePrompt()
+                        + sampling.maxTokens() + " max tokens it needs " + (tokens.length + bos + sampling.maxTokens() + 1)
+                        + " (one spare) but a slot has " + contextPerSlot + " tokens of context" + (sampling.truncatePrompt()
                         ? "; max tokens alone leave no room" : "; lower max tokens, shorten the prompt or ask for "
                         + "truncation"));
             }
-            tokens = Arrays.copyOfRange(tokens, tokens.length - room, tokens.length);
-            prompt = model.decode(tokens);
-            tokens = model.encode(prompt);
-            if (tokens.length > room) { // decoding and re-encoding may merge differently; cut again
-                tokens = Arrays.copyOfRange(tokens, tokens.length - room, tokens.length);
-                prompt = model.decode(tokens);
-            }
+            // decoding the kept tail and encoding it again can add a token (a leading space): cut until it fits
+            int keep = room;
+            int[] original = tokens;
+            do {
+                prompt = model.decode(Arrays.copyOfRange(original, original.length - keep, original.length));
+                tokens = model.encode(prompt);
+                keep -= Math.max(1, tokens.length - room);
+            } while (tokens.length > room && keep > 0);
         }
         InferenceParameters parameters = new InferenceParameters(prompt)
                 .setNPredict(sampling.maxTokens())

@@ -2,6 +2,7 @@ package dev.sluice.inference.llama;
 
 import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaOutput;
+import dev.sluice.core.SluiceException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Semaphore;
@@ -57,7 +58,13 @@ public final class TokenStream implements Iterator<String>, AutoCloseable {
                 } else if (!nativeIterator.hasNext()) {
                     finish(completionTokens >= maxTokens ? FinishReason.LENGTH : FinishReason.STOP);
                 } else {
-                    LlamaOutput output = nativeIterator.next();
+                    LlamaOutput output;
+                    try {
+                        output = nativeIterator.next();
+                    } catch (RuntimeException e) { // java-llama.cpp's exception type is not public
+                        finish(FinishReason.STOP);
+                        throw new SluiceException("llama.cpp failed during generation: " + e.getMessage(), e);
+                    }
                     if (nativeIterator.hasNext()) {
                         completionTokens++; // each partial result is one token; the final one carries none
                     }
