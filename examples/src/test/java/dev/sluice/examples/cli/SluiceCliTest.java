@@ -159,4 +159,37 @@ class SluiceCliTest {
         assertEquals(SluiceCli.EXIT_OK, run.exitCode(), run::toString);
         assertTrue(run.out().contains("later version"), run::toString);
     }
+
+    @Test
+    void ggufWriteTinyThenInspectPrintsTheModelAsJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String model = dir.resolve("tiny.gguf").toString();
+        Run written = sluice("gguf", "write-tiny", "--out", model);
+        assertEquals(SluiceCli.EXIT_OK, written.exitCode(), written::toString);
+        Run inspected = sluice("gguf", "inspect", model);
+        assertEquals(SluiceCli.EXIT_OK, inspected.exitCode(), inspected::toString);
+        assertTrue(inspected.out().contains("\"architecture\": \"llama\""), inspected::toString);
+        assertTrue(inspected.out().contains("\"quantisation\": \"F16\""), inspected::toString);
+    }
+
+    @Test
+    void generateStreamsTheSameTextForTheSameSeed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String model = dir.resolve("tiny.gguf").toString();
+        sluice("gguf", "write-tiny", "--out", model);
+        String[] args = {"generate", "--model", model, "--prompt", "The river", "--seed", "7", "--temperature", "1",
+            "--max-tokens", "16", "--context", "128"};
+        Run first = sluice(args);
+        assertEquals(SluiceCli.EXIT_OK, first.exitCode(), first::toString);
+        assertTrue(first.err().contains("prompt tokens"), first::toString);
+        assertEquals(first.out(), sluice(args).out());
+    }
+
+    @Test
+    void inspectAndGenerateReportABadModelFileInOneLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path bad = java.nio.file.Files.write(dir.resolve("bad.gguf"), new byte[] {'G', 'G', 'U', 'F'});
+        assertOneLineBadInput(sluice("gguf", "inspect", bad.toString()), "shorter than the 24-byte GGUF header");
+        assertOneLineBadInput(sluice("generate", "--model", bad.toString(), "--prompt", "x"), "24-byte GGUF header");
+        assertOneLineBadInput(sluice("generate", "--model", bad.toString(), "--prompt", "x", "--top-p", "0"),
+                "top-p 0.0 must be in (0, 1]");
+    }
 }
