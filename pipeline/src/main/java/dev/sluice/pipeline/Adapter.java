@@ -44,6 +44,14 @@ public interface Adapter<T, R> {
         return "";
     }
 
+    /**
+     * @return the adapter's settings that change its output (sampling parameters, a prompt template, a top-k), in
+     *     any stable text form such as a hash; they enter the cache key. "" for none
+     */
+    default String settings() {
+        return "";
+    }
+
     /** @return whether outputs may be cached and reused under the same key (default: yes) */
     default boolean cacheable() {
         return true;

@@ -2,6 +2,10 @@ package dev.sluice.pipeline;
 
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.schema.Schema;
+import dev.sluice.core.schema.Schemas;
+import dev.sluice.inference.llama.Completion;
+import dev.sluice.inference.llama.LlamaGenerator;
+import dev.sluice.inference.llama.Sampling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -64,6 +68,30 @@ public final class FlowBuilder<I, T> {
                     + " concurrent calls; it must allow at least 1");
         }
         return add(id, version, NodeKind.CALL, outputSchema, adapter);
+    }
+
+    /**
+     * Adds a generation node: the text on the edge is the prompt, the output is the model's {@link Completion}.
+     * The model samples with the node's seed (derived from the pipeline's seed and the node id) in place of the
+     * seed in {@code sampling}, so that one pipeline seed fixes every run; the other sampling settings, the model
+     * file's identity and that seed make the cache key. Tokens stream to the request's {@link TokenListener}.
+     *
+     * @param id the node id, unique in the flow
+     * @param version the node version
+     * @param model an open generator; the flow does not close it
+     * @param sampling how to sample and when to stop
+     * @return the extended builder
+     * @throws BadInputException if the edge before this node does not carry text
+     */
+    public FlowBuilder<I, Completion> generate(String id, String version, LlamaGenerator model, Sampling sampling) {
+        if (lastSchema != Schemas.string()) {
+            throw new BadInputException("generate node '" + id + "' needs a prompt (string) on its input edge, but the"
+                    + " edge before it carries " + lastSchema.typeName());
+        }
+        @SuppressWarnings("unchecked")
+        Adapter<? super T, Completion> adapter = (Adapter<? super T, Completion>) (Adapter<?, ?>) new GenerateAdapter(
+                require(model, "model", id), require(sampling, "sampling", id));
+        return call(id, version, GenerateAdapter.COMPLETION, adapter);
     }
 
     /**

@@ -74,7 +74,7 @@ final class NodeExecutor {
 
     /** @return the cache key of this adapter for the given input bytes */
     CacheKey key(DirectBuffer in, int offset, int length) {
-        String version = keyVersion + node.adapter.stateVersion();
+        String version = keyVersion + node.adapter.stateVersion() + ";settings=" + node.adapter.settings();
         return CacheKey.of(in, offset, length, node.adapter.modelIdentity(), seed, node.adapter.tools(), version);
     }
 
