@@ -17,12 +17,14 @@ public final class AdapterContext {
     private final TokenListener tokens;
     private final long deadlineNs;
     private final BooleanSupplier callerCancelled;
+    private final ResultCache cache;
     private long tokenCount;
     private int retries;
     private volatile boolean timedOut;
 
     AdapterContext(String nodeId, UUID runId, Seed seed, TokenListener tokens, long timeoutNs,
-            BooleanSupplier callerCancelled) {
+            BooleanSupplier callerCancelled, ResultCache cache) {
+        this.cache = cache;
         this.nodeId = nodeId;
         this.runId = runId;
         this.seed = seed;
@@ -73,6 +75,16 @@ public final class AdapterContext {
     /** @return how many times this execution was retried so far */
     public int retries() {
         return retries;
+    }
+
+    /** @return the pipeline's result cache, for adapters that run flows of their own (joins) */
+    ResultCache cache() {
+        return cache;
+    }
+
+    /** @return the listener of the request's tokens */
+    TokenListener tokens() {
+        return tokens;
     }
 
     void countRetry() {

@@ -71,6 +71,37 @@ public final class FlowBuilder<I, T> {
     }
 
     /**
+     * Adds a join: two branches run on this edge's value (for example retrievals from two indexes) and their
+     * outputs are combined. Each branch is a flow of its own whose input is this edge's type; its adapters are
+     * cached in the pipeline's cache and seeded from the join node's seed. The branches run one after the other
+     * on the thread that runs the join (an adapter thread in a pipelined runtime), so the result does not depend
+     * on timing.
+     *
+     * @param id the node id, unique in the flow
+     * @param version the node version
+     * @param left the first branch
+     * @param right the second branch
+     * @param outputSchema the schema of the combined output
+     * @param combine combines the branches' outputs; must be pure
+     * @param <A> the first branch's output type
+     * @param <B> the second branch's output type
+     * @param <R> the combined type
+     * @return the extended builder
+     */
+    public <A, B, R> FlowBuilder<I, R> join(String id, String version, Flow<T, A> left, Flow<T, B> right,
+            Schema<R> outputSchema, java.util.function.BiFunction<? super A, ? super B, ? extends R> combine) {
+        require(left, "left branch", id);
+        require(right, "right branch", id);
+        require(combine, "combine function", id);
+        if (left.inputSchema() != lastSchema || right.inputSchema() != lastSchema) {
+            throw new BadInputException("join '" + id + "' needs branches whose input schema is this edge's "
+                    + lastSchema.typeName() + "; got " + left.inputSchema().typeName() + " and "
+                    + right.inputSchema().typeName());
+        }
+        return call(id, version, outputSchema, new JoinAdapter<T, A, B, R>(left, right, combine));
+    }
+
+    /**
      * Adds a generation node: the text on the edge is the prompt, the output is the model's {@link Completion}.
      * The model samples with the node's seed (derived from the pipeline's seed and the node id) in place of the
      * seed in {@code sampling}, so that one pipeline seed fixes every run; the other sampling settings, the model

@@ -128,7 +128,8 @@ final class NodeExecutor {
 
     /** @return a context for one adapter execution (with its retries), timed from now */
     AdapterContext newContext(UUID runId, TokenListener tokens, java.util.function.BooleanSupplier cancelled) {
-        return new AdapterContext(node.id, runId, seed, tokens, node.adapter.timeout().toNanos(), cancelled);
+        return new AdapterContext(node.id, runId, seed, tokens, node.adapter.timeout().toNanos(), cancelled,
+                cache);
     }
 
     /**
