@@ -60,9 +60,10 @@ import java.util.stream.IntStream;
  * jvector searches the graph restricted to them.
  *
  * <p><b>Lifecycle.</b> {@link #build} inserts the store's rows in parallel; {@link #add} inserts more while searches
- * run. {@link #save} writes the store file, jvector's on-disk graph and a checksummed meta file into a directory;
- * {@link #open} maps them back (read-only: adding to an opened index is refused, deleting works). {@link #close()}
- * closes the store too.
+ * run. {@link #save} finalises the graph (jvector prunes every node to its maximum degree) and writes the store file,
+ * jvector's on-disk graph and a checksummed meta file into a directory; {@link #open} maps them back. A saved or
+ * opened index is read-only for the graph: adding rows is refused (build a new index), deleting rows through
+ * {@link VectorStore#delete} works. {@link #close()} closes the store too.
  *
  * <p><b>Cost and threads.</b> Searches are thread-safe and allocate a few small objects (jvector's result and one
  * score provider); each thread reuses its own searcher scratch space. Adds are thread-safe and run in parallel with
@@ -82,13 +83,15 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
     private final ImmutableGraphIndex graph;
     private final PQVectors pqVectors;
     private final ReaderSupplier graphReaders;
+    private final ForkJoinPool pool;
     private final AtomicInteger graphNodes;
     private final ThreadLocal<GraphSearcher> searchers;
     private final ConcurrentLinkedQueue<GraphSearcher> allSearchers = new ConcurrentLinkedQueue<>();
+    private volatile boolean sealed;
     private volatile boolean closed;
 
     private GraphIndex(VectorStore store, GraphConfig config, GraphIndexBuilder builder, ImmutableGraphIndex graph,
-            PQVectors pqVectors, ReaderSupplier graphReaders, int graphNodes) {
+            PQVectors pqVectors, ReaderSupplier graphReaders, ForkJoinPool pool, int graphNodes) {
         this.store = store;
         this.config = config;
         this.jvectorSimilarity = switch (store.similarity()) {
@@ -101,6 +104,8 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
         this.graph = graph;
         this.pqVectors = pqVectors;
         this.graphReaders = graphReaders;
+        this.pool = pool;
+        this.sealed = builder == null;
         this.graphNodes = new AtomicInteger(graphNodes);
         this.searchers = ThreadLocal.withInitial(() -> {
             GraphSearcher searcher = new GraphSearcher(graph);
@@ -168,11 +173,11 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
                     progress.update(done, rowCount);
                 }
             })).join();
-            builder.cleanup();
             progress.update(rowCount, rowCount);
-            return new GraphIndex(store, config, builder, builder.getGraph(), pqVectors, null, rowCount);
-        } finally {
+            return new GraphIndex(store, config, builder, builder.getGraph(), pqVectors, null, pool, rowCount);
+        } catch (RuntimeException e) {
             pool.shutdown();
+            throw e;
         }
     }
 
@@ -222,9 +227,10 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
 
     private void requireWritable() {
         ensureOpen();
-        if (builder == null) {
-            throw new IllegalStateException("graph index over '" + store.name()
-                    + "' was opened from files and is read-only; build a new index to add rows");
+        if (sealed) {
+            throw new IllegalStateException("graph index over '" + store.name() + "' is read-only: "
+                    + (builder == null ? "it was opened from files" : "it was saved, which finalises the graph")
+                    + "; build a new index to add rows");
         }
     }
 
@@ -328,8 +334,12 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
      * @param directory the directory
      * @throws BadInputException when a file cannot be written
      */
-    public void save(Path directory) {
+    public synchronized void save(Path directory) {
         ensureOpen();
+        if (!sealed) {
+            sealed = true;
+            builder.cleanup(); // prunes to maxDegree, as jvector's on-disk format needs; the graph is final after it
+        }
         int nodes = graphNodes.get();
         store.save(directory.resolve(STORE_FILE));
         ContentHash storeVersion = store.version();
@@ -398,7 +408,7 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
             OnDiskGraphIndex graph = OnDiskGraphIndex.load(graphReaders);
             GraphConfig config = new GraphConfig(meta.maxDegree(), meta.beamWidth(), meta.neighborOverflow(),
                     meta.alpha(), meta.hierarchy(), meta.overquery(), meta.pqSubspaces(), 1);
-            return new GraphIndex(store, config, null, graph, pqVectors, graphReaders, meta.graphNodes());
+            return new GraphIndex(store, config, null, graph, pqVectors, graphReaders, null, meta.graphNodes());
         } catch (IOException e) {
             store.close();
             throw new BadInputException("cannot read the graph index in " + directory + ": " + e, e);
@@ -449,6 +459,9 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
             }
             if (graphReaders != null) {
                 graphReaders.close();
+            }
+            if (pool != null) {
+                pool.shutdown();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("closing the graph index over '" + store.name() + "' failed", e);
