@@ -12,7 +12,7 @@ import dev.sluice.core.BadInputException;
  * @param neighborOverflow how far past {@code maxDegree} a node may grow during construction before it is pruned
  *     (at least 1)
  * @param alpha how aggressively long edges are kept when pruning (Vamana's alpha, at least 1; 1.2 is typical)
- * @param hierarchy whether to add HNSW-style upper layers for faster entry into the graph
+ * @param hierarchy whether to add HNSW-style upper layers (half the degree) for faster entry into the graph
  * @param overquery how many candidates a search collects per hit wanted, before the exact top k are kept (at least
  *     1): higher raises recall and cost
  * @param pqSubspaces product quantisation subspaces (0 for none): the search walks the graph with compressed vectors
