@@ -1,6 +1,6 @@
 package dev.sluice.vector;
 
-import dev.sluice.vector.internal.Kernels;
+import dev.sluice.core.memory.VectorMath;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -54,9 +54,9 @@ public enum Similarity {
      */
     public float score(MemorySegment a, long aOffsetBytes, MemorySegment b, long bOffsetBytes, int dimension) {
         return switch (this) {
-            case COSINE -> (1 + Kernels.cosine(a, aOffsetBytes, b, bOffsetBytes, dimension)) / 2;
-            case DOT_PRODUCT -> (1 + Kernels.dot(a, aOffsetBytes, b, bOffsetBytes, dimension)) / 2;
-            case EUCLIDEAN -> 1 / (1 + Kernels.squaredDistance(a, aOffsetBytes, b, bOffsetBytes, dimension));
+            case COSINE -> (1 + VectorMath.cosine(a, aOffsetBytes, b, bOffsetBytes, dimension)) / 2;
+            case DOT_PRODUCT -> (1 + VectorMath.dot(a, aOffsetBytes, b, bOffsetBytes, dimension)) / 2;
+            case EUCLIDEAN -> 1 / (1 + VectorMath.squaredDistance(a, aOffsetBytes, b, bOffsetBytes, dimension));
         };
     }
 }

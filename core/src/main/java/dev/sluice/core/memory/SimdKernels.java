@@ -1,4 +1,4 @@
-package dev.sluice.vector.internal;
+package dev.sluice.core.memory;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
@@ -9,23 +9,14 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * SIMD kernels over two float32 vectors held in segments (off-heap, mapped, or heap arrays wrapped with
- * {@link MemorySegment#ofArray(float[])}), at the platform's preferred vector width with a scalar tail. Bounds are
- * checked by the segments; callers check dimensions once at the API boundary. Allocation-free.
- *
- * <p>Lanes are summed in a fixed pairwise order ({@link #sum}), not with {@code reduceLanes}, whose float order is
- * unspecified and differs between the interpreter and compiled code: the same inputs give the same bits at every
- * JIT tier, so an index searched before and after warm-up (or after save and open) returns identical scores.
+ * Vector API kernels at the platform's preferred width with a scalar tail, lanes summed in a fixed pairwise order
+ * ({@link #sum}). Only loaded when {@code jdk.incubator.vector} is present.
  */
-public final class Kernels {
+final class SimdKernels implements VectorKernels {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-
     /** Rotations by half, a quarter, ... of the lanes: adding each in turn folds every lane into lane 0. */
     private static final VectorShuffle<Float>[] FOLDS = folds();
-
-    private Kernels() {
-    }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static VectorShuffle<Float>[] folds() {
@@ -37,7 +28,6 @@ public final class Kernels {
         return folds;
     }
 
-    /** @return the sum of the lanes in a fixed pairwise order */
     private static float sum(FloatVector lanes) {
         for (VectorShuffle<Float> fold : FOLDS) {
             lanes = lanes.add(lanes.rearrange(fold));
@@ -45,18 +35,22 @@ public final class Kernels {
         return lanes.lane(0);
     }
 
-    /** @return the SIMD width in bits, for logs and benchmark reports */
-    public static int vectorBitSize() {
-        return SPECIES.vectorBitSize();
+    private static FloatVector load(MemorySegment segment, long offset) {
+        return FloatVector.fromMemorySegment(SPECIES, segment, offset, ORDER);
     }
 
-    public static float dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
+    @Override
+    public String name() {
+        return "simd(" + SPECIES.vectorBitSize() + "-bit)";
+    }
+
+    @Override
+    public float dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
         FloatVector acc = FloatVector.zero(SPECIES);
         int bound = SPECIES.loopBound(dimension);
         int i = 0;
         for (; i < bound; i += SPECIES.length()) {
-            FloatVector va = FloatVector.fromMemorySegment(SPECIES, a, aOffset + 4L * i, ORDER);
-            acc = va.fma(FloatVector.fromMemorySegment(SPECIES, b, bOffset + 4L * i, ORDER), acc);
+            acc = load(a, aOffset + 4L * i).fma(load(b, bOffset + 4L * i), acc);
         }
         float sum = sum(acc);
         for (; i < dimension; i++) {
@@ -65,13 +59,13 @@ public final class Kernels {
         return sum;
     }
 
-    public static float squaredDistance(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
+    @Override
+    public float squaredDistance(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
         FloatVector acc = FloatVector.zero(SPECIES);
         int bound = SPECIES.loopBound(dimension);
         int i = 0;
         for (; i < bound; i += SPECIES.length()) {
-            FloatVector d = FloatVector.fromMemorySegment(SPECIES, a, aOffset + 4L * i, ORDER)
-                    .sub(FloatVector.fromMemorySegment(SPECIES, b, bOffset + 4L * i, ORDER));
+            FloatVector d = load(a, aOffset + 4L * i).sub(load(b, bOffset + 4L * i));
             acc = d.fma(d, acc);
         }
         float sum = sum(acc);
@@ -82,16 +76,16 @@ public final class Kernels {
         return sum;
     }
 
-    /** The cosine in one pass: the dot product and both squared norms accumulate together. */
-    public static float cosine(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
+    @Override
+    public float cosine(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
         FloatVector dot = FloatVector.zero(SPECIES);
         FloatVector aa = FloatVector.zero(SPECIES);
         FloatVector bb = FloatVector.zero(SPECIES);
         int bound = SPECIES.loopBound(dimension);
         int i = 0;
         for (; i < bound; i += SPECIES.length()) {
-            FloatVector va = FloatVector.fromMemorySegment(SPECIES, a, aOffset + 4L * i, ORDER);
-            FloatVector vb = FloatVector.fromMemorySegment(SPECIES, b, bOffset + 4L * i, ORDER);
+            FloatVector va = load(a, aOffset + 4L * i);
+            FloatVector vb = load(b, bOffset + 4L * i);
             dot = va.fma(vb, dot);
             aa = va.fma(va, aa);
             bb = vb.fma(vb, bb);
