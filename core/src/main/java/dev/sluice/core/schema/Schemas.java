@@ -247,6 +247,12 @@ public final class Schemas {
                     i++;
                 }
                 Arrays.sort(keys, Arrays::compareUnsigned);
+                for (int k = 1; k < keys.length; k++) {
+                    if (Arrays.equals(keys[k - 1], keys[k])) {
+                        throw new BadInputException("map has two keys with the same canonical encoding (keys that are"
+                                + " arrays, or records holding arrays, compare by identity in Java); use distinct keys");
+                    }
+                }
                 out.writeTag(TAG_MAP);
                 out.writeCount(keys.length);
                 for (byte[] k : keys) {
