@@ -26,6 +26,7 @@ class ParityWithLangChain4jTest {
                     worstIndex = i;
                 }
             }
+            System.out.println("worst cosine with LangChain4j over " + sentences.size() + " sentences: " + worst);
             assertTrue(worst >= 0.9999, "worst cosine " + worst + " for sentence " + worstIndex + ": "
                     + (worstIndex < 0 ? "" : sentences.get(worstIndex)));
         }

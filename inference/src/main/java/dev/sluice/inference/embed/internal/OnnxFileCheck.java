@@ -16,8 +16,8 @@ import java.nio.file.Path;
  * <p>An ONNX file is one protobuf {@code ModelProto}. The check walks its fields and those of its {@code GraphProto}
  * (field 7), and of every message one level below the graph (nodes, initializers, inputs, outputs): each tag is a
  * well-formed varint with a field number and a wire type protobuf uses (0, 1, 2, 5), each length stays inside its
- * parent. It requires {@code ir_version} (field 1) in 1..{@value #MAX_IR_VERSION}, a graph, at least one node and one
- * output. It does not check tensor contents or operator semantics; ONNX Runtime reports those as errors.
+ * parent. It requires {@code ir_version} (field 1) in 1..{@value #MAX_IR_VERSION}, a graph, an opset import, and at
+ * least one node and one output in the graph. It does not check tensor contents or operator semantics; ONNX Runtime reports those as errors.
  *
  * <p>Cost: maps the file and reads every tag of the top three levels (for a 90 MB model about a millisecond, most
  * of the bytes being skipped initializer payloads). Stateless and thread-safe.
@@ -35,6 +35,7 @@ public final class OnnxFileCheck {
 
     private static final int MODEL_IR_VERSION = 1;
     private static final int MODEL_GRAPH = 7;
+    private static final int MODEL_OPSET_IMPORT = 8;
     private static final int GRAPH_NODE = 1;
     private static final int GRAPH_INITIALIZER = 5;
     private static final int GRAPH_INPUT = 11;
@@ -79,6 +80,7 @@ public final class OnnxFileCheck {
         long irVersion = -1;
         long graphStart = -1;
         long graphEnd = -1;
+        int opsetImports = 0;
         while (top.hasMore()) {
             int field = top.readTag();
             int wire = top.wireType;
@@ -91,6 +93,10 @@ public final class OnnxFileCheck {
                 graphStart = top.position;
                 graphEnd = graphStart + length;
                 top.position = graphEnd;
+            } else if (field == MODEL_OPSET_IMPORT) {
+                top.expectWire(WIRE_LENGTH, "opset_import");
+                top.skip(WIRE_LENGTH);
+                opsetImports++;
             } else {
                 top.skip(wire);
             }
@@ -101,6 +107,9 @@ public final class OnnxFileCheck {
         }
         if (graphStart < 0) {
             throw new CorruptDataException("model " + name + " has no graph (ModelProto field 7)");
+        }
+        if (opsetImports == 0) {
+            throw new CorruptDataException("model " + name + " has no opset_import (ModelProto field 8)");
         }
         checkGraph(new Cursor(model, graphStart, graphEnd, name));
     }
