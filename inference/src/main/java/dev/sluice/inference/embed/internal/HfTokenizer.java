@@ -8,6 +8,7 @@ import dev.sluice.core.BadInputException;
 import dev.sluice.core.SluiceException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -135,6 +136,8 @@ public final class HfTokenizer implements AutoCloseable {
             for (long encoding : encodings) {
                 TokenizersLibrary.LIB.deleteEncoding(encoding);
             }
+            // DJL frees the native tokenizer when its Java object is finalised: keep it reachable until here.
+            Reference.reachabilityFence(tokenizer);
         }
     }
 
