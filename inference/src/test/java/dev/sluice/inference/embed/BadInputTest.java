@@ -15,6 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every kind of bad input the issue lists gives a clear exception naming the problem. */
 class BadInputTest {
@@ -60,30 +62,23 @@ class BadInputTest {
                 "runs past the end of its message");
     }
 
-    @Test
-    void modelWithoutTheExpectedInputs() throws IOException {
-        Path model = Files.write(dir.resolve("image.onnx"),
-                TinyOnnx.model("pixel_values", TinyOnnx.FLOAT, TinyOnnx.FLOAT, "Identity"));
-        assertMessage(BadInputException.class, () -> build(model, MiniLm.TOKENIZER),
-                "has inputs [pixel_values]; an embedding model needs input_ids");
+    @ParameterizedTest(name = "{4}")
+    @CsvSource(delimiter = '|', value = {
+        "pixel_values | 1 | 1 | Identity       | has inputs [pixel_values]; an embedding model needs input_ids",
+        "input_ids    | 7 | 7 | Identity       | has no float output of rank 3",
+        "input_ids    | 7 | 7 | NoSuchOperator | ONNX Runtime cannot load model"})
+    void modelWithoutWhatAnEmbedderNeeds(String input, int inputType, int outputType, String op, String expected)
+            throws IOException {
+        Path model = TinyOnnx.write(dir.resolve(op + "-" + input + ".onnx"), input, inputType, outputType, op);
+        assertMessage(BadInputException.class, () -> build(model, MiniLm.TOKENIZER), expected);
     }
 
     @Test
-    void modelWithoutAFloatOutput() throws IOException {
-        Path model = Files.write(dir.resolve("ids.onnx"),
-                TinyOnnx.model("input_ids", TinyOnnx.INT64, TinyOnnx.INT64, "Identity"));
-        assertMessage(BadInputException.class, () -> build(model, MiniLm.TOKENIZER), "has no float output of rank 3");
+    void outputNameThatTheModelLacks() throws IOException {
+        Path model = TinyOnnx.write(dir.resolve("ids.onnx"), "input_ids", TinyOnnx.INT64, TinyOnnx.INT64, "Identity");
         assertMessage(BadInputException.class,
                 () -> OnnxEmbedder.builder(model, MiniLm.TOKENIZER).outputName("logits").build(),
                 "has no output logits; it has [output]");
-    }
-
-    @Test
-    void modelThatOnnxRuntimeRefuses() throws IOException {
-        Path model = Files.write(dir.resolve("unknown-op.onnx"),
-                TinyOnnx.model("input_ids", TinyOnnx.INT64, TinyOnnx.INT64, "NoSuchOperator"));
-        assertMessage(BadInputException.class, () -> build(model, MiniLm.TOKENIZER), "ONNX Runtime cannot load model",
-                "NoSuchOperator");
     }
 
     @Test

@@ -51,8 +51,8 @@ class ForkedModelLoadTest {
                 Files.write(dir.resolve("noise.onnx"), noise),
                 Files.write(dir.resolve("head.onnx"), Arrays.copyOf(real, 3_000_000)),
                 Files.write(dir.resolve("almost.onnx"), Arrays.copyOf(real, real.length - 1)),
-                Files.write(dir.resolve("unknown-op.onnx"),
-                        TinyOnnx.model("input_ids", TinyOnnx.INT64, TinyOnnx.INT64, "NoSuchOperator")));
+                TinyOnnx.write(dir.resolve("unknown-op.onnx"),
+                "input_ids", TinyOnnx.INT64, TinyOnnx.INT64, "NoSuchOperator"));
         for (Path model : models) {
             List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                     "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",

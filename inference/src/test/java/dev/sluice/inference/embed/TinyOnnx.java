@@ -1,7 +1,10 @@
 package dev.sluice.inference.embed;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * Writes tiny ONNX models (one {@code Identity}-like node) in protobuf wire format, for tests of models an embedder
@@ -28,6 +31,21 @@ final class TinyOnnx {
                 .message(11, valueInfo(inputName, inputType)).message(12, valueInfo("output", outputType));
         Message opset = new Message().string(1, "").varint(2, 13);
         return new Message().varint(1, 8).string(2, "sluice-test").message(7, graph).message(8, opset).bytes();
+    }
+
+    /**
+     * Writes {@link #model} to a file.
+     *
+     * @param file the file to write
+     * @param inputName the graph input
+     * @param inputType the input element type
+     * @param outputType the output element type
+     * @param opType the node's operator
+     * @return the file
+     * @throws IOException if it cannot be written
+     */
+    static Path write(Path file, String inputName, int inputType, int outputType, String opType) throws IOException {
+        return Files.write(file, model(inputName, inputType, outputType, opType));
     }
 
     private static Message valueInfo(String name, int elementType) {
