@@ -52,7 +52,7 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "VECTORS.fvecs", description = "the vectors")
     Path output;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "32", description = "texts per model run (${DEFAULT-VALUE})")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "16", description = "texts per model run (${DEFAULT-VALUE})")
     int batchSize;
 
     @Option(names = "--no-normalize", description = "keep raw pooled vectors instead of unit length")

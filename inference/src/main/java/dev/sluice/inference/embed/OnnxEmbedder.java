@@ -20,6 +20,7 @@ import dev.sluice.inference.embed.internal.Scratch;
 import dev.sluice.inference.embed.internal.ScratchPool;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,7 +54,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p><b>Cost and threads.</b> Thread-safe; concurrent calls run in parallel on one ONNX Runtime session, each with
  * its own scratch memory from a pool (no allocation per call beyond the small JNI wrappers ONNX Runtime and the
- * tokenizer create). Batches longer than {@link Builder#maxBatchSize(int)} are split. {@link #close()} waits for
+ * tokenizer create). Texts are ordered by length and run in chunks of at most {@link Builder#maxBatchSize(int)},
+ * so each run pads little; the vectors land in the caller's order. {@link #close()} waits for
  * calls in progress; afterwards every call throws {@link IllegalStateException}.
  */
 public final class OnnxEmbedder implements Embedder {
@@ -125,7 +127,7 @@ public final class OnnxEmbedder implements Embedder {
      * @param modelFile the {@code .onnx} model
      * @param tokenizerFile its Hugging Face {@code tokenizer.json}
      * @return a builder with the defaults: mean pooling, L2 normalisation, the tokenizer's token limit, truncation,
-     *     batches of up to 64 texts, CPU, all graph optimisations, deterministic compute
+     *     runs of up to 16 texts, CPU, all graph optimisations, deterministic compute
      */
     public static Builder builder(Path modelFile, Path tokenizerFile) {
         return new Builder(modelFile, tokenizerFile);
@@ -165,7 +167,7 @@ public final class OnnxEmbedder implements Embedder {
     public float[] embed(String text) {
         checkText(text, 0);
         float[] vector = new float[dimension];
-        withScratch(new String[] {text}, MemorySegment.ofArray(vector), 0L, 0);
+        withScratch(new String[] {text}, new int[1], MemorySegment.ofArray(vector), 0L);
         return vector;
     }
 
@@ -195,21 +197,45 @@ public final class OnnxEmbedder implements Embedder {
                     + firstRow + " to " + ((long) firstRow + texts.size() - 1) + " do not fit");
         }
         MemorySegment memory = target.segment();
+        long[] byLength = sortedByLength(texts);
         int truncated = 0;
         int longest = 0;
         for (int first = 0; first < texts.size(); first += maxBatchSize) {
             int count = Math.min(maxBatchSize, texts.size() - first);
-            String[] chunk = texts.subList(first, first + count).toArray(new String[0]);
-            long offsetBytes = 4L * dimension * (firstRow + first);
-            long stats = withScratch(chunk, memory, offsetBytes, first);
+            String[] chunk = new String[count];
+            int[] indices = new int[count];
+            for (int k = 0; k < count; k++) {
+                indices[k] = (int) byLength[first + k];
+                chunk[k] = texts.get(indices[k]);
+            }
+            long stats = withScratch(chunk, indices, memory, 4L * dimension * firstRow);
             truncated += (int) (stats >>> 32);
             longest = Math.max(longest, (int) stats);
         }
         return new EmbeddedBatch(texts.size(), truncated, longest);
     }
 
-    /** Runs one chunk under the read lock; returns {@code truncated << 32 | paddedLength}. */
-    private long withScratch(String[] texts, MemorySegment target, long targetOffsetBytes, int firstIndex) {
+    /**
+     * Orders texts by length so that each model run gets texts of similar length and pads little.
+     *
+     * @return {@code length << 32 | index} per text, ascending
+     */
+    private static long[] sortedByLength(List<String> texts) {
+        long[] byLength = new long[texts.size()];
+        for (int i = 0; i < byLength.length; i++) {
+            byLength[i] = (long) texts.get(i).length() << 32 | i;
+        }
+        Arrays.sort(byLength);
+        return byLength;
+    }
+
+    /**
+     * Runs one chunk under the read lock.
+     *
+     * @param indices per text, its index in the caller's list and its row relative to {@code baseOffsetBytes}
+     * @return {@code truncated << 32 | paddedLength}
+     */
+    private long withScratch(String[] texts, int[] indices, MemorySegment target, long baseOffsetBytes) {
         ReentrantReadWriteLock.ReadLock lock = lifecycle.readLock();
         lock.lock();
         try {
@@ -218,7 +244,7 @@ public final class OnnxEmbedder implements Embedder {
             }
             Scratch scratch = scratchPool.acquire();
             try {
-                return runChunk(texts, scratch, target, targetOffsetBytes, firstIndex);
+                return runChunk(texts, indices, scratch, target, baseOffsetBytes);
             } finally {
                 scratchPool.release(scratch);
             }
@@ -227,14 +253,14 @@ public final class OnnxEmbedder implements Embedder {
         }
     }
 
-    private long runChunk(String[] texts, Scratch scratch, MemorySegment target, long targetOffsetBytes,
-            int firstIndex) {
+    private long runChunk(String[] texts, int[] indices, Scratch scratch, MemorySegment target,
+            long baseOffsetBytes) {
         int count = texts.length;
         int length = tokenizer.encodeInto(texts, scratch, feedsTypes, outputPerToken ? dimension : 0,
                 outputPerToken ? 0 : dimension);
         if (scratch.truncatedTexts > 0) {
             if (overlength == Overlength.REJECT) {
-                throw new BadInputException("text " + (firstIndex + scratch.firstTruncated) + " has more than the "
+                throw new BadInputException("text " + indices[scratch.firstTruncated] + " has more than the "
                         + tokenizer.maxTokens() + " tokens model " + identity.name() + " accepts");
             }
             truncatedTexts.add(scratch.truncatedTexts);
@@ -256,15 +282,16 @@ public final class OnnxEmbedder implements Embedder {
                 output.close();
             }
         }
-        pool(scratch, count, length, target, targetOffsetBytes);
+        pool(scratch, count, length, indices, target, baseOffsetBytes);
         return (long) scratch.truncatedTexts << 32 | length;
     }
 
-    private void pool(Scratch scratch, int count, int length, MemorySegment target, long targetOffsetBytes) {
+    private void pool(Scratch scratch, int count, int length, int[] indices, MemorySegment target,
+            long baseOffsetBytes) {
         MemorySegment output = scratch.output();
         long vectorBytes = 4L * dimension;
         for (int i = 0; i < count; i++) {
-            long at = targetOffsetBytes + i * vectorBytes;
+            long at = baseOffsetBytes + indices[i] * vectorBytes;
             if (!outputPerToken) {
                 Pooler.copy(output, i * vectorBytes, dimension, target, at);
             } else if (pooling == Pooling.MEAN) {
@@ -420,7 +447,7 @@ public final class OnnxEmbedder implements Embedder {
         private boolean normalize = true;
         private Overlength overlength = Overlength.TRUNCATE;
         private int maxTokens;
-        private int maxBatchSize = 64;
+        private int maxBatchSize = 16;
         private String outputName;
         private String modelName;
         private int intraOpThreads;
@@ -428,6 +455,7 @@ public final class OnnxEmbedder implements Embedder {
         private GraphOptimization optimization = GraphOptimization.ALL;
         private boolean memoryPattern = true;
         private boolean deterministic = true;
+        private boolean spinning = true;
         private int cudaDeviceId = -1;
 
         private Builder(Path modelFile, Path tokenizerFile) {
@@ -477,7 +505,8 @@ public final class OnnxEmbedder implements Embedder {
         }
 
         /**
-         * @param maxBatchSize the most texts given to the model in one run (default 64); longer lists are split
+         * @param maxBatchSize the most texts given to the model in one run (default 16, where padding waste and
+         *     matrix size balance on CPU; a GPU wants more); longer lists are split after ordering by length
          * @return this builder
          */
         public Builder maxBatchSize(int maxBatchSize) {
@@ -545,6 +574,16 @@ public final class OnnxEmbedder implements Embedder {
          */
         public Builder deterministic(boolean deterministic) {
             this.deterministic = deterministic;
+            return this;
+        }
+
+        /**
+         * @param spinning whether idle intra-op threads spin for the next piece of work (default true, ONNX Runtime's
+         *     default: lowest latency on dedicated cores); false yields the cores on a shared machine
+         * @return this builder
+         */
+        public Builder spinning(boolean spinning) {
+            this.spinning = spinning;
             return this;
         }
 
@@ -632,6 +671,7 @@ public final class OnnxEmbedder implements Embedder {
                 options.setMemoryPatternOptimization(memoryPattern);
                 options.setDeterministicCompute(deterministic);
                 options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+                options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
                 if (cuda) {
                     options.addCUDA(cudaDeviceId);
                 }

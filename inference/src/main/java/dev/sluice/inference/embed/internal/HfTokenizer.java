@@ -106,7 +106,9 @@ public final class HfTokenizer implements AutoCloseable {
     public int encodeInto(String[] texts, Scratch scratch, boolean withTypes, int floatsPerToken, int floatsPerText) {
         long[] encodings;
         try {
-            encodings = TokenizersLibrary.LIB.batchEncode(handle, texts, true);
+            // One text skips the batch call's hand-off to the Rust thread pool.
+            encodings = texts.length == 1 ? new long[] {TokenizersLibrary.LIB.encode(handle, texts[0], true)}
+                    : TokenizersLibrary.LIB.batchEncode(handle, texts, true);
         } catch (RuntimeException e) {
             throw new SluiceException("the tokenizer failed on a batch of " + texts.length + " texts: "
                     + e.getMessage(), e);
