@@ -1,0 +1,693 @@
+package dev.sluice.inference.embed;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.sluice.core.BadInputException;
+import dev.sluice.core.SluiceException;
+import dev.sluice.core.hash.ContentHash;
+import dev.sluice.core.memory.FloatMatrix;
+import dev.sluice.inference.ModelIdentity;
+import dev.sluice.inference.embed.internal.HfTokenizer;
+import dev.sluice.inference.embed.internal.OnnxFileCheck;
+import dev.sluice.inference.embed.internal.Pooler;
+import dev.sluice.inference.embed.internal.Scratch;
+import dev.sluice.inference.embed.internal.ScratchPool;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * An {@link Embedder} that runs a sentence-embedding model exported to ONNX on ONNX Runtime, with the model's Hugging
+ * Face {@code tokenizer.json}.
+ *
+ * <p><b>Data path.</b> The tokenizer writes token ids, attention mask and token types of a batch (padded to its
+ * longest text) into reused off-heap buffers; ONNX Runtime reads them in place and writes the model's output into a
+ * pre-allocated ("pinned") off-heap tensor; pooling (mean over the mask, or the first token) and optional L2
+ * normalisation write each vector straight into the caller's {@link FloatMatrix} row. No {@code float[][]} is made.
+ *
+ * <p><b>Model contract.</b> Inputs are found by name: {@code input_ids} (required), {@code attention_mask} and
+ * {@code token_type_ids} (fed when the model has them), all int64 {@code [batch, tokens]}. The output is the one
+ * named in the builder or else the first float output of rank 3 ({@code [batch, tokens, dimension]}); a rank-2
+ * output ({@code [batch, dimension]}) is taken as already pooled. The dimension is read from the model.
+ *
+ * <p><b>Before native code.</b> The model file is checked in Java ({@link OnnxFileCheck}: size and protobuf structure)
+ * before ONNX Runtime parses it, so a wrong or damaged file is a {@link dev.sluice.core.CorruptDataException}, not a
+ * crash.
+ *
+ * <p><b>GPU.</b> {@link Builder#cuda(int)} asks for the CUDA execution provider. It needs
+ * {@code com.microsoft.onnxruntime:onnxruntime_gpu} (same version) on the class path instead of
+ * {@code onnxruntime}, an NVIDIA driver, and the CUDA and cuDNN libraries that ONNX Runtime release names, on
+ * {@code LD_LIBRARY_PATH}. When any of this is missing the embedder runs on CPU, logs a warning, and says so in
+ * {@link #executionProvider()} and {@link #fallbackReason()}.
+ *
+ * <p><b>Cost and threads.</b> Thread-safe; concurrent calls run in parallel on one ONNX Runtime session, each with
+ * its own scratch memory from a pool (no allocation per call beyond the small JNI wrappers ONNX Runtime and the
+ * tokenizer create). Texts are ordered by length and run in chunks of at most {@link Builder#maxBatchSize(int)},
+ * so each run pads little; the vectors land in the caller's order. {@link #close()} waits for
+ * calls in progress; afterwards every call throws {@link IllegalStateException}.
+ */
+public final class OnnxEmbedder implements Embedder {
+    /** The runtime name in {@link ModelIdentity}. */
+    public static final String RUNTIME = "onnxruntime";
+    private static final String INPUT_IDS = "input_ids";
+    private static final String ATTENTION_MASK = "attention_mask";
+    private static final String TOKEN_TYPE_IDS = "token_type_ids";
+    private static final System.Logger LOG = System.getLogger(OnnxEmbedder.class.getName());
+
+    private final OrtEnvironment environment;
+    private final OrtSession session;
+    private final HfTokenizer tokenizer;
+    private final ScratchPool scratchPool;
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final LongAdder truncatedTexts = new LongAdder();
+    private final boolean feedsMask;
+    private final boolean feedsTypes;
+    private final String outputName;
+    private final boolean outputPerToken;
+    private final int dimension;
+    private final Pooling pooling;
+    private final boolean normalize;
+    private final Overlength overlength;
+    private final int maxBatchSize;
+    private final ExecutionProvider executionProvider;
+    private final String fallbackReason;
+    private final ModelIdentity identity;
+    private boolean closed;
+
+    private OnnxEmbedder(Builder builder, OrtSession session, HfTokenizer tokenizer, ExecutionProvider provider,
+            String fallbackReason) {
+        this.environment = OrtEnvironment.getEnvironment();
+        this.session = session;
+        this.tokenizer = tokenizer;
+        this.pooling = builder.pooling;
+        this.normalize = builder.normalize;
+        this.overlength = builder.overlength;
+        this.maxBatchSize = builder.maxBatchSize;
+        this.executionProvider = provider;
+        this.fallbackReason = fallbackReason;
+        this.scratchPool = new ScratchPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+        Map<String, NodeInfo> inputs;
+        Map<String, NodeInfo> outputs;
+        try {
+            inputs = session.getInputInfo();
+            outputs = session.getOutputInfo();
+        } catch (OrtException e) {
+            throw new SluiceException("cannot read the inputs and outputs of model " + builder.modelFile, e);
+        }
+        checkInputs(builder.modelFile, inputs);
+        this.feedsMask = inputs.containsKey(ATTENTION_MASK);
+        this.feedsTypes = inputs.containsKey(TOKEN_TYPE_IDS);
+        this.outputName = chooseOutput(builder.modelFile, builder.outputName, outputs);
+        long[] shape = ((TensorInfo) outputs.get(outputName).getInfo()).getShape();
+        this.outputPerToken = shape.length == 3;
+        long declaredDimension = shape[shape.length - 1];
+        this.dimension = declaredDimension > 0 ? Math.toIntExact(declaredDimension) : probeDimension();
+        String modelName = builder.modelName != null ? builder.modelName : stem(builder.modelFile);
+        this.identity = ModelIdentity.of(RUNTIME, modelName + "/" + outputName + "/"
+                + (outputPerToken ? pooling.name().toLowerCase(Locale.ROOT) : "pooled") + (normalize ? "+l2" : "")
+                + "/max" + tokenizer.maxTokens() + "/tokenizer-"
+                + ContentHash.ofFile(builder.tokenizerFile).hex().substring(0, 16), builder.modelFile);
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @param modelFile the {@code .onnx} model
+     * @param tokenizerFile its Hugging Face {@code tokenizer.json}
+     * @return a builder with the defaults: mean pooling, L2 normalisation, the tokenizer's token limit, truncation,
+     *     runs of up to 16 texts, CPU, all graph optimisations, deterministic compute
+     */
+    public static Builder builder(Path modelFile, Path tokenizerFile) {
+        return new Builder(modelFile, tokenizerFile);
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public ModelIdentity identity() {
+        return identity;
+    }
+
+    /** @return the provider the model runs on: {@link ExecutionProvider#CUDA} only if it was asked for and works */
+    public ExecutionProvider executionProvider() {
+        return executionProvider;
+    }
+
+    /** @return why CUDA was asked for but the model runs on CPU, or {@code null} when there was no fallback */
+    public String fallbackReason() {
+        return fallbackReason;
+    }
+
+    /** @return the token limit per text, special tokens included */
+    public int maxTokens() {
+        return tokenizer.maxTokens();
+    }
+
+    /** @return how many texts this embedder has cut to {@link #maxTokens()} since it was built */
+    public long truncatedTexts() {
+        return truncatedTexts.sum();
+    }
+
+    @Override
+    public float[] embed(String text) {
+        checkText(text, 0);
+        float[] vector = new float[dimension];
+        withScratch(new String[] {text}, new int[1], MemorySegment.ofArray(vector), 0L);
+        return vector;
+    }
+
+    @Override
+    public FloatMatrix embedAll(List<String> texts) {
+        checkTexts(texts);
+        FloatMatrix matrix = FloatMatrix.allocate("embeddings", texts.size(), dimension);
+        try {
+            embedInto(texts, matrix, 0);
+            return matrix;
+        } catch (RuntimeException e) {
+            matrix.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public EmbeddedBatch embedInto(List<String> texts, FloatMatrix target, int firstRow) {
+        checkTexts(texts);
+        Objects.requireNonNull(target, "target");
+        if (target.dimension() != dimension) {
+            throw new BadInputException("matrix " + target.name() + " has dimension " + target.dimension()
+                    + " but model " + identity.name() + " makes vectors of dimension " + dimension);
+        }
+        if (firstRow < 0 || (long) firstRow + texts.size() > target.rows()) {
+            throw new BadInputException("matrix " + target.name() + " has " + target.rows() + " rows; rows "
+                    + firstRow + " to " + ((long) firstRow + texts.size() - 1) + " do not fit");
+        }
+        MemorySegment memory = target.segment();
+        long[] byLength = sortedByLength(texts);
+        int truncated = 0;
+        int longest = 0;
+        for (int first = 0; first < texts.size(); first += maxBatchSize) {
+            int count = Math.min(maxBatchSize, texts.size() - first);
+            String[] chunk = new String[count];
+            int[] indices = new int[count];
+            for (int k = 0; k < count; k++) {
+                indices[k] = (int) byLength[first + k];
+                chunk[k] = texts.get(indices[k]);
+            }
+            long stats = withScratch(chunk, indices, memory, 4L * dimension * firstRow);
+            truncated += (int) (stats >>> 32);
+            longest = Math.max(longest, (int) stats);
+        }
+        return new EmbeddedBatch(texts.size(), truncated, longest);
+    }
+
+    /**
+     * Orders texts by length so that each model run gets texts of similar length and pads little.
+     *
+     * @return {@code length << 32 | index} per text, ascending
+     */
+    private static long[] sortedByLength(List<String> texts) {
+        long[] byLength = new long[texts.size()];
+        for (int i = 0; i < byLength.length; i++) {
+            byLength[i] = (long) texts.get(i).length() << 32 | i;
+        }
+        Arrays.sort(byLength);
+        return byLength;
+    }
+
+    /**
+     * Runs one chunk under the read lock.
+     *
+     * @param indices per text, its index in the caller's list and its row relative to {@code baseOffsetBytes}
+     * @return {@code truncated << 32 | paddedLength}
+     */
+    private long withScratch(String[] texts, int[] indices, MemorySegment target, long baseOffsetBytes) {
+        ReentrantReadWriteLock.ReadLock lock = lifecycle.readLock();
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("embedder for " + identity.key() + " is closed");
+            }
+            Scratch scratch = scratchPool.acquire();
+            try {
+                return runChunk(texts, indices, scratch, target, baseOffsetBytes);
+            } finally {
+                scratchPool.release(scratch);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long runChunk(String[] texts, int[] indices, Scratch scratch, MemorySegment target,
+            long baseOffsetBytes) {
+        int count = texts.length;
+        int length = tokenizer.encodeInto(texts, scratch, feedsTypes, outputPerToken ? dimension : 0,
+                outputPerToken ? 0 : dimension);
+        if (scratch.truncatedTexts > 0) {
+            if (overlength == Overlength.REJECT) {
+                throw new BadInputException("text " + indices[scratch.firstTruncated] + " has more than the "
+                        + tokenizer.maxTokens() + " tokens model " + identity.name() + " accepts");
+            }
+            truncatedTexts.add(scratch.truncatedTexts);
+        }
+        int floats = outputPerToken ? count * length * dimension : count * dimension;
+        OnnxTensor output = null;
+        try {
+            feedInputs(scratch, count, length);
+            output = OnnxTensor.createTensor(environment, scratch.outputBuffer(floats),
+                    outputPerToken ? new long[] {count, length, dimension} : new long[] {count, dimension});
+            scratch.pinnedOutputs.put(outputName, output);
+            session.run(scratch.inputs, scratch.pinnedOutputs).close();
+        } catch (OrtException e) {
+            throw new SluiceException("ONNX Runtime failed on a batch of " + count + " texts of " + length
+                    + " tokens with model " + identity.name() + ": " + e.getMessage(), e);
+        } finally {
+            closeInputs(scratch);
+            if (output != null) {
+                output.close();
+            }
+        }
+        pool(scratch, count, length, indices, target, baseOffsetBytes);
+        return (long) scratch.truncatedTexts << 32 | length;
+    }
+
+    private void pool(Scratch scratch, int count, int length, int[] indices, MemorySegment target,
+            long baseOffsetBytes) {
+        MemorySegment output = scratch.output();
+        long vectorBytes = 4L * dimension;
+        for (int i = 0; i < count; i++) {
+            long at = baseOffsetBytes + indices[i] * vectorBytes;
+            if (!outputPerToken) {
+                Pooler.copy(output, i * vectorBytes, dimension, target, at);
+            } else if (pooling == Pooling.MEAN) {
+                Pooler.mean(output, scratch.mask(), i, length, dimension, target, at);
+            } else {
+                Pooler.copy(output, (long) i * length * vectorBytes, dimension, target, at);
+            }
+            if (normalize) {
+                Pooler.normalize(target, at, dimension);
+            }
+        }
+    }
+
+    private void feedInputs(Scratch scratch, int count, int length) throws OrtException {
+        long[] shape = {count, length};
+        int tokens = count * length;
+        scratch.inputs.put(INPUT_IDS, OnnxTensor.createTensor(environment, scratch.idsBuffer(tokens), shape));
+        if (feedsMask) {
+            scratch.inputs.put(ATTENTION_MASK, OnnxTensor.createTensor(environment, scratch.maskBuffer(tokens),
+                    shape));
+        }
+        if (feedsTypes) {
+            scratch.inputs.put(TOKEN_TYPE_IDS, OnnxTensor.createTensor(environment, scratch.typesBuffer(tokens),
+                    shape));
+        }
+    }
+
+    private static void closeInputs(Scratch scratch) {
+        for (OnnxTensor tensor : scratch.inputs.values()) {
+            tensor.close();
+        }
+        scratch.inputs.clear();
+        scratch.pinnedOutputs.clear();
+    }
+
+    /** Runs the model once on a short text to learn a dimension the model leaves symbolic. */
+    private int probeDimension() {
+        try (Scratch scratch = new Scratch()) {
+            int length = tokenizer.encodeInto(new String[] {"dimension probe"}, scratch, feedsTypes, 0, 0);
+            feedInputs(scratch, 1, length);
+            try (OrtSession.Result result = session.run(scratch.inputs, java.util.Set.of(outputName))) {
+                long[] shape = ((TensorInfo) result.get(0).getInfo()).getShape();
+                return Math.toIntExact(shape[shape.length - 1]);
+            } finally {
+                closeInputs(scratch);
+            }
+        } catch (OrtException e) {
+            throw new SluiceException("cannot run model " + identity + " to learn its output dimension", e);
+        }
+    }
+
+    private static void checkInputs(Path modelFile, Map<String, NodeInfo> inputs) {
+        if (!inputs.containsKey(INPUT_IDS)) {
+            throw new BadInputException("model " + modelFile + " has inputs " + inputs.keySet()
+                    + "; an embedding model needs input_ids (and may have attention_mask, token_type_ids)");
+        }
+        for (NodeInfo input : inputs.values()) {
+            String name = input.getName();
+            if (!name.equals(INPUT_IDS) && !name.equals(ATTENTION_MASK) && !name.equals(TOKEN_TYPE_IDS)) {
+                throw new BadInputException("model " + modelFile + " has input " + name + " that an embedder "
+                        + "cannot feed; it feeds input_ids, attention_mask and token_type_ids");
+            }
+            if (!(input.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.INT64
+                    || tensor.getShape().length != 2) {
+                throw new BadInputException("model " + modelFile + " input " + name + " is " + input.getInfo()
+                        + "; expected an int64 tensor of shape [batch, tokens]");
+            }
+        }
+    }
+
+    private static String chooseOutput(Path modelFile, String requested, Map<String, NodeInfo> outputs) {
+        if (requested != null) {
+            NodeInfo output = outputs.get(requested);
+            if (output == null) {
+                throw new BadInputException("model " + modelFile + " has no output " + requested + "; it has "
+                        + outputs.keySet());
+            }
+            if (!(output.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT
+                    || tensor.getShape().length < 2 || tensor.getShape().length > 3) {
+                throw new BadInputException("model " + modelFile + " output " + requested + " is "
+                        + output.getInfo() + "; expected a float tensor [batch, tokens, dimension] or [batch, "
+                        + "dimension]");
+            }
+            return requested;
+        }
+        for (NodeInfo output : outputs.values()) {
+            if (output.getInfo() instanceof TensorInfo tensor && tensor.type == OnnxJavaType.FLOAT
+                    && tensor.getShape().length == 3) {
+                return output.getName();
+            }
+        }
+        throw new BadInputException("model " + modelFile + " has no float output of rank 3 [batch, tokens, "
+                + "dimension]; its outputs are " + outputs.values() + "; name one with outputName(...)");
+    }
+
+    private static void checkTexts(List<String> texts) {
+        if (texts == null || texts.isEmpty()) {
+            throw new BadInputException("cannot embed " + (texts == null ? "a null list" : "an empty list")
+                    + "; give at least one text");
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            checkText(texts.get(i), i);
+        }
+    }
+
+    private static void checkText(String text, int index) {
+        if (text == null) {
+            throw new BadInputException("text " + index + " is null");
+        }
+        if (text.isBlank()) {
+            throw new BadInputException("text " + index + " is empty or blank; an embedding needs at least one word");
+        }
+    }
+
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".onnx") ? name.substring(0, name.length() - ".onnx".length()) : name;
+    }
+
+    @Override
+    public void close() {
+        ReentrantReadWriteLock.WriteLock lock = lifecycle.writeLock();
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                session.close();
+            } catch (OrtException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the ONNX Runtime session of " + identity + " failed", e);
+            }
+            tokenizer.close();
+            scratchPool.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxEmbedder[" + identity.key() + ", dimension " + dimension + ", " + executionProvider + "]";
+    }
+
+    /**
+     * Configures an {@link OnnxEmbedder}; {@link #build()} checks everything and loads the model. Not thread-safe.
+     */
+    public static final class Builder {
+        private final Path modelFile;
+        private final Path tokenizerFile;
+        private Pooling pooling = Pooling.MEAN;
+        private boolean normalize = true;
+        private Overlength overlength = Overlength.TRUNCATE;
+        private int maxTokens;
+        private int maxBatchSize = 16;
+        private String outputName;
+        private String modelName;
+        private int intraOpThreads;
+        private int interOpThreads;
+        private GraphOptimization optimization = GraphOptimization.ALL;
+        private boolean memoryPattern = true;
+        private boolean deterministic = true;
+        private boolean spinning = true;
+        private int cudaDeviceId = -1;
+
+        private Builder(Path modelFile, Path tokenizerFile) {
+            if (modelFile == null || tokenizerFile == null) {
+                throw new BadInputException("an embedder needs a model file and a tokenizer file; got " + modelFile
+                        + " and " + tokenizerFile);
+            }
+            this.modelFile = modelFile;
+            this.tokenizerFile = tokenizerFile;
+        }
+
+        /**
+         * @param pooling how token vectors become one vector (default {@link Pooling#MEAN})
+         * @return this builder
+         */
+        public Builder pooling(Pooling pooling) {
+            this.pooling = Objects.requireNonNull(pooling, "pooling");
+            return this;
+        }
+
+        /**
+         * @param normalize whether vectors are scaled to unit L2 length (default true)
+         * @return this builder
+         */
+        public Builder normalize(boolean normalize) {
+            this.normalize = normalize;
+            return this;
+        }
+
+        /**
+         * @param overlength what to do with a text longer than the token limit (default {@link Overlength#TRUNCATE})
+         * @return this builder
+         */
+        public Builder overlength(Overlength overlength) {
+            this.overlength = Objects.requireNonNull(overlength, "overlength");
+            return this;
+        }
+
+        /**
+         * @param maxTokens the token limit per text with special tokens, at least 2 (default: the tokenizer file's
+         *     truncation length, or 512 when it has none)
+         * @return this builder
+         */
+        public Builder maxTokens(int maxTokens) {
+            this.maxTokens = maxTokens;
+            return this;
+        }
+
+        /**
+         * @param maxBatchSize the most texts given to the model in one run (default 16, where padding waste and
+         *     matrix size balance on CPU; a GPU wants more); longer lists are split after ordering by length
+         * @return this builder
+         */
+        public Builder maxBatchSize(int maxBatchSize) {
+            this.maxBatchSize = maxBatchSize;
+            return this;
+        }
+
+        /**
+         * @param outputName the model output to pool (default: the first float output of rank 3)
+         * @return this builder
+         */
+        public Builder outputName(String outputName) {
+            this.outputName = outputName;
+            return this;
+        }
+
+        /**
+         * @param modelName the name in {@link #identity()} (default: the model file name without {@code .onnx})
+         * @return this builder
+         */
+        public Builder modelName(String modelName) {
+            this.modelName = modelName;
+            return this;
+        }
+
+        /**
+         * @param intraOpThreads threads inside one operator, 0 for ONNX Runtime's choice (the physical cores)
+         * @return this builder
+         */
+        public Builder intraOpThreads(int intraOpThreads) {
+            this.intraOpThreads = intraOpThreads;
+            return this;
+        }
+
+        /**
+         * @param interOpThreads threads across independent operators, 0 for ONNX Runtime's choice
+         * @return this builder
+         */
+        public Builder interOpThreads(int interOpThreads) {
+            this.interOpThreads = interOpThreads;
+            return this;
+        }
+
+        /**
+         * @param optimization the graph optimisation level (default {@link GraphOptimization#ALL})
+         * @return this builder
+         */
+        public Builder optimization(GraphOptimization optimization) {
+            this.optimization = Objects.requireNonNull(optimization, "optimization");
+            return this;
+        }
+
+        /**
+         * @param memoryPattern whether ONNX Runtime plans memory from the first run's shapes (default true)
+         * @return this builder
+         */
+        public Builder memoryPattern(boolean memoryPattern) {
+            this.memoryPattern = memoryPattern;
+            return this;
+        }
+
+        /**
+         * @param deterministic whether ONNX Runtime uses deterministic kernels where it has a choice (default true)
+         * @return this builder
+         */
+        public Builder deterministic(boolean deterministic) {
+            this.deterministic = deterministic;
+            return this;
+        }
+
+        /**
+         * @param spinning whether idle intra-op threads spin for the next piece of work (default true, ONNX Runtime's
+         *     default: lowest latency on dedicated cores); false yields the cores on a shared machine
+         * @return this builder
+         */
+        public Builder spinning(boolean spinning) {
+            this.spinning = spinning;
+            return this;
+        }
+
+        /**
+         * Asks for the CUDA execution provider, falling back to CPU with a warning when it cannot be used.
+         *
+         * @param deviceId the GPU, from 0
+         * @return this builder
+         */
+        public Builder cuda(int deviceId) {
+            if (deviceId < 0) {
+                throw new BadInputException("CUDA device id must be at least 0, got " + deviceId);
+            }
+            this.cudaDeviceId = deviceId;
+            return this;
+        }
+
+        /**
+         * Checks the settings and the files, then loads the tokenizer and the model.
+         *
+         * @return the embedder; close it to free native memory
+         * @throws BadInputException for a bad setting, a missing or unreadable file, a file that is not a model or
+         *     a tokenizer ({@link dev.sluice.core.CorruptDataException} for a malformed model), or a model
+         *     without the inputs and outputs an embedder needs
+         */
+        public OnnxEmbedder build() {
+            if (maxTokens != 0 && maxTokens < 2) {
+                throw new BadInputException("maxTokens must be at least 2 (room for the special tokens), got "
+                        + maxTokens);
+            }
+            if (maxBatchSize < 1) {
+                throw new BadInputException("maxBatchSize must be at least 1, got " + maxBatchSize);
+            }
+            if (intraOpThreads < 0 || interOpThreads < 0) {
+                throw new BadInputException("thread counts must be 0 (automatic) or more, got intra-op "
+                        + intraOpThreads + " and inter-op " + interOpThreads);
+            }
+            OnnxFileCheck.check(modelFile);
+            HfTokenizer tokenizer = HfTokenizer.open(tokenizerFile, maxTokens);
+            OrtSession session = null;
+            try {
+                String fallback = null;
+                if (cudaDeviceId >= 0) {
+                    try {
+                        session = createSession(true);
+                    } catch (OrtException | RuntimeException e) {
+                        fallback = "CUDA device " + cudaDeviceId + " is not usable: " + e.getMessage();
+                    }
+                    if (fallback != null) {
+                        LOG.log(System.Logger.Level.WARNING, "model {0} runs on CPU although CUDA was asked for: {1}",
+                                modelFile, fallback);
+                    }
+                }
+                if (session == null) {
+                    session = createSession(false);
+                }
+                ExecutionProvider provider = cudaDeviceId >= 0 && fallback == null
+                        ? ExecutionProvider.CUDA : ExecutionProvider.CPU;
+                return new OnnxEmbedder(this, session, tokenizer, provider, fallback);
+            } catch (OrtException e) {
+                closeQuietly(session, tokenizer);
+                throw new BadInputException("ONNX Runtime cannot load model " + modelFile + ": " + e.getMessage(),
+                        e);
+            } catch (RuntimeException e) {
+                closeQuietly(session, tokenizer);
+                throw e;
+            }
+        }
+
+        private OrtSession createSession(boolean cuda) throws OrtException {
+            OrtEnvironment environment = OrtEnvironment.getEnvironment();
+            if (cuda && !OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+                throw new SluiceException("the ONNX Runtime on the class path has no CUDA provider (it has "
+                        + OrtEnvironment.getAvailableProviders() + "); use com.microsoft.onnxruntime:onnxruntime_gpu");
+            }
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                options.setIntraOpNumThreads(intraOpThreads);
+                options.setInterOpNumThreads(interOpThreads);
+                options.setOptimizationLevel(switch (optimization) {
+                    case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+                    case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+                    case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+                    case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+                });
+                options.setMemoryPatternOptimization(memoryPattern);
+                options.setDeterministicCompute(deterministic);
+                options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+                options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
+                if (cuda) {
+                    options.addCUDA(cudaDeviceId);
+                }
+                return environment.createSession(modelFile.toString(), options);
+            }
+        }
+
+        private static void closeQuietly(OrtSession session, HfTokenizer tokenizer) {
+            tokenizer.close();
+            if (session != null) {
+                try {
+                    session.close();
+                } catch (OrtException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "closing a session that failed to set up", e);
+                }
+            }
+        }
+    }
+}
