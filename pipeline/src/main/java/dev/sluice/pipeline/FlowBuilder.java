@@ -3,9 +3,11 @@ package dev.sluice.pipeline;
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.schema.Schema;
 import dev.sluice.core.schema.Schemas;
+import dev.sluice.inference.embed.Embedder;
 import dev.sluice.inference.llama.Completion;
 import dev.sluice.inference.llama.LlamaGenerator;
 import dev.sluice.inference.llama.Sampling;
+import dev.sluice.vector.VectorIndex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -68,6 +70,43 @@ public final class FlowBuilder<I, T> {
                     + " concurrent calls; it must allow at least 1");
         }
         return add(id, version, NodeKind.CALL, outputSchema, adapter);
+    }
+
+    /**
+     * Adds a retrieval node: the text on the edge is the query; it is embedded, the index is searched for the
+     * {@code k} nearest passages and their texts are looked up. Cached under the embedding model's identity, the
+     * index's version and {@code k}: adding to or deleting from the index changes the key.
+     *
+     * @param id the node id, unique in the flow
+     * @param version the node version
+     * @param embedder embeds the query; the same model that embedded the indexed passages
+     * @param index the index to search; the flow does not close it
+     * @param k how many passages, at least 1 (fewer when the index holds fewer)
+     * @param texts finds a passage's text from its key
+     * @return the extended builder
+     * @throws BadInputException if the edge before this node does not carry text, or {@code k < 1}, or the
+     *     embedder's dimension differs from the index's
+     */
+    public FlowBuilder<I, Retrieval> retrieve(String id, String version, Embedder embedder, VectorIndex index, int k,
+            SnippetTexts texts) {
+        if (lastSchema != Schemas.string()) {
+            throw new BadInputException("retrieve node '" + id + "' needs a query (string) on its input edge, but the"
+                    + " edge before it carries " + lastSchema.typeName());
+        }
+        require(embedder, "embedder", id);
+        require(index, "index", id);
+        require(texts, "snippet text source", id);
+        if (k < 1) {
+            throw new BadInputException("retrieve node '" + id + "' needs k of at least 1, got " + k);
+        }
+        if (embedder.dimension() != index.store().dimension()) {
+            throw new BadInputException("retrieve node '" + id + "': the embedder's dimension " + embedder.dimension()
+                    + " does not match the index's " + index.store().dimension());
+        }
+        @SuppressWarnings("unchecked")
+        Adapter<? super T, Retrieval> adapter = (Adapter<? super T, Retrieval>) (Adapter<?, ?>) new RetrieveAdapter(
+                embedder, index, k, texts);
+        return call(id, version, RetrieveAdapter.RETRIEVAL, adapter);
     }
 
     /**

@@ -1,0 +1,74 @@
+package dev.sluice.pipeline;
+
+import dev.sluice.core.schema.Schema;
+import dev.sluice.core.schema.Schemas;
+import dev.sluice.inference.embed.Embedder;
+import dev.sluice.vector.Hits;
+import dev.sluice.vector.Metadata;
+import dev.sluice.vector.VectorIndex;
+import dev.sluice.vector.VectorStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The adapter behind {@link FlowBuilder#retrieve}: embeds the query, searches the index, and looks the passages'
+ * texts up. Its cache key covers the embedding model's identity, the index's version (so a changed index never
+ * serves a stale retrieval) and {@code k}.
+ */
+final class RetrieveAdapter implements Adapter<String, Retrieval> {
+    static final Schema<Retrieval> RETRIEVAL = Schemas.recordOf(Retrieval.class);
+
+    private final Embedder embedder;
+    private final VectorIndex index;
+    private final int k;
+    private final SnippetTexts texts;
+
+    RetrieveAdapter(Embedder embedder, VectorIndex index, int k, SnippetTexts texts) {
+        this.embedder = embedder;
+        this.index = index;
+        this.k = k;
+        this.texts = texts;
+    }
+
+    @Override
+    public Retrieval apply(String query, AdapterContext context) {
+        VectorStore store = index.store();
+        int wanted = Math.min(k, store.liveCount());
+        List<Snippet> snippets = new ArrayList<>(wanted);
+        if (wanted > 0) {
+            Hits hits = index.search(embedder.embed(query), wanted);
+            for (int rank = 0; rank < hits.size(); rank++) {
+                int row = hits.row(rank);
+                String key = String.valueOf(store.key(row));
+                Metadata metadata = store.metadata(row);
+                snippets.add(new Snippet(key, orEmpty(metadata.documentId()), orEmpty(metadata.snippetHash()),
+                        texts.textOf(key), hits.score(rank)));
+            }
+        }
+        return new Retrieval(query, snippets);
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    @Override
+    public String modelIdentity() {
+        return embedder.identity().key();
+    }
+
+    @Override
+    public String stateVersion() {
+        return index.version().hex();
+    }
+
+    @Override
+    public String settings() {
+        return "k=" + k;
+    }
+
+    @Override
+    public int maxConcurrency() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+}
