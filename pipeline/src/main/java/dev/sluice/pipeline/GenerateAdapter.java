@@ -19,11 +19,13 @@ final class GenerateAdapter implements Adapter<String, Completion> {
     private final LlamaGenerator model;
     private final Sampling sampling;
     private final String settings;
+    private final String identity;
 
     GenerateAdapter(LlamaGenerator model, Sampling sampling) {
         this.model = model;
         this.sampling = sampling;
         this.settings = "sampling=" + ContentHash.of(SAMPLING, sampling.withSeed(0)).hex();
+        this.identity = model.identity().key();
     }
 
     @Override
@@ -45,7 +47,7 @@ final class GenerateAdapter implements Adapter<String, Completion> {
 
     @Override
     public String modelIdentity() {
-        return model.identity().key();
+        return identity;
     }
 
     @Override

@@ -72,10 +72,22 @@ final class NodeExecutor {
         return node.kind == NodeKind.CALL && node.adapter.cacheable();
     }
 
+    /** The last full version string built, reused while the adapter's state and settings stay the same. */
+    private record KeyVersion(String state, String settings, String full) {
+    }
+
+    private volatile KeyVersion lastKeyVersion = new KeyVersion("", "", "");
+
     /** @return the cache key of this adapter for the given input bytes */
     CacheKey key(DirectBuffer in, int offset, int length) {
-        String version = keyVersion + node.adapter.stateVersion() + ";settings=" + node.adapter.settings();
-        return CacheKey.of(in, offset, length, node.adapter.modelIdentity(), seed, node.adapter.tools(), version);
+        String state = node.adapter.stateVersion();
+        String settings = node.adapter.settings();
+        KeyVersion version = lastKeyVersion;
+        if (!version.state.equals(state) || !version.settings.equals(settings) || version.full.isEmpty()) {
+            version = new KeyVersion(state, settings, keyVersion + state + ";settings=" + settings);
+            lastKeyVersion = version;
+        }
+        return CacheKey.of(in, offset, length, node.adapter.modelIdentity(), seed, node.adapter.tools(), version.full);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.sluice.pipeline;
 
+import dev.sluice.core.hash.ContentHash;
 import dev.sluice.core.schema.Schema;
 import dev.sluice.core.schema.Schemas;
 import dev.sluice.inference.embed.Embedder;
@@ -22,12 +23,19 @@ final class RetrieveAdapter implements Adapter<String, Retrieval> {
     private final VectorIndex index;
     private final int k;
     private final SnippetTexts texts;
+    private final String identity;
+    /** The last index version seen and its hex, so that an unchanged index costs no string per request. */
+    private volatile StateVersion lastState = new StateVersion(null, "");
+
+    private record StateVersion(ContentHash version, String hex) {
+    }
 
     RetrieveAdapter(Embedder embedder, VectorIndex index, int k, SnippetTexts texts) {
         this.embedder = embedder;
         this.index = index;
         this.k = k;
         this.texts = texts;
+        this.identity = embedder.identity().key();
     }
 
     @Override
@@ -54,12 +62,18 @@ final class RetrieveAdapter implements Adapter<String, Retrieval> {
 
     @Override
     public String modelIdentity() {
-        return embedder.identity().key();
+        return identity;
     }
 
     @Override
     public String stateVersion() {
-        return index.version().hex();
+        ContentHash version = index.version();
+        StateVersion last = lastState;
+        if (!version.equals(last.version)) {
+            last = new StateVersion(version, version.hex());
+            lastState = last;
+        }
+        return last.hex;
     }
 
     @Override

@@ -3,9 +3,6 @@ package dev.sluice.core.schema;
 import static dev.sluice.core.schema.CanonicalFormat.BYTE_ORDER;
 
 import dev.sluice.core.CorruptDataException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import org.agrona.DirectBuffer;
 
@@ -139,19 +136,70 @@ public final class CanonicalReader {
         return count;
     }
 
-    /** @return a string body, decoded as strict UTF-8 */
+    /** @return a string body, decoded as strict UTF-8 (validated in place, decoded without a copy when it can) */
     public String readStringBody() {
-        int at = position;
-        byte[] utf8 = readBytesBody();
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(utf8))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new CorruptDataException("string at offset " + at + " is not valid UTF-8", e);
+        int length = readCount(1);
+        int start = position;
+        int invalidAt = firstInvalidUtf8(start, start + length);
+        if (invalidAt >= 0) {
+            throw new CorruptDataException("string at offset " + (start - 4) + " is not valid UTF-8 (byte "
+                    + (invalidAt - start) + ")");
         }
+        position += length;
+        byte[] array = buffer.byteArray();
+        if (array != null) {
+            return new String(array, buffer.wrapAdjustment() + start, length, StandardCharsets.UTF_8);
+        }
+        byte[] bytes = new byte[length];
+        buffer.getBytes(start, bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Checks well-formed UTF-8 as Unicode defines it: no overlong forms, no surrogates, nothing above U+10FFFF, no
+     * truncated sequence. Java's decoder would replace such bytes silently; canonical decoding refuses them.
+     *
+     * @return the index of the first byte of the first ill-formed sequence, or -1
+     */
+    private int firstInvalidUtf8(int from, int to) {
+        int i = from;
+        while (i < to) {
+            int b0 = buffer.getByte(i) & 0xFF;
+            if (b0 < 0x80) {
+                i++;
+                continue;
+            }
+            int need;
+            int min;
+            if (b0 >= 0xC2 && b0 <= 0xDF) {
+                need = 1;
+                min = 0x80;
+            } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+                need = 2;
+                min = 0x800;
+            } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+                need = 3;
+                min = 0x10000;
+            } else {
+                return i;
+            }
+            if (i + need >= to) {
+                return i; // truncated sequence
+            }
+            int codePoint = b0 & (0x3F >> need);
+            for (int k = 1; k <= need; k++) {
+                int b = buffer.getByte(i + k) & 0xFF;
+                if ((b & 0xC0) != 0x80) {
+                    return i;
+                }
+                codePoint = (codePoint << 6) | (b & 0x3F);
+            }
+            if (codePoint < min || codePoint > 0x10FFFF || (codePoint >= 0xD800 && codePoint <= 0xDFFF)) {
+                return i;
+            }
+            i += need + 1;
+        }
+        return -1;
     }
 
     /** @return a byte-array body */

@@ -58,6 +58,16 @@ class SchemaTest {
     }
 
     @Test
+    void decodesEveryUnicodePlaneFromHeapAndOffHeapBuffers() {
+        String text = "a\u00e9\u20ac\uD83D\uDE00\u0000\uFFFD\uD7FF\uE000";
+        byte[] bytes = Schemas.string().encode(text);
+        assertEquals(text, Schemas.string().decode(bytes));
+        UnsafeBuffer offHeap = new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(bytes.length));
+        offHeap.putBytes(0, bytes);
+        assertEquals(text, Schemas.string().decode(offHeap, 0, bytes.length));
+    }
+
+    @Test
     void lengthPrefixesKeepConcatenationsApart() {
         Schema<Pair> pair = Schemas.recordOf(Pair.class);
         assertFalse(Arrays.equals(pair.encode(new Pair("ab", "c")), pair.encode(new Pair("a", "bc"))));
@@ -171,6 +181,11 @@ class SchemaTest {
         assertCorrupt(Schemas.bool(), HexFormat.of().parseHex("0102"), "only 0 and 1");
         assertCorrupt(Schemas.float32(), HexFormat.of().parseHex("047fc00001"), "non-canonical NaN");
         assertCorrupt(Schemas.string(), HexFormat.of().parseHex("0600000002c328"), "UTF-8");
+        assertCorrupt(Schemas.string(), HexFormat.of().parseHex("0600000002c0af"), "UTF-8"); // overlong '/'
+        assertCorrupt(Schemas.string(), HexFormat.of().parseHex("0600000003eda080"), "UTF-8"); // a surrogate
+        assertCorrupt(Schemas.string(), HexFormat.of().parseHex("0600000004f4908080"), "UTF-8"); // above U+10FFFF
+        assertCorrupt(Schemas.string(), HexFormat.of().parseHex("0600000002e282"), "UTF-8"); // truncated
+        assertCorrupt(Schemas.string(), HexFormat.of().parseHex("060000000180"), "UTF-8"); // lone continuation
         assertCorrupt(Schemas.string(), HexFormat.of().parseHex("06ffffff00"), "count");
         assertCorrupt(Schemas.listOf(Schemas.int32()), HexFormat.of().parseHex("097fffffff"), "count");
         assertCorrupt(Schemas.enumOf(RandomValues.Colour.class), HexFormat.of().parseHex("0c00000004504e4b21"),
