@@ -27,6 +27,7 @@ import dev.sluice.core.schema.CanonicalWriter;
 import dev.sluice.core.schema.Schema;
 import java.lang.foreign.MemorySegment;
 import java.util.UUID;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -238,7 +239,7 @@ public final class Envelope {
     }
 
     /**
-     * @param hash the hash of the input this message was computed from
+     * @param hash the SHA-256 of the payload: the input of the node that consumes this message
      * @return this flyweight
      */
     public Envelope inputHash(ContentHash hash) {
@@ -335,6 +336,26 @@ public final class Envelope {
         schema.writeValue(value, payloadWriter.wrap(payloadView, 0));
         buffer.putInt(offset + PAYLOAD_LENGTH_OFFSET, payloadWriter.position(), BYTE_ORDER);
         return schemaVersion(schema.version());
+    }
+
+    /**
+     * Copies payload bytes that are already canonical (encoded once, elsewhere) after the header and records
+     * their length; the schema version is set separately.
+     *
+     * @param source the buffer holding the payload
+     * @param sourceOffset its first byte
+     * @param length its length in bytes
+     * @return this flyweight
+     * @throws BadInputException if the payload does not fit the wrapped region
+     */
+    public Envelope copyPayload(DirectBuffer source, int sourceOffset, int length) {
+        if (length < 0 || length > capacity - HEADER_LENGTH) {
+            throw new BadInputException("a payload of " + length + " bytes does not fit the "
+                    + (capacity - HEADER_LENGTH) + " bytes after the header");
+        }
+        buffer.putBytes(payloadOffset(), source, sourceOffset, length);
+        buffer.putInt(offset + PAYLOAD_LENGTH_OFFSET, length, BYTE_ORDER);
+        return this;
     }
 
     /**

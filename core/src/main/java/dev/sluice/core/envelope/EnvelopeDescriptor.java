@@ -13,11 +13,11 @@ import java.nio.ByteOrder;
  *      4    4 payload length in bytes
  *      8   16 run id (high, low)
  *     24    8 correlation id
- *     32    4 node id (the node's index in its flow)
- *     36    4 node version
+ *     32    4 node id: the index in its flow of the node that consumes this message
+ *     36    4 node version: {@code String.hashCode()} of that node's version
  *     40    4 schema version of the payload
  *     44    4 reserved, 0
- *     48   32 input hash (SHA-256, big-endian bytes)
+ *     48   32 input hash: SHA-256 of the payload, which is that node's input (big-endian bytes)
  *     80   16 trace id (W3C trace context, high, low)
  *     96    8 span id
  *    104    1 trace flags

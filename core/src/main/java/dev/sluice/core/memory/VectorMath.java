@@ -3,24 +3,79 @@ package dev.sluice.core.memory;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The kernels behind {@link VectorView}: dot product and squared Euclidean distance over float32 data in native
- * byte order. Two implementations: the Vector API (SIMD) when {@code jdk.incubator.vector} is in the boot layer,
- * and a scalar loop otherwise (or when {@code -Dsluice.simd=false}); the choice is made once and logged.
+ * Dot product, squared Euclidean distance and cosine over float32 vectors in segments (native order; off-heap,
+ * mapped, or heap arrays wrapped with {@link MemorySegment#ofArray(float[])}). SIMD through the Vector API when
+ * {@code jdk.incubator.vector} is in the boot layer, scalar loops otherwise or with {@code -Dsluice.simd=false};
+ * the choice is made once and logged.
+ *
+ * <p>Results are deterministic: SIMD lanes are summed in a fixed pairwise order (not {@code reduceLanes}, whose
+ * order may differ between the interpreter and compiled code), so the same inputs give the same bits at every JIT
+ * tier and in every run. The SIMD and scalar paths sum in different orders and may differ in the last bits.
+ *
+ * <p>Bounds are checked by the segments; callers check dimensions once. Allocation-free and thread-safe.
  */
-interface VectorMath {
-    /** @return the implementation in use in this JVM */
-    static VectorMath current() {
-        return VectorMathProvider.INSTANCE;
+public final class VectorMath {
+    private static final VectorKernels KERNELS = choose();
+
+    private VectorMath() {
     }
 
-    /** @return a short name of the implementation, such as {@code "simd(256-bit)"} or {@code "scalar"} */
-    String name();
+    private static VectorKernels choose() {
+        System.Logger log = System.getLogger("dev.sluice.core.memory");
+        if (!Boolean.parseBoolean(System.getProperty("sluice.simd", "true"))) {
+            log.log(System.Logger.Level.INFO, "Sluice vector math: scalar (-Dsluice.simd=false)");
+            return new ScalarKernels();
+        }
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            log.log(System.Logger.Level.WARNING, "Sluice vector math: scalar, because the Vector API is not enabled;"
+                    + " add --add-modules jdk.incubator.vector to the JVM flags for SIMD");
+            return new ScalarKernels();
+        }
+        VectorKernels simd = new SimdKernels();
+        log.log(System.Logger.Level.DEBUG, "Sluice vector math: " + simd.name());
+        return simd;
+    }
 
-    float dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension);
+    /** @return the implementation in use, such as {@code "simd(512-bit)"} or {@code "scalar"} */
+    public static String implementation() {
+        return KERNELS.name();
+    }
 
-    float dot(MemorySegment a, long aOffset, float[] b, int dimension);
+    /**
+     * @param a the first vector's segment
+     * @param aOffset the first vector's byte offset in it
+     * @param b the second vector's segment
+     * @param bOffset the second vector's byte offset in it
+     * @param dimension the number of floats
+     * @return the dot product
+     */
+    public static float dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
+        return KERNELS.dot(a, aOffset, b, bOffset, dimension);
+    }
 
-    float squaredDistance(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension);
+    /**
+     * @param a the first vector's segment
+     * @param aOffset the first vector's byte offset in it
+     * @param b the second vector's segment
+     * @param bOffset the second vector's byte offset in it
+     * @param dimension the number of floats
+     * @return the squared Euclidean distance
+     */
+    public static float squaredDistance(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
+        return KERNELS.squaredDistance(a, aOffset, b, bOffset, dimension);
+    }
 
-    float squaredDistance(MemorySegment a, long aOffset, float[] b, int dimension);
+    /**
+     * Computes the dot product and both norms in one pass.
+     *
+     * @param a the first vector's segment
+     * @param aOffset the first vector's byte offset in it
+     * @param b the second vector's segment
+     * @param bOffset the second vector's byte offset in it
+     * @param dimension the number of floats
+     * @return the cosine similarity (NaN if either vector is zero)
+     */
+    public static float cosine(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
+        return KERNELS.cosine(a, aOffset, b, bOffset, dimension);
+    }
 }

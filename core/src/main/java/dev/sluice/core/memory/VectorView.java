@@ -82,7 +82,7 @@ public final class VectorView {
         checkDimension(other.dimension);
         lifetime.ensureOpen();
         other.lifetime.ensureOpen();
-        return VectorMath.current().dot(segment, 0, other.segment, 0, dimension);
+        return VectorMath.dot(segment, 0, other.segment, 0, dimension);
     }
 
     /**
@@ -92,7 +92,7 @@ public final class VectorView {
     public float dot(float[] other) {
         checkDimension(other.length);
         lifetime.ensureOpen();
-        return VectorMath.current().dot(segment, 0, other, dimension);
+        return VectorMath.dot(segment, 0, MemorySegment.ofArray(other), 0, dimension);
     }
 
     /**
@@ -103,7 +103,7 @@ public final class VectorView {
         checkDimension(other.dimension);
         lifetime.ensureOpen();
         other.lifetime.ensureOpen();
-        return VectorMath.current().squaredDistance(segment, 0, other.segment, 0, dimension);
+        return VectorMath.squaredDistance(segment, 0, other.segment, 0, dimension);
     }
 
     /**
@@ -113,7 +113,7 @@ public final class VectorView {
     public float squaredDistance(float[] other) {
         checkDimension(other.length);
         lifetime.ensureOpen();
-        return VectorMath.current().squaredDistance(segment, 0, other, dimension);
+        return VectorMath.squaredDistance(segment, 0, MemorySegment.ofArray(other), 0, dimension);
     }
 
     /**

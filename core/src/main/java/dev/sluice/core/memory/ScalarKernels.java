@@ -5,7 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 import java.lang.foreign.MemorySegment;
 
 /** Plain loops: the fallback without the Vector API and the reference the SIMD kernels are tested against. */
-final class ScalarVectorMath implements VectorMath {
+final class ScalarKernels implements VectorKernels {
     @Override
     public String name() {
         return "scalar";
@@ -21,15 +21,6 @@ final class ScalarVectorMath implements VectorMath {
     }
 
     @Override
-    public float dot(MemorySegment a, long aOffset, float[] b, int dimension) {
-        float sum = 0f;
-        for (int i = 0; i < dimension; i++) {
-            sum += a.get(JAVA_FLOAT_UNALIGNED, aOffset + 4L * i) * b[i];
-        }
-        return sum;
-    }
-
-    @Override
     public float squaredDistance(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
         float sum = 0f;
         for (int i = 0; i < dimension; i++) {
@@ -40,12 +31,17 @@ final class ScalarVectorMath implements VectorMath {
     }
 
     @Override
-    public float squaredDistance(MemorySegment a, long aOffset, float[] b, int dimension) {
-        float sum = 0f;
+    public float cosine(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
+        float dot = 0f;
+        float aa = 0f;
+        float bb = 0f;
         for (int i = 0; i < dimension; i++) {
-            float d = a.get(JAVA_FLOAT_UNALIGNED, aOffset + 4L * i) - b[i];
-            sum += d * d;
+            float x = a.get(JAVA_FLOAT_UNALIGNED, aOffset + 4L * i);
+            float y = b.get(JAVA_FLOAT_UNALIGNED, bOffset + 4L * i);
+            dot += x * y;
+            aa += x * x;
+            bb += y * y;
         }
-        return sum;
+        return (float) (dot / Math.sqrt((double) aa * bb));
     }
 }

@@ -1,0 +1,94 @@
+package dev.sluice.examples.cli;
+
+import dev.sluice.core.BadInputException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code sluice} command: the entry point of the command line and the parent of every subcommand. It maps
+ * failures to the exit codes of the command line (see the {@linkplain dev.sluice.examples.cli package}).
+ *
+ * <p>{@code --help} and {@code --version} are inherited by every subcommand ({@code sluice hash --help}).
+ *
+ * <p>Run it with {@code ./sluice} from the repository root, which builds the jar when needed and adds the JVM
+ * flags; or in-process, as the tests do, with {@link #newCommandLine()}.
+ */
+@Command(
+        name = "sluice",
+        mixinStandardHelpOptions = true,
+        scope = ScopeType.INHERIT,
+        versionProvider = SluiceVersion.class,
+        description = "Sluice: retrieval-augmented inference inside the JVM, from the command line.",
+        subcommands = {HashCommand.class, EmbedCommand.class, IndexCommand.class, GgufCommand.class, GenerateCommand.class,
+            DemoCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 2 bad input (one line on stderr), 1 internal error (with a stack trace)."})
+public final class SluiceCli implements Callable<Integer> {
+    /** The exit code of success. */
+    public static final int EXIT_OK = 0;
+    /** The exit code of an unexpected failure; stderr has the message and the stack trace. */
+    public static final int EXIT_INTERNAL_ERROR = 1;
+    /** The exit code of input the user can correct; stderr has one line that says what was wrong. */
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @Spec
+    private CommandSpec spec;
+
+    /**
+     * Runs the command line and exits the JVM with its exit code.
+     *
+     * @param args the command-line arguments
+     */
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /**
+     * Creates the command line with Sluice's exit codes and error reporting. Redirect its output with
+     * {@link CommandLine#setOut} and {@link CommandLine#setErr} before {@link CommandLine#execute}; both apply to
+     * every subcommand.
+     *
+     * @return a new command line, ready to execute once
+     */
+    public static CommandLine newCommandLine() {
+        return new CommandLine(new SluiceCli())
+                .setParameterExceptionHandler(SluiceCli::reportBadArguments)
+                .setExecutionExceptionHandler(SluiceCli::reportFailure);
+    }
+
+    /** Runs when no subcommand is given. */
+    @Override
+    public Integer call() {
+        spec.commandLine().getErr().println("sluice: give a command; 'sluice --help' lists them");
+        return EXIT_BAD_INPUT;
+    }
+
+    private static int reportBadArguments(ParameterException e, String[] args) {
+        CommandLine failed = e.getCommandLine();
+        String command = failed.getCommandSpec().qualifiedName();
+        failed.getErr().println(command + ": " + oneLine(e.getMessage()) + " (see '" + command + " --help')");
+        return EXIT_BAD_INPUT;
+    }
+
+    private static int reportFailure(Exception e, CommandLine failed, ParseResult parsed) {
+        String command = failed.getCommandSpec().qualifiedName();
+        PrintWriter err = failed.getErr();
+        if (e instanceof BadInputException) {
+            err.println(command + ": " + oneLine(e.getMessage()));
+            return EXIT_BAD_INPUT;
+        }
+        err.println(command + ": internal error: " + e);
+        e.printStackTrace(err);
+        return EXIT_INTERNAL_ERROR;
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "(no message)" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+    }
+}

@@ -1,0 +1,58 @@
+package dev.sluice.pipeline;
+
+import dev.sluice.core.BadInputException;
+import java.util.Map;
+
+/**
+ * The outcome of a {@link Gate}: what happened, the value that continues down the flow, why, and the quality
+ * scores the gate measured. Immutable.
+ *
+ * @param outcome what the gate decided
+ * @param value the value that continues (the original one when it passed)
+ * @param reason why, in a few words ("" when it passed)
+ * @param scores the metrics the gate measured, by name
+ * @param <T> the type of the value
+ */
+public record GateDecision<T>(Outcome outcome, T value, String reason, Map<String, Double> scores) {
+    /** What a gate can decide. */
+    public enum Outcome {
+        /** The value is good as it is. */
+        PASS,
+        /** The value was corrected (for example trimmed to a budget). */
+        REWRITE,
+        /** The value continues, marked as of lower quality. */
+        DEGRADE,
+        /** The value was replaced by a fallback (for example an extractive answer). */
+        FALLBACK
+    }
+
+    /** Checks the parts and freezes the scores. */
+    public GateDecision {
+        if (outcome == null || value == null || reason == null || scores == null) {
+            throw new BadInputException("a gate decision needs an outcome, a value, a reason and scores (none null)");
+        }
+        scores = Map.copyOf(scores);
+    }
+
+    /**
+     * @param value the value, unchanged
+     * @param scores what was measured
+     * @param <T> the value's type
+     * @return a pass
+     */
+    public static <T> GateDecision<T> pass(T value, Map<String, Double> scores) {
+        return new GateDecision<>(Outcome.PASS, value, "", scores);
+    }
+
+    /**
+     * @param outcome {@code REWRITE}, {@code DEGRADE} or {@code FALLBACK}
+     * @param value the value that continues
+     * @param reason why
+     * @param scores what was measured
+     * @param <T> the value's type
+     * @return the decision
+     */
+    public static <T> GateDecision<T> of(Outcome outcome, T value, String reason, Map<String, Double> scores) {
+        return new GateDecision<>(outcome, value, reason, scores);
+    }
+}

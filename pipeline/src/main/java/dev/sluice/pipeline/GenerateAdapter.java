@@ -1,0 +1,60 @@
+package dev.sluice.pipeline;
+
+import dev.sluice.core.hash.ContentHash;
+import dev.sluice.core.schema.Schema;
+import dev.sluice.core.schema.Schemas;
+import dev.sluice.inference.llama.Completion;
+import dev.sluice.inference.llama.LlamaGenerator;
+import dev.sluice.inference.llama.Sampling;
+import dev.sluice.inference.llama.TokenStream;
+
+/**
+ * The adapter behind {@link FlowBuilder#generate}: llama.cpp generation with the node's seed, streaming pieces to
+ * the request's listener and stopping when the request is cancelled or times out.
+ */
+final class GenerateAdapter implements Adapter<String, Completion> {
+    static final Schema<Completion> COMPLETION = Schemas.recordOf(Completion.class);
+    private static final Schema<Sampling> SAMPLING = Schemas.recordOf(Sampling.class);
+
+    private final LlamaGenerator model;
+    private final Sampling sampling;
+    private final String settings;
+
+    GenerateAdapter(LlamaGenerator model, Sampling sampling) {
+        this.model = model;
+        this.sampling = sampling;
+        this.settings = "sampling=" + ContentHash.of(SAMPLING, sampling.withSeed(0)).hex();
+    }
+
+    @Override
+    public Completion apply(String prompt, AdapterContext context) {
+        try (TokenStream stream = model.stream(prompt, sampling.withSeed(context.seed().value()))) {
+            while (stream.hasNext()) {
+                if (context.isCancelled()) {
+                    stream.cancel();
+                }
+                context.emitToken(stream.next());
+            }
+            if (context.isCancelled()) {
+                // never return (and so cache) a generation cut short by the caller or the timeout
+                throw new java.util.concurrent.CancellationException("generation stopped: cancelled or timed out");
+            }
+            return stream.result();
+        }
+    }
+
+    @Override
+    public String modelIdentity() {
+        return model.identity().key();
+    }
+
+    @Override
+    public String settings() {
+        return settings;
+    }
+
+    @Override
+    public int maxConcurrency() {
+        return model.config().parallelSlots();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.sluice.pipeline;
+
+import dev.sluice.core.BadInputException;
+import dev.sluice.core.hash.ContentHash;
+import dev.sluice.core.hash.Seed;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * Runs the whole flow on the caller's thread: the lowest latency for one request and the reference for
+ * correctness. {@code submit} returns a completed future. Per-thread scratch buffers hold the edge bytes.
+ */
+final class InlinePipeline<I, O> implements Pipeline<I, O> {
+    private final Flow<I, O> flow;
+    private final ResultCache cache;
+    private final NodeExecutor[] executors;
+    private final RunIds runIds = new RunIds();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger running = new AtomicInteger();
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    /** Two edge buffers (input and output of the current node) and the node output holder of one thread. */
+    private static final class Scratch {
+        ExpandableArrayBuffer in = new ExpandableArrayBuffer(256);
+        ExpandableArrayBuffer out = new ExpandableArrayBuffer(256);
+        final NodeExecutor.NodeOutput output = new NodeExecutor.NodeOutput();
+        boolean inUse;
+
+        void swap() {
+            ExpandableArrayBuffer t = in;
+            in = out;
+            out = t;
+        }
+    }
+
+    InlinePipeline(Flow<I, O> flow, Seed seed, ResultCache cache) {
+        this.flow = flow;
+        this.cache = cache;
+        this.executors = executorsOf(flow, seed, cache);
+    }
+
+    static NodeExecutor[] executorsOf(Flow<?, ?> flow, Seed seed, ResultCache cache) {
+        List<Node> nodes = flow.nodes();
+        NodeExecutor[] executors = new NodeExecutor[nodes.size()];
+        for (int i = 0; i < executors.length; i++) {
+            executors[i] = new NodeExecutor(flow, nodes.get(i),
+                    i == 0 ? flow.inputSchema() : nodes.get(i - 1).outputSchema, seed, cache);
+        }
+        return executors;
+    }
+
+    @Override
+    public CompletableFuture<RunResult<O>> submit(I input, TokenListener tokens) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("pipeline of flow '" + flow.name()
+                    + "' is closed"));
+        }
+        running.incrementAndGet();
+        try {
+            return CompletableFuture.completedFuture(run(input, tokens == null ? TokenListener.NONE : tokens));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private RunResult<O> run(I input, TokenListener tokens) {
+        Scratch s = scratch.get();
+        if (s.inUse) {
+            s = new Scratch(); // a node submitted to this pipeline again from inside a run
+        }
+        s.inUse = true;
+        try {
+            UUID runId = runIds.next();
+            int length;
+            try {
+                length = flow.inputSchema().encode(input, s.in, 0);
+            } catch (BadInputException e) {
+                throw new BadInputException("input of flow '" + flow.name() + "' cannot be encoded as "
+                        + flow.inputSchema().typeName() + ": " + e.getMessage(), e);
+            }
+            ContentHash edgeHash = ContentHash.of(s.in, 0, length);
+            Object value = input;
+            List<NodeTrace> traces = new ArrayList<>(executors.length);
+            for (NodeExecutor executor : executors) {
+                long startNs = System.nanoTime();
+                executor.executeInline(value, s.in, 0, length, runId, tokens, s.out, s.output);
+                ContentHash outputHash = ContentHash.of(s.out, 0, s.output.length);
+                traces.add(trace(executor.node, edgeHash, outputHash, s.output, System.nanoTime() - startNs));
+                value = s.output.value;
+                length = s.output.length;
+                edgeHash = outputHash;
+                s.swap();
+            }
+            return new RunResult<>(runId, (O) value, edgeHash, traces);
+        } finally {
+            s.inUse = false;
+        }
+    }
+
+    static NodeTrace trace(Node node, ContentHash inputHash, ContentHash outputHash, NodeExecutor.NodeOutput output,
+            long elapsedNs) {
+        return new NodeTrace(node.id, node.version, node.kind, inputHash, outputHash, output.cacheHit, elapsedNs,
+                output.tokens, output.retries, Optional.ofNullable(output.decision));
+    }
+
+    @Override
+    public ResultCache.Stats cacheStats() {
+        return cache.stats();
+    }
+
+    @Override
+    public List<String> close(Duration timeout) {
+        closed.set(true);
+        long deadlineNs = System.nanoTime() + timeout.toNanos();
+        while (running.get() > 0 && System.nanoTime() < deadlineNs) {
+            Thread.onSpinWait();
+        }
+        int left = running.get();
+        return left == 0 ? List.of() : List.of(left + " inline request(s) still running on caller threads");
+    }
+}

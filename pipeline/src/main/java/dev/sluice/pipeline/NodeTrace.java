@@ -1,0 +1,24 @@
+package dev.sluice.pipeline;
+
+import dev.sluice.core.hash.ContentHash;
+import java.util.Optional;
+
+/**
+ * What happened at one node of one run: the hashes of its input and output edges, whether its output came from
+ * the cache, how long it took, and a gate's decision. The raw material of spans and the evidence chain.
+ *
+ * @param nodeId the node's id
+ * @param nodeVersion the node's version
+ * @param kind the node's kind
+ * @param inputHash the SHA-256 of the canonical input bytes
+ * @param outputHash the SHA-256 of the canonical output bytes
+ * @param cacheHit whether the output was served from the result cache
+ * @param elapsedNs the time spent in the node, nanoseconds
+ * @param tokens the tokens the node streamed (0 for a cache hit)
+ * @param retries how many times a failed adapter execution was retried
+ * @param gateDecision the gate's outcome, reason and scores, for gate nodes
+ */
+public record NodeTrace(String nodeId, String nodeVersion, NodeKind kind, ContentHash inputHash,
+        ContentHash outputHash, boolean cacheHit, long elapsedNs, long tokens, int retries,
+        Optional<GateDecision<?>> gateDecision) {
+}

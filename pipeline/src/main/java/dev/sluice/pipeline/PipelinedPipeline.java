@@ -1,0 +1,484 @@
+package dev.sluice.pipeline;
+
+import dev.sluice.core.BadInputException;
+import dev.sluice.core.envelope.Envelope;
+import dev.sluice.core.envelope.EnvelopeDescriptor;
+import dev.sluice.core.hash.CacheKey;
+import dev.sluice.core.hash.ContentHash;
+import dev.sluice.core.schema.Schema;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.ControlledMessageHandler;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+/**
+ * Runs each node as a stage: an Agrona {@link Agent} that reads envelopes from its ring buffer, runs the node
+ * and writes the output envelope to the next stage's ring buffer. Stages are composed onto the runtime's threads.
+ *
+ * <p><b>Design.</b> Ring buffer {@code k} feeds stage {@code k}; it is many-to-one where several threads write
+ * to it (the submitters for the first stage; the adapter pool and the stage itself after an adapter node) and
+ * one-to-one elsewhere. An envelope's header names the node that consumes it and carries the hash of its payload
+ * (that node's input hash), so no stage hashes bytes twice. Payloads are encoded once into a stage's scratch
+ * buffer and copied into the claimed slot. Adapter nodes serve cache hits on the stage thread; misses go to a
+ * bounded pool (single flight through the cache) whose threads write the result to the next ring buffer
+ * themselves; an adapter stage stops reading while twice its adapter's slots are busy. A stage whose next ring
+ * buffer is full parks that one message and stops reading until it is written. So backpressure travels upstream
+ * to {@code submit}, memory stays bounded, and nothing accepted is dropped or deadlocks.
+ * The last stage completes the request's future on its thread. Per-request state lives in a slot table indexed
+ * by correlation id; the table's size bounds the requests in flight.
+ */
+final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
+    private static final int MESSAGE_TYPE = 1;
+    private static final int MAX_IN_FLIGHT = 1 << 16;
+    private static final int READ_LIMIT = 64;
+
+    private final Flow<I, O> flow;
+    private final ResultCache cache;
+    private final long submitTimeoutNs;
+    private final NodeExecutor[] executors;
+    private final RingBuffer[] rings;
+    private final AtomicReferenceArray<PendingRun> pending = new AtomicReferenceArray<>(MAX_IN_FLIGHT);
+    private final AtomicLong nextCorrelationId = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final RunIds runIds = new RunIds();
+    private final ExecutorService adapterPool;
+    private final AgentRunner[] runners;
+    private final ThreadLocal<SubmitScratch> submitScratch = ThreadLocal.withInitial(SubmitScratch::new);
+    private volatile boolean closed;
+
+    /** The state of one accepted request, from submit to completion. */
+    private static final class PendingRun {
+        final long correlationId;
+        final UUID runId;
+        final TokenListener tokens;
+        final NodeTrace[] traces;
+        final CompletableFuture<RunResult<Object>> future = new CompletableFuture<>();
+
+        PendingRun(long correlationId, UUID runId, TokenListener tokens, int nodes) {
+            this.correlationId = correlationId;
+            this.runId = runId;
+            this.tokens = tokens;
+            this.traces = new NodeTrace[nodes];
+        }
+    }
+
+    private static final class SubmitScratch {
+        final ExpandableArrayBuffer payload = new ExpandableArrayBuffer(256);
+        final Envelope envelope = new Envelope();
+    }
+
+    PipelinedPipeline(Flow<I, O> flow, FlowRuntime runtime) {
+        this.flow = flow;
+        this.cache = runtime.cache();
+        this.submitTimeoutNs = runtime.submitTimeoutNs();
+        this.executors = InlinePipeline.executorsOf(flow, runtime.seed(), cache);
+        int n = executors.length;
+        this.rings = new RingBuffer[n];
+        for (int k = 0; k < n; k++) {
+            boolean manyWriters = k == 0 || executors[k - 1].node.kind == NodeKind.CALL;
+            UnsafeBuffer memory = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+                    runtime.ringCapacityBytes() + RingBufferDescriptor.TRAILER_LENGTH, 64));
+            rings[k] = manyWriters ? new ManyToOneRingBuffer(memory) : new OneToOneRingBuffer(memory);
+        }
+        AtomicInteger poolThreadNumber = new AtomicInteger();
+        this.adapterPool = Executors.newFixedThreadPool(runtime.adapterThreads(), task -> {
+            Thread t = new Thread(task, "sluice-" + flow.name() + "-adapter-" + poolThreadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        int threads = Math.min(runtime.threads(), n);
+        List<List<Agent>> groups = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            groups.add(new ArrayList<>());
+        }
+        for (int k = 0; k < n; k++) {
+            groups.get(k % threads).add(new Stage(k));
+        }
+        this.runners = new AgentRunner[threads];
+        for (int t = 0; t < threads; t++) {
+            List<Agent> group = groups.get(t);
+            Agent agent = group.size() == 1 ? group.get(0) : new CompositeAgent(group);
+            runners[t] = new AgentRunner(idleStrategy(runtime.idle()), Throwable::printStackTrace, null, agent);
+            int threadIndex = t;
+            AgentRunner.startOnThread(runners[t], task -> {
+                Thread thread = new Thread(task, "sluice-" + flow.name() + "-stage-" + threadIndex);
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+    }
+
+    private static IdleStrategy idleStrategy(FlowRuntime.Idle idle) {
+        return switch (idle) {
+            case BUSY_SPIN -> new BusySpinIdleStrategy();
+            case BACKOFF -> new BackoffIdleStrategy(10, 20, 1_000, 100_000);
+            case SLEEPING -> new SleepingIdleStrategy(100_000);
+        };
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public CompletableFuture<RunResult<O>> submit(I input, TokenListener tokens) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("pipeline of flow '" + flow.name()
+                    + "' is closed"));
+        }
+        SubmitScratch s = submitScratch.get();
+        int length;
+        try {
+            length = flow.inputSchema().encode(input, s.payload, 0);
+        } catch (BadInputException e) {
+            return CompletableFuture.failedFuture(new BadInputException("input of flow '" + flow.name()
+                    + "' cannot be encoded as " + flow.inputSchema().typeName() + ": " + e.getMessage(), e));
+        }
+        int messageLength = EnvelopeDescriptor.HEADER_LENGTH + length;
+        if (messageLength > rings[0].maxMsgLength()) {
+            return CompletableFuture.failedFuture(new BadInputException("input of " + length + " bytes does not fit"
+                    + " a ring buffer message of at most " + (rings[0].maxMsgLength() - EnvelopeDescriptor.HEADER_LENGTH)
+                    + " payload bytes; raise FlowRuntime.withRingCapacity"));
+        }
+        long correlationId = nextCorrelationId.getAndIncrement();
+        int slot = (int) (correlationId & (MAX_IN_FLIGHT - 1));
+        PendingRun run = new PendingRun(correlationId, runIds.next(), tokens == null ? TokenListener.NONE : tokens,
+                executors.length);
+        if (!pending.compareAndSet(slot, null, run)) {
+            return CompletableFuture.failedFuture(new PipelineFullException("flow '" + flow.name() + "' has "
+                    + MAX_IN_FLIGHT + " requests in flight; none can be accepted until one completes"));
+        }
+        inFlight.incrementAndGet();
+        int index = claim(rings[0], messageLength, submitTimeoutNs);
+        if (index < 0) {
+            pending.set(slot, null);
+            inFlight.decrementAndGet();
+            return CompletableFuture.failedFuture(new PipelineFullException("stage '" + executors[0].node.id
+                    + "' of flow '" + flow.name() + "' is full (ring buffer of " + rings[0].capacity() + " bytes)"
+                    + (submitTimeoutNs == 0 ? "; fail-fast submission" : " for " + submitTimeoutNs + " ns")));
+        }
+        writeEnvelope(s.envelope, rings[0], index, messageLength, run, 0, ContentHash.of(s.payload, 0, length),
+                s.payload, length);
+        rings[0].commit(index);
+        return (CompletableFuture) run.future;
+    }
+
+    /** Claims room for a message, waiting up to {@code timeoutNs}; returns the index or -1. */
+    private int claim(RingBuffer ring, int length, long timeoutNs) {
+        int index = ring.tryClaim(MESSAGE_TYPE, length);
+        if (index >= 0 || timeoutNs == 0) {
+            return index >= 0 ? index : -1;
+        }
+        long deadlineNs = System.nanoTime() + timeoutNs;
+        for (int spins = 0; ; spins++) {
+            index = ring.tryClaim(MESSAGE_TYPE, length);
+            if (index >= 0) {
+                return index;
+            }
+            if (System.nanoTime() - deadlineNs >= 0) {
+                return -1;
+            }
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(1_000);
+            }
+        }
+    }
+
+    private void writeEnvelope(Envelope envelope, RingBuffer ring, int index, int messageLength, PendingRun run,
+            int consumer, ContentHash payloadHash, DirectBuffer payload, int payloadLength) {
+        Node node = executors[consumer].node;
+        Schema<?> schema = consumer == 0 ? flow.inputSchema() : executors[consumer - 1].node.outputSchema;
+        envelope.wrap(ring.buffer(), index, messageLength)
+                .initHeader()
+                .runId(run.runId.getMostSignificantBits(), run.runId.getLeastSignificantBits())
+                .correlationId(run.correlationId)
+                .nodeId(consumer)
+                .nodeVersion(node.version.hashCode())
+                .schemaVersion(schema.version())
+                .inputHash(payloadHash)
+                .createdEpochNs(0)
+                .sentNanoTime(System.nanoTime())
+                .copyPayload(payload, 0, payloadLength);
+    }
+
+    /** @return the run still waiting under this id, or null; a run its caller cancelled is released here */
+    private PendingRun runOf(long correlationId) {
+        PendingRun run = pending.get((int) (correlationId & (MAX_IN_FLIGHT - 1)));
+        if (run == null || run.correlationId != correlationId) {
+            return null;
+        }
+        if (run.future.isCancelled()) {
+            release(run);
+            return null;
+        }
+        return run;
+    }
+
+    private void complete(PendingRun run, Object value, ContentHash outputHash) {
+        if (release(run)) {
+            run.future.complete(new RunResult<>(run.runId, value, outputHash, Arrays.asList(run.traces)));
+        }
+    }
+
+    private void fail(PendingRun run, Node node, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (!(cause instanceof NodeFailedException)) {
+            cause = new NodeFailedException(node.id, cause.toString(), cause);
+        }
+        if (release(run)) {
+            run.future.completeExceptionally(cause);
+        }
+    }
+
+    /** Frees the run's slot; returns false if it was already freed (completed, failed or abandoned at close). */
+    private boolean release(PendingRun run) {
+        if (pending.compareAndSet((int) (run.correlationId & (MAX_IN_FLIGHT - 1)), run, null)) {
+            inFlight.decrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    /** One node as an agent: reads its ring buffer, runs the node, hands the output on. */
+    private final class Stage implements Agent, ControlledMessageHandler {
+        private final int k;
+        private final NodeExecutor executor;
+        private final Schema<Object> inputSchema;
+        private final RingBuffer in;
+        private final RingBuffer out;
+        private final Envelope reader = new Envelope();
+        private final Envelope writer = new Envelope();
+        private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(256);
+        private final NodeExecutor.NodeOutput output = new NodeExecutor.NodeOutput();
+        private PendingRun parkedRun;
+        private ContentHash parkedHash;
+        private final ExpandableArrayBuffer parkedPayload = new ExpandableArrayBuffer(256);
+        private int parkedLength;
+        private final AtomicInteger outstandingCalls;
+        private final int maxOutstandingCalls;
+
+        @SuppressWarnings("unchecked")
+        Stage(int k) {
+            this.k = k;
+            this.executor = executors[k];
+            this.inputSchema = (Schema<Object>) (k == 0 ? flow.inputSchema() : executors[k - 1].node.outputSchema);
+            this.in = rings[k];
+            this.out = k + 1 < rings.length ? rings[k + 1] : null;
+            boolean adapter = executor.node.kind == NodeKind.CALL;
+            this.outstandingCalls = adapter ? new AtomicInteger() : null;
+            this.maxOutstandingCalls = adapter ? 2 * executor.node.adapter.maxConcurrency() : 0;
+        }
+
+        @Override
+        public String roleName() {
+            return "sluice-stage-" + executor.node.id;
+        }
+
+        @Override
+        public int doWork() {
+            if (parkedRun != null) {
+                if (!publishFromStage(parkedRun, parkedHash, parkedPayload, parkedLength)) {
+                    return 0;
+                }
+                parkedRun = null;
+                return 1 + in.controlledRead(this, READ_LIMIT);
+            }
+            return in.controlledRead(this, READ_LIMIT);
+        }
+
+        /** Consumes the message; breaks off the batch when its output had to be parked (the next ring is full). */
+        @Override
+        public Action onMessage(int messageTypeId, MutableDirectBuffer buffer, int index, int length) {
+            if (outstandingCalls != null && outstandingCalls.get() >= maxOutstandingCalls) {
+                return Action.ABORT; // the adapter is saturated: leave the message in the ring, push back upstream
+            }
+            reader.wrap(buffer, index, length);
+            PendingRun run = runOf(reader.correlationId());
+            if (run == null) {
+                return Action.CONTINUE; // its request already failed or was abandoned at close
+            }
+            long startNs = System.nanoTime();
+            try {
+                reader.validate();
+                ContentHash inputHash = reader.inputHash();
+                int offset = reader.payloadOffset();
+                int payloadLength = reader.payloadLength();
+                Object value = inputSchema.decode(buffer, offset, payloadLength);
+                if (executor.node.kind == NodeKind.CALL) {
+                    callAdapter(run, value, buffer, offset, payloadLength, inputHash, startNs);
+                } else {
+                    executor.executeInline(value, buffer, offset, payloadLength, run.runId, run.tokens, scratch,
+                            output);
+                    deliver(run, inputHash, output, scratch, startNs);
+                }
+            } catch (RuntimeException e) {
+                fail(run, executor.node, e);
+            }
+            return parkedRun == null ? Action.CONTINUE : Action.BREAK;
+        }
+
+        private void callAdapter(PendingRun run, Object value, DirectBuffer buffer, int offset, int length,
+                ContentHash inputHash, long startNs) {
+            AdapterContext context = executor.newContext(run.runId, run.tokens, run.future::isCancelled);
+            CompletableFuture<byte[]> bytes;
+            if (executor.isCachedCall()) {
+                CacheKey key = executor.key(buffer, offset, length);
+                byte[] hit = cache.getIfPresent(key);
+                if (hit != null) {
+                    output.reset();
+                    output.cacheHit = true;
+                    executor.acceptBytes(hit, scratch, output);
+                    deliver(run, inputHash, output, scratch, startNs);
+                    return;
+                }
+                bytes = cache.computeIfAbsent(key,
+                        () -> CompletableFuture.supplyAsync(() -> executor.invoke(value, context), adapterPool));
+            } else {
+                bytes = CompletableFuture.supplyAsync(() -> executor.invoke(value, context), adapterPool);
+            }
+            outstandingCalls.incrementAndGet();
+            bytes.whenComplete((result, failure) -> outstandingCalls.decrementAndGet());
+            long timeoutNs = executor.node.adapter.timeout().toNanos();
+            if (timeoutNs > 0) {
+                bytes = bytes.copy().orTimeout(timeoutNs, TimeUnit.NANOSECONDS);
+            }
+            // Always on the pool: a future that is already complete would otherwise run this on the stage thread,
+            // which must never wait for room in a ring buffer that a stage on its own thread drains.
+            bytes.whenCompleteAsync((result, failure) -> {
+                if (failure instanceof TimeoutException
+                        || failure instanceof CompletionException c && c.getCause() instanceof TimeoutException) {
+                    context.markTimedOut();
+                    fail(run, executor.node, executor.timedOut());
+                    return;
+                }
+                if (failure != null) {
+                    fail(run, executor.node, failure);
+                    return;
+                }
+                try {
+                    NodeExecutor.NodeOutput poolOutput = new NodeExecutor.NodeOutput();
+                    ExpandableArrayBuffer poolScratch = new ExpandableArrayBuffer(result.length);
+                    executor.acceptBytes(result, poolScratch, poolOutput);
+                    poolOutput.countAdapter(context);
+                    ContentHash outputHash = ContentHash.of(result);
+                    run.traces[k] = InlinePipeline.trace(executor.node, inputHash, outputHash, poolOutput,
+                            System.nanoTime() - startNs);
+                    if (out == null) {
+                        complete(run, poolOutput.value, outputHash);
+                    } else {
+                        publishFromPool(run, outputHash, poolScratch, poolOutput.length);
+                    }
+                } catch (RuntimeException e) {
+                    fail(run, executor.node, e);
+                }
+            }, adapterPool);
+        }
+
+        private void deliver(PendingRun run, ContentHash inputHash, NodeExecutor.NodeOutput result,
+                MutableDirectBuffer bytes, long startNs) {
+            ContentHash outputHash = ContentHash.of(bytes, 0, result.length);
+            run.traces[k] = InlinePipeline.trace(executor.node, inputHash, outputHash, result,
+                    System.nanoTime() - startNs);
+            if (out == null) {
+                complete(run, result.value, outputHash);
+            } else if (!publishFromStage(run, outputHash, bytes, result.length)) {
+                parkedRun = run;
+                parkedHash = outputHash;
+                parkedPayload.putBytes(0, bytes, 0, result.length);
+                parkedLength = result.length;
+            }
+        }
+
+        /** Writes to the next ring buffer without waiting; false when it is full. */
+        private boolean publishFromStage(PendingRun run, ContentHash hash, DirectBuffer payload, int length) {
+            int messageLength = EnvelopeDescriptor.HEADER_LENGTH + length;
+            if (messageLength > out.maxMsgLength()) {
+                fail(run, executor.node, new NodeFailedException(executor.node.id, "its output of " + length
+                        + " bytes does not fit a ring buffer message; raise FlowRuntime.withRingCapacity", null));
+                return true;
+            }
+            int index = out.tryClaim(MESSAGE_TYPE, messageLength);
+            if (index < 0) {
+                return false;
+            }
+            writeEnvelope(writer, out, index, messageLength, run, k + 1, hash, payload, length);
+            out.commit(index);
+            return true;
+        }
+
+        /** Writes to the next ring buffer from an adapter thread, waiting for room while the pipeline runs. */
+        private void publishFromPool(PendingRun run, ContentHash hash, DirectBuffer payload, int length) {
+            int messageLength = EnvelopeDescriptor.HEADER_LENGTH + length;
+            if (messageLength > out.maxMsgLength()) {
+                fail(run, executor.node, new NodeFailedException(executor.node.id, "its output of " + length
+                        + " bytes does not fit a ring buffer message; raise FlowRuntime.withRingCapacity", null));
+                return;
+            }
+            int index;
+            while ((index = out.tryClaim(MESSAGE_TYPE, messageLength)) < 0) {
+                if (runOf(run.correlationId) == null) {
+                    return; // abandoned at close
+                }
+                LockSupport.parkNanos(1_000);
+            }
+            writeEnvelope(new Envelope(), out, index, messageLength, run, k + 1, hash, payload, length);
+            out.commit(index);
+        }
+    }
+
+    @Override
+    public ResultCache.Stats cacheStats() {
+        return cache.stats();
+    }
+
+    @Override
+    public List<String> close(Duration timeout) {
+        closed = true;
+        long deadlineNs = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() - deadlineNs < 0) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        for (AgentRunner runner : runners) {
+            runner.close();
+        }
+        adapterPool.shutdownNow();
+        List<String> unfinished = new ArrayList<>();
+        for (int slot = 0; slot < MAX_IN_FLIGHT; slot++) {
+            PendingRun run = pending.get(slot);
+            if (run != null && release(run)) {
+                unfinished.add("run " + run.runId);
+                run.future.completeExceptionally(new IllegalStateException("pipeline of flow '" + flow.name()
+                        + "' closed before run " + run.runId + " finished"));
+            }
+        }
+        return unfinished;
+    }
+}

@@ -1,0 +1,602 @@
+package dev.sluice.vector;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+import dev.sluice.core.BadInputException;
+import dev.sluice.core.CorruptDataException;
+import dev.sluice.core.hash.ContentHash;
+import dev.sluice.core.memory.VectorView;
+import dev.sluice.ffi.MappedFile;
+import dev.sluice.vector.internal.DeletedRows;
+import dev.sluice.vector.internal.RowSource;
+import dev.sluice.vector.internal.StoreFileLayout;
+import dev.sluice.vector.internal.StoreFileWriter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Float32 vectors of one dimension and one {@link Similarity}, held off-heap, each with an external key (a
+ * {@link String} or a {@code long}, see {@link KeyKind}) and optional {@link Metadata}. Rows are numbered from 0 in
+ * insertion order; a row keeps its number for the life of the store, and {@link #delete deleting} only marks it so
+ * that searches skip it.
+ *
+ * <p><b>Memory.</b> Vectors are appended into chunks of {@value #CHUNK_ROWS} rows, 64-byte aligned, owned by the
+ * store's arena; growing adds a chunk and never moves what is already stored. A store {@linkplain #open opened}
+ * from a file reads the file's vectors in place through a read-only mapping (nothing is copied into the heap) and
+ * puts rows added later into chunks. Keys and metadata live on the heap. {@link #close()} frees the chunks and
+ * unmaps the file; any use afterwards throws {@link IllegalStateException} naming the store.
+ *
+ * <p><b>Threads.</b> One writer at a time (adds and deletes take the store's lock, a few hundred nanoseconds plus
+ * the copy of one vector); any number of readers, lock-free, concurrently with the writer: a row becomes visible to
+ * readers only once its vector, key and metadata are all in place.
+ *
+ * <p><b>Version.</b> {@link #version()} is a content hash of everything stored (vectors, keys, metadata, deletions,
+ * dimension, similarity), so equal stores have equal versions across processes and a saved and reopened store keeps
+ * its version. It is computed once per {@linkplain #generation() generation} (one pass over the vectors) and
+ * stored in the file, so opening does not recompute it.
+ */
+public final class VectorStore implements AutoCloseable {
+    /** Rows per off-heap chunk. */
+    public static final int CHUNK_ROWS = 4096;
+    private static final int CHUNK_SHIFT = Integer.numberOfTrailingZeros(CHUNK_ROWS);
+
+    private final String name;
+    private final int dimension;
+    private final Similarity similarity;
+    private final KeyKind keyKind;
+    private final long rowBytes;
+    private final Arena arena = Arena.ofShared();
+    private final MappedFile mapping;
+    private final MemorySegment baseVectors;
+    private final int baseRows;
+    private final ConcurrentHashMap<Object, Integer> rowsByKey = new ConcurrentHashMap<>();
+    private final DeletedRows deleted;
+    private final Rows rowSource = new Rows();
+
+    private volatile MemorySegment[] chunks = new MemorySegment[0];
+    private volatile Object[] keys;
+    private volatile Metadata[] metadata;
+    private volatile int size;
+    private volatile int liveCount;
+    private volatile long generation;
+    private volatile boolean closed;
+    private ContentHash cachedVersion;
+    private long cachedVersionGeneration = -1;
+
+    private VectorStore(String name, int dimension, Similarity similarity, KeyKind keyKind, MappedFile mapping,
+            MemorySegment baseVectors, int baseRows) {
+        this.name = name;
+        this.dimension = dimension;
+        this.similarity = similarity;
+        this.keyKind = keyKind;
+        this.rowBytes = 4L * dimension;
+        this.mapping = mapping;
+        this.baseVectors = baseVectors;
+        this.baseRows = baseRows;
+        this.keys = new Object[Math.max(16, baseRows)];
+        this.metadata = new Metadata[keys.length];
+        this.deleted = new DeletedRows(keys.length);
+    }
+
+    /**
+     * Creates an empty store. Allocates nothing off-heap until the first add.
+     *
+     * @param name a name for messages, such as {@code "faq-passages"}
+     * @param dimension the floats per vector, at least 1
+     * @param similarity how vectors are compared
+     * @param keyKind whether keys are strings or longs
+     * @return the store; close it to free its memory
+     */
+    public static VectorStore create(String name, int dimension, Similarity similarity, KeyKind keyKind) {
+        if (dimension < 1) {
+            throw new BadInputException("dimension must be at least 1, got " + dimension);
+        }
+        requireLittleEndian();
+        return new VectorStore(name, dimension, java.util.Objects.requireNonNull(similarity, "similarity"),
+                java.util.Objects.requireNonNull(keyKind, "keyKind"), null, MemorySegment.NULL, 0);
+    }
+
+    /**
+     * Opens a store file written by {@link #save}: maps it read-only, checks its magic, version, length and CRC32C
+     * (one read of the whole file), decodes keys and metadata onto the heap and reads vectors in place. Rows added
+     * afterwards go to memory owned by the store; the file is not changed until the next {@link #save}.
+     *
+     * @param file the store file
+     * @return the store; close it to unmap the file
+     * @throws CorruptDataException when the file is truncated, corrupt, foreign or of a newer format version
+     * @throws BadInputException when the file cannot be read
+     */
+    public static VectorStore open(Path file) {
+        requireLittleEndian();
+        MappedFile mapped = MappedFile.openReadOnly(file);
+        try {
+            MemorySegment bytes = mapped.segment();
+            StoreFileLayout.checkFrame(file, bytes);
+            return decode(file, mapped, bytes);
+        } catch (RuntimeException e) {
+            mapped.close();
+            throw e;
+        }
+    }
+
+    private static VectorStore decode(Path file, MappedFile mapped, MemorySegment bytes) {
+        int dimension = bytes.get(StoreFileLayout.INT, StoreFileLayout.DIMENSION_OFFSET);
+        Similarity similarity = Similarity.ofFileCode(bytes.get(StoreFileLayout.INT,
+                StoreFileLayout.SIMILARITY_OFFSET));
+        KeyKind keyKind = KeyKind.ofFileCode(bytes.get(StoreFileLayout.INT, StoreFileLayout.KEY_KIND_OFFSET));
+        long rows = bytes.get(StoreFileLayout.LONG, StoreFileLayout.ROWS_OFFSET);
+        if (dimension < 1 || similarity == null || keyKind == null || rows < 0 || rows > Integer.MAX_VALUE - 64) {
+            throw new CorruptDataException(file + " has an invalid header: dimension " + dimension + ", similarity "
+                    + similarity + ", key kind " + keyKind + ", rows " + rows);
+        }
+        long vectorBytes = rows * dimension * 4L;
+        long keysOffset = StoreFileLayout.align8(StoreFileLayout.HEADER_BYTES + vectorBytes);
+        long recordedKeys = bytes.get(StoreFileLayout.LONG, StoreFileLayout.KEYS_OFFSET_OFFSET);
+        long metadataOffset = bytes.get(StoreFileLayout.LONG, StoreFileLayout.METADATA_OFFSET_OFFSET);
+        long deletedOffset = bytes.get(StoreFileLayout.LONG, StoreFileLayout.DELETED_OFFSET_OFFSET);
+        long deletedEnd = deletedOffset + 8L * StoreFileLayout.deletedWords((int) rows);
+        if (recordedKeys != keysOffset || metadataOffset < keysOffset || deletedOffset < metadataOffset
+                || deletedEnd != bytes.byteSize() - StoreFileLayout.TRAILER_BYTES) {
+            throw new CorruptDataException(file + " has inconsistent section offsets: keys " + recordedKeys
+                    + " (expected " + keysOffset + "), metadata " + metadataOffset + ", deleted " + deletedOffset
+                    + ", file " + bytes.byteSize() + " bytes");
+        }
+        int rowCount = (int) rows;
+        VectorStore store = new VectorStore(file.getFileName().toString(), dimension, similarity, keyKind, mapped,
+                bytes.asSlice(StoreFileLayout.HEADER_BYTES, vectorBytes), rowCount);
+        MemorySegment keySection = bytes.asSlice(keysOffset, metadataOffset - keysOffset);
+        MemorySegment metadataSection = bytes.asSlice(metadataOffset, deletedOffset - metadataOffset);
+        Object[] keys = store.keys;
+        Metadata[] metadata = store.metadata;
+        int live = 0;
+        for (int row = 0; row < rowCount; row++) {
+            keys[row] = keyKind == KeyKind.LONG
+                    ? (Object) checkedLong(file, keySection, 8L * row)
+                    : StoreFileWriter.readString(file, keySection, rowCount, row);
+            metadata[row] = StoreFileWriter.readMetadata(file, metadataSection, rowCount, row);
+            if ((bytes.get(StoreFileLayout.LONG, deletedOffset + 8L * (row >>> 6)) & (1L << row)) != 0) {
+                store.deleted.set(row);
+            } else {
+                if (store.rowsByKey.putIfAbsent(keys[row], row) != null) {
+                    throw new CorruptDataException(file + " holds key '" + keys[row] + "' twice (row " + row
+                            + " and row " + store.rowsByKey.get(keys[row]) + ")");
+                }
+                live++;
+            }
+        }
+        store.size = rowCount;
+        store.liveCount = live;
+        store.generation = bytes.get(StoreFileLayout.LONG, StoreFileLayout.GENERATION_OFFSET);
+        store.cachedVersion = ContentHash.fromBytes(bytes.asSlice(StoreFileLayout.CONTENT_HASH_OFFSET,
+                StoreFileLayout.CONTENT_HASH_BYTES).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        store.cachedVersionGeneration = store.generation;
+        return store;
+    }
+
+    private static long checkedLong(Path file, MemorySegment section, long offset) {
+        if (offset + 8 > section.byteSize()) {
+            throw new CorruptDataException(file + ": key section of " + section.byteSize()
+                    + " bytes is too short for key at offset " + offset);
+        }
+        return section.get(StoreFileLayout.LONG, offset);
+    }
+
+    private static void requireLittleEndian() {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new UnsupportedOperationException("vector stores need a little-endian CPU; this one is "
+                    + ByteOrder.nativeOrder());
+        }
+    }
+
+    /**
+     * Appends a vector under a string key. Copies the floats once, into the store's memory.
+     *
+     * @param key a key not in the store (a deleted row's key may be used again)
+     * @param vector exactly {@link #dimension()} finite values (not all zero under {@link Similarity#COSINE})
+     * @param rowMetadata the row's metadata, or {@code null} for none
+     * @return the new row's number
+     * @throws BadInputException for a wrong dimension, a NaN or infinite component, a zero vector under cosine, a
+     *     duplicate key, or a long-keyed store
+     */
+    public int add(String key, float[] vector, Metadata rowMetadata) {
+        return addRow(requireKey(KeyKind.STRING, key), MemorySegment.ofArray(checkLength(vector.length, vector)),
+                rowMetadata);
+    }
+
+    /**
+     * Appends a vector under a long key; see {@link #add(String, float[], Metadata)}.
+     *
+     * @param key a key not in the store
+     * @param vector exactly {@link #dimension()} finite values
+     * @param rowMetadata the row's metadata, or {@code null} for none
+     * @return the new row's number
+     */
+    public int add(long key, float[] vector, Metadata rowMetadata) {
+        return addRow(requireKey(KeyKind.LONG, key), MemorySegment.ofArray(checkLength(vector.length, vector)),
+                rowMetadata);
+    }
+
+    /**
+     * Appends a vector read from off-heap memory (such as a {@link dev.sluice.core.memory.FloatMatrix} row filled
+     * by an embedder) under a string key: one copy, segment to segment, no heap array.
+     *
+     * @param key a key not in the store
+     * @param vector a vector of {@link #dimension()} finite values
+     * @param rowMetadata the row's metadata, or {@code null} for none
+     * @return the new row's number
+     */
+    public int add(String key, VectorView vector, Metadata rowMetadata) {
+        return addRow(requireKey(KeyKind.STRING, key), checkLength(vector.dimension(), vector.segment()),
+                rowMetadata);
+    }
+
+    /**
+     * Appends a vector read from off-heap memory under a long key; see {@link #add(String, VectorView, Metadata)}.
+     *
+     * @param key a key not in the store
+     * @param vector a vector of {@link #dimension()} finite values
+     * @param rowMetadata the row's metadata, or {@code null} for none
+     * @return the new row's number
+     */
+    public int add(long key, VectorView vector, Metadata rowMetadata) {
+        return addRow(requireKey(KeyKind.LONG, key), checkLength(vector.dimension(), vector.segment()), rowMetadata);
+    }
+
+    private <T> T checkLength(int length, T vector) {
+        if (length != dimension) {
+            throw new BadInputException("dimension " + length + " does not match the store's " + dimension
+                    + " (store '" + name + "')");
+        }
+        return vector;
+    }
+
+    private Object requireKey(KeyKind kind, Object key) {
+        if (kind != keyKind) {
+            throw new BadInputException("store '" + name + "' has " + keyKind + " keys, got a " + kind + " key");
+        }
+        return java.util.Objects.requireNonNull(key, "key");
+    }
+
+    /**
+     * Checks that a vector is usable with this store: finite components and, under cosine, not all zero. Used for
+     * added vectors and for queries.
+     */
+    void checkValues(MemorySegment vector, String what) {
+        double squaredNorm = 0;
+        for (int i = 0; i < dimension; i++) {
+            float value = vector.get(JAVA_FLOAT_UNALIGNED, 4L * i);
+            if (!Float.isFinite(value)) {
+                throw new BadInputException(what + " component " + i + " is " + value
+                        + "; every component must be a finite number");
+            }
+            squaredNorm += (double) value * value;
+        }
+        if (similarity == Similarity.COSINE && squaredNorm == 0) {
+            throw new BadInputException(what + " is a zero vector, which has no direction under COSINE similarity");
+        }
+    }
+
+    /**
+     * Checks a query and k at the boundary of a search.
+     *
+     * @return the query as a segment over the caller's array (not copied)
+     */
+    MemorySegment checkQuery(float[] query, int k) {
+        ensureOpen();
+        checkLength(query.length, query);
+        int rows = size;
+        if (k < 1 || k > rows) {
+            throw new BadInputException("k must be from 1 to the store's " + rows + " rows, got " + k
+                    + " (store '" + name + "')");
+        }
+        MemorySegment segment = MemorySegment.ofArray(query);
+        checkValues(segment, "query");
+        return segment;
+    }
+
+    private synchronized int addRow(Object key, MemorySegment vector, Metadata rowMetadata) {
+        ensureOpen();
+        checkValues(vector, "vector");
+        Integer existing = rowsByKey.get(key);
+        if (existing != null) {
+            throw new BadInputException("duplicate key '" + key + "': already row " + existing + " of store '"
+                    + name + "'; delete it first to replace it");
+        }
+        int row = size;
+        if (row == Integer.MAX_VALUE - 64) {
+            throw new BadInputException("store '" + name + "' is full at " + row + " rows");
+        }
+        MemorySegment chunk = chunkFor(row);
+        MemorySegment.copy(vector, 0, chunk, offsetOf(row), rowBytes);
+        if (row == keys.length) {
+            keys = Arrays.copyOf(keys, row * 2);
+            metadata = Arrays.copyOf(metadata, row * 2);
+        }
+        keys[row] = key;
+        metadata[row] = rowMetadata == null ? Metadata.NONE : rowMetadata;
+        rowsByKey.put(key, row);
+        liveCount++;
+        generation++;
+        size = row + 1; // publishes the row to lock-free readers
+        return row;
+    }
+
+    private MemorySegment chunkFor(int row) {
+        int chunkIndex = (row - baseRows) >>> CHUNK_SHIFT;
+        MemorySegment[] current = chunks;
+        if (chunkIndex == current.length) {
+            MemorySegment[] grown = Arrays.copyOf(current, chunkIndex + 1);
+            grown[chunkIndex] = arena.allocate(rowBytes * CHUNK_ROWS, 64);
+            chunks = grown;
+            return grown[chunkIndex];
+        }
+        return current[chunkIndex];
+    }
+
+    /**
+     * Marks the row of a string key deleted: searches skip it, its key can be added again. The row keeps its number
+     * and its memory (rows never move), and the mark is saved with the store.
+     *
+     * @param key a key in the store
+     * @return the deleted row's number
+     * @throws BadInputException when the key is not in the store
+     */
+    public int delete(String key) {
+        return deleteRow(requireKey(KeyKind.STRING, key));
+    }
+
+    /**
+     * Marks the row of a long key deleted; see {@link #delete(String)}.
+     *
+     * @param key a key in the store
+     * @return the deleted row's number
+     */
+    public int delete(long key) {
+        return deleteRow(requireKey(KeyKind.LONG, key));
+    }
+
+    private synchronized int deleteRow(Object key) {
+        ensureOpen();
+        Integer row = rowsByKey.remove(key);
+        if (row == null) {
+            throw unknownKey(key);
+        }
+        deleted.set(row);
+        liveCount--;
+        generation++;
+        return row;
+    }
+
+    private BadInputException unknownKey(Object key) {
+        return new BadInputException("unknown key '" + key + "': not in store '" + name + "' (" + liveCount
+                + " live rows)");
+    }
+
+    /**
+     * @param key a string key
+     * @return its row
+     * @throws BadInputException when the key is not in the store
+     */
+    public int rowOf(String key) {
+        return rowOfKey(requireKey(KeyKind.STRING, key));
+    }
+
+    /**
+     * @param key a long key
+     * @return its row
+     * @throws BadInputException when the key is not in the store
+     */
+    public int rowOf(long key) {
+        return rowOfKey(requireKey(KeyKind.LONG, key));
+    }
+
+    private int rowOfKey(Object key) {
+        Integer row = rowsByKey.get(key);
+        if (row == null) {
+            throw unknownKey(key);
+        }
+        return row;
+    }
+
+    /**
+     * @param row a row below {@link #size()}
+     * @return its key: a {@link String} or a {@link Long}, per {@link #keyKind()}
+     */
+    public Object key(int row) {
+        checkRow(row);
+        return keys[row];
+    }
+
+    /**
+     * @param row a row below {@link #size()}
+     * @return its metadata ({@link Metadata#NONE} when none was given)
+     */
+    public Metadata metadata(int row) {
+        checkRow(row);
+        return metadata[row];
+    }
+
+    /**
+     * @param row a row below {@link #size()}
+     * @return whether it was deleted
+     */
+    public boolean isDeleted(int row) {
+        checkRow(row);
+        return deleted.get(row);
+    }
+
+    /**
+     * @param row a row below {@link #size()}
+     * @return a zero-copy view of its vector, valid until the store is closed (allocates the view)
+     */
+    public VectorView vector(int row) {
+        checkRow(row);
+        ensureOpen();
+        return VectorView.wrap(name + "[" + row + "]", rowSource.segment(row).asSlice(offsetOf(row), rowBytes),
+                dimension);
+    }
+
+    private void checkRow(int row) {
+        int rows = size;
+        if (row < 0 || row >= rows) {
+            throw new BadInputException("row " + row + " is out of range: store '" + name + "' has " + rows
+                    + " rows");
+        }
+    }
+
+    private long offsetOf(int row) {
+        return row < baseRows ? row * rowBytes : ((row - baseRows) & (CHUNK_ROWS - 1)) * rowBytes;
+    }
+
+    /** @return the number of rows, deleted ones included; row numbers run from 0 to this, exclusive */
+    public int size() {
+        return size;
+    }
+
+    /** @return the number of rows not deleted */
+    public int liveCount() {
+        return liveCount;
+    }
+
+    /** @return the floats per vector */
+    public int dimension() {
+        return dimension;
+    }
+
+    /** @return how vectors are compared */
+    public Similarity similarity() {
+        return similarity;
+    }
+
+    /** @return whether keys are strings or longs */
+    public KeyKind keyKind() {
+        return keyKind;
+    }
+
+    /** @return the name given at creation, or the file name of an opened store */
+    public String name() {
+        return name;
+    }
+
+    /** @return the number of adds and deletes since the store was created (kept across save and open) */
+    public long generation() {
+        return generation;
+    }
+
+    /**
+     * The store's content version for cache keys: SHA-256 over dimension, similarity, key kind and every row's
+     * vector, key, metadata and deletion mark. Computed once per generation (one pass over the vectors); cheap
+     * afterwards and right after {@link #open}.
+     *
+     * @return the content hash
+     */
+    public synchronized ContentHash version() {
+        ensureOpen();
+        if (cachedVersionGeneration != generation) {
+            cachedVersion = StoreFileWriter.contentHash(snapshot());
+            cachedVersionGeneration = generation;
+        }
+        return cachedVersion;
+    }
+
+    /**
+     * Writes the store to a file: a temporary file beside it is written, fsynced and atomically renamed over
+     * {@code file}, and the directory is fsynced, so a crash leaves either the old file or the new one, never a
+     * torn file. Blocks writers (not readers) while it runs; streams the vectors from off-heap memory.
+     *
+     * @param file the destination
+     * @throws BadInputException when the file cannot be written
+     */
+    public synchronized void save(Path file) {
+        ensureOpen();
+        ContentHash writtenVersion = StoreFileWriter.write(file, snapshot());
+        cachedVersion = writtenVersion;
+        cachedVersionGeneration = generation;
+    }
+
+    private StoreFileWriter.Snapshot snapshot() {
+        int rows = size;
+        MemorySegment[] vectorSlices = new MemorySegment[1 + chunks.length];
+        vectorSlices[0] = baseVectors;
+        for (int i = 0; i < chunks.length; i++) {
+            long rowsInChunk = Math.min(CHUNK_ROWS, rows - baseRows - (long) i * CHUNK_ROWS);
+            vectorSlices[i + 1] = chunks[i].asSlice(0, rowsInChunk * rowBytes);
+        }
+        long[] deletedWords = new long[StoreFileLayout.deletedWords(rows)];
+        for (int i = 0; i < deletedWords.length; i++) {
+            deletedWords[i] = deleted.word(i);
+        }
+        return new StoreFileWriter.Snapshot(dimension, similarity, keyKind, rows, generation, vectorSlices,
+                Arrays.copyOf(keys, rows), Arrays.copyOf(metadata, rows), deletedWords);
+    }
+
+    /** @return the vectors as the indexes read them, in place */
+    RowSource rows() {
+        return rowSource;
+    }
+
+    /** @return whether {@link #close()} was called */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("vector store '" + name + "' is closed");
+        }
+    }
+
+    /** Frees the store's memory and unmaps its file. Idempotent; uses afterwards throw IllegalStateException. */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            arena.close();
+            if (mapping != null) {
+                mapping.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "VectorStore[" + name + ", " + size + " rows (" + liveCount + " live) x " + dimension + ", "
+                + similarity + ", " + keyKind + " keys" + (closed ? ", closed" : "") + "]";
+    }
+
+    private final class Rows implements RowSource {
+        @Override
+        public int dimension() {
+            return dimension;
+        }
+
+        @Override
+        public Similarity similarity() {
+            return similarity;
+        }
+
+        @Override
+        public int rows() {
+            return size;
+        }
+
+        @Override
+        public MemorySegment segment(int row) {
+            return row < baseRows ? baseVectors : chunks[(row - baseRows) >>> CHUNK_SHIFT];
+        }
+
+        @Override
+        public long offset(int row) {
+            return offsetOf(row);
+        }
+
+        @Override
+        public boolean isDeleted(int row) {
+            return deleted.get(row);
+        }
+    }
+}

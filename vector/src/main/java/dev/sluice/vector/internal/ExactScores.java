@@ -1,0 +1,93 @@
+package dev.sluice.vector.internal;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
+import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
+import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
+import io.github.jbellis.jvector.graph.similarity.SearchScoreProvider;
+import io.github.jbellis.jvector.vector.types.VectorFloat;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * How jvector scores our vectors: exact similarities computed by our SIMD kernels straight from the store's
+ * segments (owned chunks or the mapped file), with no copy into jvector's own vector types. Used for graph
+ * construction ({@link BuildScoreProvider}) and as the exact scorer or reranker of searches.
+ *
+ * <p>jvector's own kernels only accept its own {@code VectorFloat} classes, whose constructors copy; plugging in at
+ * the score-function level is what lets it walk vectors it does not own. Thread-safe.
+ */
+public final class ExactScores implements BuildScoreProvider {
+    private final RowSource rows;
+
+    /** @param rows the vectors */
+    public ExactScores(RowSource rows) {
+        this.rows = rows;
+    }
+
+    /**
+     * @param query the query's floats as a segment
+     * @return the exact score function of the query against every row
+     */
+    public ScoreFunction.ExactScoreFunction against(MemorySegment query) {
+        return row -> rows.score(row, query, 0);
+    }
+
+    /**
+     * @param row a row
+     * @return the exact score function of that row's vector against every row, read in place
+     */
+    public ScoreFunction.ExactScoreFunction againstRow(int row) {
+        MemorySegment segment = rows.segment(row);
+        long offset = rows.offset(row);
+        return other -> rows.score(other, segment, offset);
+    }
+
+    @Override
+    public boolean isExact() {
+        return true;
+    }
+
+    @Override
+    public VectorFloat<?> approximateCentroid() {
+        int count = rows.rows();
+        int dimension = rows.dimension();
+        double[] sums = new double[dimension];
+        for (int row = 0; row < count; row++) {
+            MemorySegment segment = rows.segment(row);
+            long offset = rows.offset(row);
+            for (int i = 0; i < dimension; i++) {
+                sums[i] += segment.get(JAVA_FLOAT_UNALIGNED, offset + 4L * i);
+            }
+        }
+        float[] centroid = new float[dimension];
+        for (int i = 0; i < dimension; i++) {
+            centroid[i] = (float) (sums[i] / Math.max(1, count));
+        }
+        return vts.createFloatVector(centroid);
+    }
+
+    @Override
+    public SearchScoreProvider searchProviderFor(VectorFloat<?> vector) {
+        return new DefaultSearchScoreProvider(against(MemorySegment.ofArray(toArray(vector))));
+    }
+
+    @Override
+    public SearchScoreProvider searchProviderFor(int row) {
+        return new DefaultSearchScoreProvider(againstRow(row));
+    }
+
+    @Override
+    public SearchScoreProvider diversityProviderFor(int row) {
+        return searchProviderFor(row);
+    }
+
+    /** @return a copy of a jvector vector's floats (used for the few query-like vectors jvector hands us) */
+    public static float[] toArray(VectorFloat<?> vector) {
+        float[] values = new float[vector.length()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = vector.get(i);
+        }
+        return values;
+    }
+}

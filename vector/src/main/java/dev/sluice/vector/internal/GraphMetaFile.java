@@ -1,0 +1,101 @@
+package dev.sluice.vector.internal;
+
+import dev.sluice.core.BadInputException;
+import dev.sluice.core.CorruptDataException;
+import dev.sluice.core.hash.ContentHash;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The small file that ties a saved graph index together, written last: the build settings, the node count, the
+ * version of the store the graph was built from, and the CRC32C of the jvector graph file and of the PQ file, so
+ * that opening checks every file before jvector reads it. Little-endian:
+ *
+ * <pre>
+ * magic "SLUICEGI" (8), format version (4), max degree (4), beam width (4), neighbour overflow (f32), alpha (f32),
+ * hierarchy (4), overquery (f32), PQ subspaces (4), graph nodes (4), store content hash (32), graph CRC32C (4),
+ * PQ CRC32C (4, 0 without PQ), CRC32C of all the preceding bytes (4)
+ * </pre>
+ *
+ * @param maxDegree see GraphConfig
+ * @param beamWidth see GraphConfig
+ * @param neighborOverflow see GraphConfig
+ * @param alpha see GraphConfig
+ * @param hierarchy see GraphConfig
+ * @param overquery see GraphConfig
+ * @param pqSubspaces see GraphConfig
+ * @param graphNodes the number of rows in the graph
+ * @param storeVersion the content hash of the store file saved beside it
+ * @param graphCrc the CRC32C of the graph file
+ * @param pqCrc the CRC32C of the PQ file, 0 without PQ
+ */
+public record GraphMetaFile(int maxDegree, int beamWidth, float neighborOverflow, float alpha, boolean hierarchy,
+        float overquery, int pqSubspaces, int graphNodes, ContentHash storeVersion, int graphCrc, int pqCrc) {
+    private static final byte[] MAGIC = "SLUICEGI".getBytes(StandardCharsets.US_ASCII);
+    private static final int FORMAT_VERSION = 1;
+    private static final int BYTES = 88;
+
+    /** @param file where to write it, atomically */
+    public void write(Path file) {
+        ByteBuffer bytes = ByteBuffer.allocate(BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.put(MAGIC).putInt(FORMAT_VERSION).putInt(maxDegree).putInt(beamWidth).putFloat(neighborOverflow)
+                .putFloat(alpha).putInt(hierarchy ? 1 : 0).putFloat(overquery).putInt(pqSubspaces)
+                .putInt(graphNodes).put(storeVersion.toBytes()).putInt(graphCrc).putInt(pqCrc);
+        bytes.putInt(StoreFileLayout.crc32c(MemorySegment.ofArray(bytes.array()).asSlice(0, BYTES - 4)));
+        AtomicFiles.write(file, channel -> channel.write(bytes.flip()));
+    }
+
+    /**
+     * @param file the meta file
+     * @return its content, checked
+     * @throws CorruptDataException when it is truncated, foreign, newer or corrupt
+     */
+    public static GraphMetaFile read(Path file) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(file.getParent() + " is not a saved graph index: " + file.getFileName()
+                    + " is missing", e);
+        } catch (IOException e) {
+            throw new BadInputException("cannot read " + file + ": " + e, e);
+        }
+        if (content.length < MAGIC.length + 4 || !Arrays.equals(content, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new CorruptDataException(file + " is not a Sluice graph index file (no \"SLUICEGI\" magic)");
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(content).order(ByteOrder.LITTLE_ENDIAN).position(MAGIC.length);
+        int version = bytes.getInt();
+        if (version > FORMAT_VERSION) {
+            throw new CorruptDataException(file + " has format version " + version + ", newer than version "
+                    + FORMAT_VERSION + " that this build reads; upgrade Sluice");
+        }
+        if (content.length != BYTES) {
+            throw new CorruptDataException(file + " is " + content.length + " bytes, expected " + BYTES);
+        }
+        int computed = StoreFileLayout.crc32c(MemorySegment.ofArray(content).asSlice(0, BYTES - 4));
+        int stored = bytes.getInt(BYTES - 4);
+        if (computed != stored) {
+            throw new CorruptDataException(file + " fails its checksum: stored CRC32C 0x" + Integer.toHexString(stored)
+                    + ", computed 0x" + Integer.toHexString(computed));
+        }
+        int maxDegree = bytes.getInt();
+        int beamWidth = bytes.getInt();
+        float overflow = bytes.getFloat();
+        float alpha = bytes.getFloat();
+        boolean hierarchy = bytes.getInt() != 0;
+        float overquery = bytes.getFloat();
+        int pqSubspaces = bytes.getInt();
+        int graphNodes = bytes.getInt();
+        byte[] hash = new byte[32];
+        bytes.get(hash);
+        return new GraphMetaFile(maxDegree, beamWidth, overflow, alpha, hierarchy, overquery, pqSubspaces,
+                graphNodes, ContentHash.fromBytes(hash), bytes.getInt(), bytes.getInt());
+    }
+}

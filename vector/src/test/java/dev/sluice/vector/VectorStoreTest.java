@@ -1,0 +1,155 @@
+package dev.sluice.vector;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.core.BadInputException;
+import dev.sluice.core.memory.FloatMatrix;
+import dev.sluice.core.memory.VectorView;
+import org.junit.jupiter.api.Test;
+
+class VectorStoreTest {
+    private static VectorStore smallStore() {
+        VectorStore store = VectorStore.create("small", 3, Similarity.COSINE, KeyKind.STRING);
+        store.add("a", new float[] {1, 0, 0}, new Metadata("doc-a", "hash-a"));
+        store.add("b", new float[] {0, 1, 0}, null);
+        return store;
+    }
+
+    @Test
+    void addsRowsInOrderWithKeysAndMetadata() {
+        try (VectorStore store = smallStore()) {
+            assertEquals(2, store.size());
+            assertEquals(1, store.rowOf("b"));
+            assertEquals("a", store.key(0));
+            assertEquals(new Metadata("doc-a", "hash-a"), store.metadata(0));
+            assertEquals(Metadata.NONE, store.metadata(1));
+            assertArrayEquals(new float[] {0, 1, 0}, store.vector(1).toArray());
+        }
+    }
+
+    @Test
+    void longKeysWorkAndStringKeysAreRefused() {
+        try (VectorStore store = VectorStore.create("ids", 2, Similarity.DOT_PRODUCT, KeyKind.LONG)) {
+            store.add(42L, new float[] {1, 2}, null);
+            assertEquals(0, store.rowOf(42L));
+            assertEquals(42L, store.key(0));
+            BadInputException e = assertThrows(BadInputException.class, () -> store.add("x", new float[] {1, 2}, null));
+            assertTrue(e.getMessage().contains("LONG keys"), e.getMessage());
+        }
+    }
+
+    @Test
+    void addsFromOffHeapMatrixRowsWithoutHeapArrays() {
+        try (VectorStore store = VectorStore.create("m", 4, Similarity.EUCLIDEAN, KeyKind.LONG);
+                FloatMatrix matrix = FloatMatrix.allocate("embeddings", 2, 4)) {
+            matrix.setRow(1, new float[] {1, 2, 3, 4});
+            store.add(7L, matrix.row(1), null);
+            assertArrayEquals(new float[] {1, 2, 3, 4}, store.vector(0).toArray());
+        }
+    }
+
+    @Test
+    void growsByChunksWithoutMovingStoredRows() {
+        try (VectorStore store = VectorStore.create("grow", 8, Similarity.DOT_PRODUCT, KeyKind.LONG)) {
+            store.add(0L, new float[] {1, 2, 3, 4, 5, 6, 7, 8}, null);
+            VectorView first = store.vector(0);
+            long address = first.segment().address();
+            for (int row = 1; row < 3 * VectorStore.CHUNK_ROWS + 5; row++) {
+                float[] vector = new float[8];
+                vector[row % 8] = row;
+                store.add(row, vector, null);
+            }
+            assertEquals(address, store.vector(0).segment().address());
+            assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, first.toArray());
+            assertEquals(3 * VectorStore.CHUNK_ROWS + 4f, store.vector(3 * VectorStore.CHUNK_ROWS + 4).get(4));
+        }
+    }
+
+    @Test
+    void rejectsVectorOfWrongDimension() {
+        try (VectorStore store = smallStore()) {
+            BadInputException e = assertThrows(BadInputException.class,
+                    () -> store.add("c", new float[] {1, 2}, null));
+            assertTrue(e.getMessage().contains("dimension 2 does not match the store's 3"), e.getMessage());
+            assertEquals(2, store.size());
+        }
+    }
+
+    @Test
+    void rejectsNanAndInfiniteComponentsAndLeavesStoreUnchanged() {
+        try (VectorStore store = smallStore()) {
+            var before = store.version();
+            BadInputException nan = assertThrows(BadInputException.class,
+                    () -> store.add("c", new float[] {1, Float.NaN, 0}, null));
+            assertTrue(nan.getMessage().contains("component 1 is NaN"), nan.getMessage());
+            BadInputException infinite = assertThrows(BadInputException.class,
+                    () -> store.add("c", new float[] {0, 0, Float.NEGATIVE_INFINITY}, null));
+            assertTrue(infinite.getMessage().contains("component 2 is -Infinity"), infinite.getMessage());
+            assertEquals(2, store.size());
+            assertEquals(before, store.version());
+            assertThrows(BadInputException.class, () -> store.rowOf("c"));
+        }
+    }
+
+    @Test
+    void rejectsZeroVectorUnderCosineOnly() {
+        try (VectorStore cosine = smallStore();
+                VectorStore dot = VectorStore.create("dot", 3, Similarity.DOT_PRODUCT, KeyKind.STRING)) {
+            BadInputException e = assertThrows(BadInputException.class,
+                    () -> cosine.add("zero", new float[3], null));
+            assertTrue(e.getMessage().contains("zero vector"), e.getMessage());
+            assertEquals(0, dot.add("zero", new float[3], null));
+        }
+    }
+
+    @Test
+    void rejectsDuplicateKeyButAcceptsKeyOfDeletedRow() {
+        try (VectorStore store = smallStore()) {
+            BadInputException e = assertThrows(BadInputException.class,
+                    () -> store.add("a", new float[] {0, 0, 1}, null));
+            assertTrue(e.getMessage().contains("duplicate key 'a': already row 0"), e.getMessage());
+            assertEquals(0, store.delete("a"));
+            assertTrue(store.isDeleted(0));
+            assertEquals(2, store.add("a", new float[] {0, 0, 1}, null));
+            assertEquals(2, store.rowOf("a"));
+            assertEquals(2, store.liveCount());
+        }
+    }
+
+    @Test
+    void rejectsUnknownKey() {
+        try (VectorStore store = smallStore()) {
+            BadInputException delete = assertThrows(BadInputException.class, () -> store.delete("nope"));
+            assertTrue(delete.getMessage().contains("unknown key 'nope'"), delete.getMessage());
+            assertThrows(BadInputException.class, () -> store.rowOf("nope"));
+            assertThrows(BadInputException.class, () -> store.key(2));
+        }
+    }
+
+    @Test
+    void versionIsDerivedFromContent() {
+        try (VectorStore one = smallStore(); VectorStore two = smallStore()) {
+            assertEquals(one.version(), two.version());
+            two.add("c", new float[] {0, 0, 1}, null);
+            assertNotEquals(one.version(), two.version());
+            two.delete("c");
+            assertNotEquals(one.version(), two.version(), "a deleted row is still part of the content");
+        }
+    }
+
+    @Test
+    void useAfterCloseIsAnIllegalStateNamingTheStore() {
+        VectorStore store = smallStore();
+        VectorView view = store.vector(0);
+        store.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> store.add("c", new float[] {0, 0, 1}, null));
+        assertTrue(e.getMessage().contains("'small' is closed"), e.getMessage());
+        assertThrows(IllegalStateException.class, view::toArray);
+        assertThrows(IllegalStateException.class, () -> FlatIndex.of(store));
+    }
+}
