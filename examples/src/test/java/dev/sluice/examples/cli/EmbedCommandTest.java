@@ -63,6 +63,9 @@ class EmbedCommandTest {
         Run run = sluice("embed", "--in", in.toString(), "--out", dir.resolve("o.fvecs").toString());
         assertEquals(2, run.exitCode(), run.err());
         assertTrue(run.err().contains("line 2 is blank"), run.err());
+        Run missing = sluice("embed", "--in", dir.resolve("nope.txt").toString(), "--out", "o.fvecs");
+        assertEquals(2, missing.exitCode(), missing.err());
+        assertTrue(missing.err().contains("nope.txt does not exist"), missing.err());
     }
 
     @Test
