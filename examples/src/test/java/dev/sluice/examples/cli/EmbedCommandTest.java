@@ -1,5 +1,6 @@
 package dev.sluice.examples.cli;
 
+import static dev.sluice.examples.cli.CliRun.sluice;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,13 +9,10 @@ import dev.sluice.core.memory.FloatMatrix;
 import dev.sluice.inference.embed.ModelFiles;
 import dev.sluice.inference.embed.OnnxEmbedder;
 import dev.sluice.vector.Texmex;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code sluice embed} end to end with the real all-MiniLM-L6-v2. */
 class EmbedCommandTest {
@@ -25,24 +23,12 @@ class EmbedCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run sluice(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = SluiceCli.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Run(cli.execute(args), out.toString(), err.toString());
-    }
-
     @Test
     void writesOneFvecsVectorPerLineEqualToTheLibrarysVectors() throws Exception {
         String[] lines = {"first line", "second line, a bit longer than the first", "third"};
         Path in = Files.writeString(dir.resolve("in.txt"), String.join("\n", lines) + "\n");
         Path out = dir.resolve("out.fvecs");
-        Run run = sluice("embed", "--model", MODEL.toString(), "--tokenizer", TOKENIZER.toString(),
+        CliRun run = sluice("embed", "--model", MODEL.toString(), "--tokenizer", TOKENIZER.toString(),
                 "--in", in.toString(), "--out", out.toString(), "--batch", "2");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().startsWith("embedded 3 sentences (dimension 384, 0 cut to 128 tokens)"), run.out());
@@ -60,10 +46,10 @@ class EmbedCommandTest {
     @Test
     void blankLineIsBadInputNamingTheLine() throws Exception {
         Path in = Files.writeString(dir.resolve("in.txt"), "fine\n\nalso fine\n");
-        Run run = sluice("embed", "--in", in.toString(), "--out", dir.resolve("o.fvecs").toString());
+        CliRun run = sluice("embed", "--in", in.toString(), "--out", dir.resolve("o.fvecs").toString());
         assertEquals(2, run.exitCode(), run.err());
         assertTrue(run.err().contains("line 2 is blank"), run.err());
-        Run missing = sluice("embed", "--in", dir.resolve("nope.txt").toString(), "--out", "o.fvecs");
+        CliRun missing = sluice("embed", "--in", dir.resolve("nope.txt").toString(), "--out", "o.fvecs");
         assertEquals(2, missing.exitCode(), missing.err());
         assertTrue(missing.err().contains("nope.txt does not exist"), missing.err());
     }
@@ -71,11 +57,11 @@ class EmbedCommandTest {
     @Test
     void modelWithoutTokenizerAndBrokenModelAreBadInput() throws Exception {
         Path in = Files.writeString(dir.resolve("in.txt"), "fine\n");
-        Run alone = sluice("embed", "--model", MODEL.toString(), "--in", in.toString(), "--out", "y.fvecs");
+        CliRun alone = sluice("embed", "--model", MODEL.toString(), "--in", in.toString(), "--out", "y.fvecs");
         assertEquals(2, alone.exitCode(), alone.err());
         assertTrue(alone.err().contains("--model and --tokenizer together"), alone.err());
         Path junk = Files.writeString(dir.resolve("junk.onnx"), "not a model at all");
-        Run broken = sluice("embed", "--model", junk.toString(), "--tokenizer", TOKENIZER.toString(),
+        CliRun broken = sluice("embed", "--model", junk.toString(), "--tokenizer", TOKENIZER.toString(),
                 "--in", in.toString(), "--out", dir.resolve("o.fvecs").toString());
         assertEquals(2, broken.exitCode(), broken.err());
         assertTrue(broken.err().startsWith("sluice embed: model "), broken.err());

@@ -1,33 +1,19 @@
 package dev.sluice.examples.cli;
 
+import static dev.sluice.examples.cli.CliRun.sluice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.core.memory.FloatMatrix;
 import dev.sluice.vector.Texmex;
 import dev.sluice.vector.internal.ClusteredVectors;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class IndexCommandTest {
     @TempDir
     Path directory;
-
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run sluice(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = SluiceCli.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Run(cli.execute(args), out.toString(), err.toString());
-    }
 
     private Path fvecs(String name, long pointSeed, int rows) {
         Path file = directory.resolve(name);
@@ -46,17 +32,17 @@ class IndexCommandTest {
         Path base = fvecs("base.fvecs", 1, 2_000);
         Path queries = fvecs("queries.fvecs", 2, 20);
         Path index = directory.resolve("index");
-        Run build = sluice("index", "build", "--vectors", base.toString(), "--out", index.toString(),
+        CliRun build = sluice("index", "build", "--vectors", base.toString(), "--out", index.toString(),
                 "--similarity", "euclidean", "--degree", "16", "--beam", "64");
         assertEquals(0, build.exitCode(), build::toString);
         assertTrue(build.out().contains("indexed 2000 vectors of dimension 16 (euclidean)"), build::toString);
 
         Path graphResults = directory.resolve("graph.ivecs");
         Path exactResults = directory.resolve("exact.ivecs");
-        Run search = sluice("index", "search", "--index", index.toString(), "--queries", queries.toString(),
+        CliRun search = sluice("index", "search", "--index", index.toString(), "--queries", queries.toString(),
                 "--k", "10", "--out", graphResults.toString(), "--overquery", "3");
         assertEquals(0, search.exitCode(), search::toString);
-        Run exact = sluice("index", "search", "--index", index.toString(), "--queries", queries.toString(),
+        CliRun exact = sluice("index", "search", "--index", index.toString(), "--queries", queries.toString(),
                 "--k", "10", "--out", exactResults.toString(), "--exact");
         assertEquals(0, exact.exitCode(), exact::toString);
         int[][] graphIds = Texmex.readIvecs(graphResults);
@@ -70,7 +56,7 @@ class IndexCommandTest {
         }
         assertTrue(found >= 180, "recall@10 of the CLI search: " + found + "/200");
 
-        Run info = sluice("index", "info", index.toString());
+        CliRun info = sluice("index", "info", index.toString());
         assertEquals(0, info.exitCode(), info::toString);
         assertTrue(info.out().contains("rows:        2000 (2000 live)"), info::toString);
         assertTrue(info.out().contains("EUCLIDEAN"), info::toString);
@@ -78,18 +64,18 @@ class IndexCommandTest {
 
     @Test
     void badInputIsOneLineAndExitCode2() {
-        Run missing = sluice("index", "build", "--vectors", directory.resolve("nope.fvecs").toString(), "--out",
+        CliRun missing = sluice("index", "build", "--vectors", directory.resolve("nope.fvecs").toString(), "--out",
                 directory.resolve("x").toString());
         assertEquals(SluiceCli.EXIT_BAD_INPUT, missing.exitCode(), missing::toString);
         assertEquals(1, missing.err().lines().count(), missing::toString);
         assertTrue(missing.err().contains("no such file"), missing::toString);
 
-        Run notIndex = sluice("index", "info", directory.toString());
+        CliRun notIndex = sluice("index", "info", directory.toString());
         assertEquals(SluiceCli.EXIT_BAD_INPUT, notIndex.exitCode(), notIndex::toString);
         assertTrue(notIndex.err().contains("index.meta is missing"), notIndex::toString);
 
         Path base = fvecs("base.fvecs", 1, 50);
-        Run similarity = sluice("index", "build", "--vectors", base.toString(), "--out",
+        CliRun similarity = sluice("index", "build", "--vectors", base.toString(), "--out",
                 directory.resolve("y").toString(), "--similarity", "manhattan");
         assertEquals(SluiceCli.EXIT_BAD_INPUT, similarity.exitCode(), similarity::toString);
         assertTrue(similarity.err().contains("cosine, dot or euclidean"), similarity::toString);

@@ -1,5 +1,6 @@
 package dev.sluice.examples.cli;
 
+import static dev.sluice.examples.cli.CliRun.sluice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,36 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sluice.core.hash.CacheKey;
 import dev.sluice.core.hash.Seed;
 import dev.sluice.core.schema.Schemas;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class SluiceCliTest {
-    /** What one in-process run of the command line left behind. */
-    private record Run(int exitCode, String out, String err) {
-        String outLine() {
-            return out.strip();
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    private static Run sluice(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = SluiceCli.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exitCode = cli.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
-
-    private static void assertOneLineBadInput(Run run, String expectedFragment) {
+    private static void assertOneLineBadInput(CliRun run, String expectedFragment) {
         assertEquals(SluiceCli.EXIT_BAD_INPUT, run.exitCode(), run::toString);
         assertEquals("", run.out(), run::toString);
         assertEquals(1, run.err().lines().count(), run::toString);
@@ -47,7 +23,7 @@ class SluiceCliTest {
 
     @Test
     void helpListsTheHashAndDemoCommands() {
-        Run run = sluice("--help");
+        CliRun run = sluice("--help");
         assertEquals(SluiceCli.EXIT_OK, run.exitCode(), run::toString);
         assertTrue(run.out().contains("Usage: sluice"), run::toString);
         assertTrue(run.out().lines().anyMatch(line -> line.strip().startsWith("hash ")), run::toString);
@@ -56,7 +32,7 @@ class SluiceCliTest {
 
     @Test
     void hashHelpDescribesItsOptions() {
-        Run run = sluice("hash", "--help");
+        CliRun run = sluice("hash", "--help");
         assertEquals(SluiceCli.EXIT_OK, run.exitCode(), run::toString);
         for (String option : List.of("--model", "--seed", "--tools", "--node-version", "INPUT")) {
             assertTrue(run.out().contains(option), () -> option + " missing from " + run);
@@ -65,7 +41,7 @@ class SluiceCliTest {
 
     @Test
     void versionPrintsTheProjectVersion() {
-        Run run = sluice("--version");
+        CliRun run = sluice("--version");
         assertEquals(SluiceCli.EXIT_OK, run.exitCode(), run::toString);
         String firstLine = run.out().lines().findFirst().orElse("");
         assertTrue(firstLine.matches("sluice \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), run::toString);
@@ -74,7 +50,7 @@ class SluiceCliTest {
 
     @Test
     void hashPrintsTheCacheKeyOfTheInputsAsAListOfStrings() {
-        Run run = sluice("hash", "--model", "m", "--seed", "42", "--tools", "a,b", "--node-version", "1",
+        CliRun run = sluice("hash", "--model", "m", "--seed", "42", "--tools", "a,b", "--node-version", "1",
                 "hello", "world");
         assertEquals(SluiceCli.EXIT_OK, run.exitCode(), run::toString);
         assertEquals("", run.err(), run::toString);
@@ -86,7 +62,7 @@ class SluiceCliTest {
 
     @Test
     void hashUsesEmptyModelSeedZeroAndNoToolsByDefault() {
-        Run run = sluice("hash", "--node-version", "1", "hello");
+        CliRun run = sluice("hash", "--node-version", "1", "hello");
         assertEquals(SluiceCli.EXIT_OK, run.exitCode(), run::toString);
         byte[] inputBytes = Schemas.listOf(Schemas.string()).encode(List.of("hello"));
         assertEquals(CacheKey.of(inputBytes, "", Seed.of(0), List.of(), "1").hex(), run.outLine());
@@ -100,9 +76,10 @@ class SluiceCliTest {
 
     @Test
     void toolOrderRepeatsAndSpellingDoNotChangeTheKey() {
-        Run commaSeparated = sluice("hash", "--tools", "a,b", "--node-version", "1", "x");
-        Run reversed = sluice("hash", "--tools", "b,a", "--node-version", "1", "x");
-        Run repeatedOption = sluice("hash", "--tools", "b", "--tools", "a", "--tools", "b", "--node-version", "1", "x");
+        CliRun commaSeparated = sluice("hash", "--tools", "a,b", "--node-version", "1", "x");
+        CliRun reversed = sluice("hash", "--tools", "b,a", "--node-version", "1", "x");
+        CliRun repeatedOption = sluice("hash", "--tools", "b", "--tools", "a", "--tools", "b", "--node-version", "1",
+                "x");
         assertEquals(commaSeparated.outLine(), reversed.outLine());
         assertEquals(commaSeparated.outLine(), repeatedOption.outLine());
     }
@@ -155,7 +132,7 @@ class SluiceCliTest {
 
     @Test
     void demoSaysTheQuickstartArrivesLaterAndSucceeds() {
-        Run run = sluice("demo");
+        CliRun run = sluice("demo");
         assertEquals(SluiceCli.EXIT_OK, run.exitCode(), run::toString);
         assertTrue(run.out().contains("later version"), run::toString);
     }
@@ -163,9 +140,9 @@ class SluiceCliTest {
     @Test
     void ggufWriteTinyThenInspectPrintsTheModelAsJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         String model = dir.resolve("tiny.gguf").toString();
-        Run written = sluice("gguf", "write-tiny", "--out", model);
+        CliRun written = sluice("gguf", "write-tiny", "--out", model);
         assertEquals(SluiceCli.EXIT_OK, written.exitCode(), written::toString);
-        Run inspected = sluice("gguf", "inspect", model);
+        CliRun inspected = sluice("gguf", "inspect", model);
         assertEquals(SluiceCli.EXIT_OK, inspected.exitCode(), inspected::toString);
         assertTrue(inspected.out().contains("\"architecture\": \"llama\""), inspected::toString);
         assertTrue(inspected.out().contains("\"quantisation\": \"F16\""), inspected::toString);
@@ -177,7 +154,7 @@ class SluiceCliTest {
         sluice("gguf", "write-tiny", "--out", model);
         String[] args = {"generate", "--model", model, "--prompt", "The river", "--seed", "7", "--temperature", "1",
             "--max-tokens", "16", "--context", "128"};
-        Run first = sluice(args);
+        CliRun first = sluice(args);
         assertEquals(SluiceCli.EXIT_OK, first.exitCode(), first::toString);
         assertTrue(first.err().contains("prompt tokens"), first::toString);
         assertEquals(first.out(), sluice(args).out());
