@@ -1,22 +1,18 @@
 package dev.sluice.examples.cli;
 
+import static dev.sluice.examples.cli.CliRun.sluice;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.core.BadInputException;
+import dev.sluice.core.memory.FloatMatrix;
 import dev.sluice.inference.embed.ModelFiles;
 import dev.sluice.inference.embed.OnnxEmbedder;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import dev.sluice.vector.Texmex;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code sluice embed} end to end with the real all-MiniLM-L6-v2. */
 class EmbedCommandTest {
@@ -28,24 +24,21 @@ class EmbedCommandTest {
     Path dir;
 
     @Test
-    void writesOneFvecsRecordPerLineEqualToTheLibrarysVectors() throws Exception {
-        Path in = Files.writeString(dir.resolve("in.txt"), "first line\nsecond line, a bit longer\nthird\n");
+    void writesOneFvecsVectorPerLineEqualToTheLibrarysVectors() throws Exception {
+        String[] lines = {"first line", "second line, a bit longer than the first", "third"};
+        Path in = Files.writeString(dir.resolve("in.txt"), String.join("\n", lines) + "\n");
         Path out = dir.resolve("out.fvecs");
-        StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new EmbedCommand()).setErr(new PrintWriter(err));
-        int exit = command.execute("--model", MODEL.toString(), "--tokenizer", TOKENIZER.toString(),
+        CliRun run = sluice("embed", "--model", MODEL.toString(), "--tokenizer", TOKENIZER.toString(),
                 "--in", in.toString(), "--out", out.toString(), "--batch", "2");
-        assertEquals(0, exit, err.toString());
-        assertTrue(err.toString().contains("embedded 3 sentences (dimension 384"), err.toString());
-        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.LITTLE_ENDIAN);
-        assertEquals(3 * (4 + 4 * 384), bytes.remaining());
-        try (OnnxEmbedder embedder = OnnxEmbedder.builder(MODEL, TOKENIZER).build()) {
-            for (String line : new String[] {"first line", "second line, a bit longer", "third"}) {
-                assertEquals(384, bytes.getInt());
-                float[] vector = new float[384];
-                bytes.asFloatBuffer().get(vector);
-                bytes.position(bytes.position() + 4 * 384);
-                assertArrayEquals(embedder.embed(line), vector, 1e-5f, line);
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().startsWith("embedded 3 sentences (dimension 384, 0 cut to 128 tokens)"), run.out());
+        try (FloatMatrix vectors = Texmex.readFvecs(out);
+             OnnxEmbedder embedder = OnnxEmbedder.builder(MODEL, TOKENIZER).build()) {
+            assertEquals(3, vectors.rows());
+            for (int i = 0; i < lines.length; i++) {
+                float[] row = new float[384];
+                vectors.row(i).copyTo(row);
+                assertArrayEquals(embedder.embed(lines[i]), row, 1e-5f, lines[i]);
             }
         }
     }
@@ -53,17 +46,25 @@ class EmbedCommandTest {
     @Test
     void blankLineIsBadInputNamingTheLine() throws Exception {
         Path in = Files.writeString(dir.resolve("in.txt"), "fine\n\nalso fine\n");
-        EmbedCommand embed = new EmbedCommand();
-        new CommandLine(embed).parseArgs("--in", in.toString(), "--out", dir.resolve("o.fvecs").toString());
-        BadInputException e = assertThrows(BadInputException.class, embed::call);
-        assertTrue(e.getMessage().contains("line 2 is blank"), e.getMessage());
+        CliRun run = sluice("embed", "--in", in.toString(), "--out", dir.resolve("o.fvecs").toString());
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("line 2 is blank"), run.err());
+        CliRun missing = sluice("embed", "--in", dir.resolve("nope.txt").toString(), "--out", "o.fvecs");
+        assertEquals(2, missing.exitCode(), missing.err());
+        assertTrue(missing.err().contains("nope.txt does not exist"), missing.err());
     }
 
     @Test
-    void modelWithoutTokenizerIsBadInput() {
-        EmbedCommand embed = new EmbedCommand();
-        new CommandLine(embed).parseArgs("--model", MODEL.toString(), "--in", "x.txt", "--out", "y.fvecs");
-        BadInputException e = assertThrows(BadInputException.class, embed::call);
-        assertTrue(e.getMessage().contains("--model and --tokenizer together"), e.getMessage());
+    void modelWithoutTokenizerAndBrokenModelAreBadInput() throws Exception {
+        Path in = Files.writeString(dir.resolve("in.txt"), "fine\n");
+        CliRun alone = sluice("embed", "--model", MODEL.toString(), "--in", in.toString(), "--out", "y.fvecs");
+        assertEquals(2, alone.exitCode(), alone.err());
+        assertTrue(alone.err().contains("--model and --tokenizer together"), alone.err());
+        Path junk = Files.writeString(dir.resolve("junk.onnx"), "not a model at all");
+        CliRun broken = sluice("embed", "--model", junk.toString(), "--tokenizer", TOKENIZER.toString(),
+                "--in", in.toString(), "--out", dir.resolve("o.fvecs").toString());
+        assertEquals(2, broken.exitCode(), broken.err());
+        assertTrue(broken.err().startsWith("sluice embed: model "), broken.err());
+        assertTrue(broken.err().contains("is not a well-formed ONNX model"), broken.err());
     }
 }

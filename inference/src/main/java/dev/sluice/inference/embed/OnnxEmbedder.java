@@ -319,12 +319,13 @@ public final class OnnxEmbedder implements Embedder {
         }
     }
 
+    /** Closes this run's tensors; the maps keep their keys so that the next run's puts allocate no entries. */
     private static void closeInputs(Scratch scratch) {
         for (OnnxTensor tensor : scratch.inputs.values()) {
-            tensor.close();
+            if (!tensor.isClosed()) {
+                tensor.close();
+            }
         }
-        scratch.inputs.clear();
-        scratch.pinnedOutputs.clear();
     }
 
     /** Runs the model once on a short text to learn a dimension the model leaves symbolic. */
