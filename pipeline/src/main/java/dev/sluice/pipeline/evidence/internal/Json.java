@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The JSON of the stores' attribute and meta columns: one flat object of string values, keys sorted. Writes it,
+ * The JSON of the stores' attribute and meta columns (and of span attributes that hold messages): one flat object of string values, keys sorted. Writes it,
  * and reads it back as written by us or normalised by PostgreSQL's JSONB (other spacing and key order).
  */
-final class Json {
+public final class Json {
     private Json() {
     }
 
@@ -23,6 +23,14 @@ final class Json {
             quote(field.getValue(), json);
         }
         return json.append('}').toString();
+    }
+
+    /**
+     * @param text any text
+     * @return it as a JSON string literal, quotes included
+     */
+    public static String quote(String text) {
+        return quote(text, new StringBuilder(text.length() + 8)).toString();
     }
 
     private static StringBuilder quote(String text, StringBuilder json) {
