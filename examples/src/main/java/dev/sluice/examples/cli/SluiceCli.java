@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
         versionProvider = SluiceVersion.class,
         description = "Sluice: retrieval-augmented inference inside the JVM, from the command line.",
         subcommands = {HashCommand.class, GgufCommand.class, GenerateCommand.class, DemoCommand.class,
+            EvidenceCommand.class, ReplayCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 2 bad input (one line on stderr), 1 internal error (with a stack trace)."})
 public final class SluiceCli implements Callable<Integer> {
