@@ -7,6 +7,7 @@
 sluice_start_postgres() {
     local port="${SLUICE_PG_PORT:-55432}" data="${SLUICE_PG_DATA:-/var/lib/postgresql/sluice-test}"
     local sudo="" bin
+    local PATH="$PATH:/usr/sbin:/sbin" # runuser lives in sbin, which a plain user's PATH may lack
     [[ "$(id -u)" == 0 ]] || sudo="sudo"
     if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
         $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
@@ -31,6 +32,10 @@ sluice_start_postgres() {
     fi
     if [[ "$("${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname = 'sluice'")" != 1 ]]; then
         "${psql[@]}" -c "CREATE DATABASE sluice OWNER sluice" >/dev/null
+    fi
+    if ! "$bin/psql" "postgresql://sluice:sluice@127.0.0.1:$port/sluice" -qtA -c "SELECT 1" >/dev/null; then
+        echo "start-postgres: cannot connect as sluice to 127.0.0.1:$port (server log: $data/server.log)" >&2
+        return 1
     fi
     export SLUICE_TEST_PG_URL="jdbc:postgresql://127.0.0.1:$port/sluice?user=sluice&password=sluice"
 }
