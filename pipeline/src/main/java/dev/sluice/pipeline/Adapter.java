@@ -1,7 +1,9 @@
 package dev.sluice.pipeline;
 
+import dev.sluice.pipeline.telemetry.GenAiCall;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A node with side effects at the edge of a flow: a model call, an index read, any I/O. Unlike a pure
@@ -77,5 +79,13 @@ public interface Adapter<T, R> {
     /** @return how many executions may run at once (the model's slots); at least 1 */
     default int maxConcurrency() {
         return 1;
+    }
+
+    /**
+     * @return how this adapter's model calls appear in traces under the GenAI semantic conventions; empty (the
+     *     default) for an adapter that calls no model. Read once when the pipeline starts.
+     */
+    default Optional<GenAiCall> genAi() {
+        return Optional.empty();
     }
 }

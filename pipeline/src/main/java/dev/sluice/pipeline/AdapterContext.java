@@ -1,6 +1,10 @@
 package dev.sluice.pipeline;
 
 import dev.sluice.core.hash.Seed;
+import dev.sluice.pipeline.evidence.EvidenceLink;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
@@ -20,6 +24,7 @@ public final class AdapterContext {
     private final ResultCache cache;
     private long tokenCount;
     private int retries;
+    private List<EvidenceLink> evidence = List.of();
     private volatile boolean timedOut;
 
     AdapterContext(String nodeId, UUID runId, Seed seed, TokenListener tokens, long timeoutNs,
@@ -72,6 +77,30 @@ public final class AdapterContext {
         return timedOut || System.nanoTime() - deadlineNs > 0 || callerCancelled.getAsBoolean();
     }
 
+    /**
+     * Reports a link of the run's evidence chain: a retrieved document (its id, the hash of the snippet used, the
+     * snippet, its score), the prompt, a model setting. The pipeline records it with the run when an
+     * {@link dev.sluice.pipeline.evidence.EvidenceStore} is attached, and remembers it for cache hits on the same
+     * key. Costs one small object per call; nothing is written on this thread.
+     *
+     * @param kind what the link points at
+     * @param ref a document id, template id, model identity
+     * @param hash the SHA-256 (hex) of the content, "" if not known
+     * @param snippet a short excerpt (cut to {@link EvidenceLink#MAX_SNIPPET_CHARS}), "" for none
+     * @param meta anything else worth keeping, such as {@code score}
+     */
+    public void evidence(EvidenceLink.Kind kind, String ref, String hash, String snippet, Map<String, String> meta) {
+        if (evidence.isEmpty()) {
+            evidence = new ArrayList<>(4);
+        }
+        evidence.add(new EvidenceLink(kind, ref, hash, snippet, meta));
+    }
+
+    /** @return the links reported so far by this execution */
+    List<EvidenceLink> evidence() {
+        return evidence;
+    }
+
     /** @return how many times this execution was retried so far */
     public int retries() {
         return retries;
@@ -89,6 +118,7 @@ public final class AdapterContext {
 
     void countRetry() {
         retries++;
+        evidence = List.of(); // the links of a failed attempt are not evidence of the output
     }
 
     boolean pastDeadline() {

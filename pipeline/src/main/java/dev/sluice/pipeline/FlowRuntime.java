@@ -2,6 +2,8 @@ package dev.sluice.pipeline;
 
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.hash.Seed;
+import dev.sluice.pipeline.evidence.EvidenceStore;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 
 /**
@@ -30,9 +32,11 @@ public final class FlowRuntime {
     private final Idle idle;
     private final long submitTimeoutNs;
     private final int adapterThreads;
+    private final Observability observability;
 
     private FlowRuntime(Mode mode, ResultCache cache, Seed seed, int threads, int ringCapacityBytes, Idle idle,
-            long submitTimeoutNs, int adapterThreads) {
+            long submitTimeoutNs, int adapterThreads, Observability observability) {
+        this.observability = observability;
         this.mode = mode;
         this.cache = cache;
         this.seed = seed;
@@ -45,8 +49,8 @@ public final class FlowRuntime {
 
     /** @return an inline runtime with a 64 MiB in-memory cache and seed 0 */
     public static FlowRuntime inline() {
-        return new FlowRuntime(Mode.INLINE, ResultCache.inMemory(64L << 20), Seed.of(0), 1, 1 << 20, Idle.BACKOFF, 0,
-                4);
+        return new FlowRuntime(Mode.INLINE, ResultCache.inMemory(64L << 20), Seed.of(0), 1, 1 << 20, Idle.BACKOFF, 0, 4,
+                Observability.DEFAULT);
     }
 
     /**
@@ -55,7 +59,7 @@ public final class FlowRuntime {
      */
     public static FlowRuntime pipelined() {
         return new FlowRuntime(Mode.PIPELINED, ResultCache.inMemory(64L << 20), Seed.of(0), 1, 1 << 20, Idle.BACKOFF,
-                0, 4);
+                0, 4, Observability.DEFAULT);
     }
 
     /**
@@ -67,7 +71,7 @@ public final class FlowRuntime {
             throw new BadInputException("the result cache must not be null");
         }
         return new FlowRuntime(mode, resultCache, seed, threads, ringCapacityBytes, idle, submitTimeoutNs,
-                adapterThreads);
+                adapterThreads, observability);
     }
 
     /**
@@ -79,7 +83,7 @@ public final class FlowRuntime {
             throw new BadInputException("the seed must not be null");
         }
         return new FlowRuntime(mode, cache, pipelineSeed, threads, ringCapacityBytes, idle, submitTimeoutNs,
-                adapterThreads);
+                adapterThreads, observability);
     }
 
     /**
@@ -91,7 +95,7 @@ public final class FlowRuntime {
             throw new BadInputException("stage threads must be 1 to 64, got " + stageThreads);
         }
         return new FlowRuntime(mode, cache, seed, stageThreads, ringCapacityBytes, idle, submitTimeoutNs,
-                adapterThreads);
+                adapterThreads, observability);
     }
 
     /**
@@ -103,7 +107,8 @@ public final class FlowRuntime {
             throw new BadInputException("ring capacity must be a power of two of at least 4096 bytes, got "
                     + capacityBytes);
         }
-        return new FlowRuntime(mode, cache, seed, threads, capacityBytes, idle, submitTimeoutNs, adapterThreads);
+        return new FlowRuntime(mode, cache, seed, threads, capacityBytes, idle, submitTimeoutNs, adapterThreads,
+                observability);
     }
 
     /**
@@ -115,7 +120,7 @@ public final class FlowRuntime {
             throw new BadInputException("the idle strategy must not be null");
         }
         return new FlowRuntime(mode, cache, seed, threads, ringCapacityBytes, idleStrategy, submitTimeoutNs,
-                adapterThreads);
+                adapterThreads, observability);
     }
 
     /**
@@ -127,7 +132,7 @@ public final class FlowRuntime {
             throw new BadInputException("the submit timeout must be zero or positive, got " + timeout);
         }
         return new FlowRuntime(mode, cache, seed, threads, ringCapacityBytes, idle, timeout.toNanos(),
-                adapterThreads);
+                adapterThreads, observability);
     }
 
     /**
@@ -139,14 +144,51 @@ public final class FlowRuntime {
         if (poolThreads < 1 || poolThreads > 256) {
             throw new BadInputException("adapter threads must be 1 to 256, got " + poolThreads);
         }
-        return new FlowRuntime(mode, cache, seed, threads, ringCapacityBytes, idle, submitTimeoutNs, poolThreads);
+        return new FlowRuntime(mode, cache, seed, threads, ringCapacityBytes, idle, submitTimeoutNs, poolThreads,
+                observability);
+    }
+
+    /**
+     * Records every run's evidence chain and input (the journal) in a store, off the run's thread: see
+     * {@link Pipeline#evidence} and {@link Pipeline#replay}. The pipeline does not close the store.
+     *
+     * @param store the store
+     * @return a copy that records into it
+     */
+    public FlowRuntime withEvidence(EvidenceStore store) {
+        if (store == null) {
+            throw new BadInputException("the evidence store must not be null");
+        }
+        return new FlowRuntime(mode, cache, seed, threads, ringCapacityBytes, idle, submitTimeoutNs, adapterThreads,
+                new Observability(store, observability.openTelemetry(), observability.captureText()));
+    }
+
+    /**
+     * Traces runs with this OpenTelemetry instead of the global one ({@code GlobalOpenTelemetry.getOrNoop()} when
+     * the pipeline starts): a span per run and a child span per node execution.
+     *
+     * @param openTelemetry the caller's OpenTelemetry (API; the SDK is the application's choice)
+     * @param captureText whether spans of model calls carry the prompt and answer text
+     *     ({@code gen_ai.input.messages}, {@code gen_ai.output.messages}); off unless asked for
+     * @return a copy that traces with it
+     */
+    public FlowRuntime withTelemetry(OpenTelemetry openTelemetry, boolean captureText) {
+        if (openTelemetry == null) {
+            throw new BadInputException("the OpenTelemetry instance must not be null");
+        }
+        return new FlowRuntime(mode, cache, seed, threads, ringCapacityBytes, idle, submitTimeoutNs, adapterThreads,
+                new Observability(observability.store(), openTelemetry, captureText));
     }
 
     <I, O> Pipeline<I, O> start(Flow<I, O> flow) {
         return switch (mode) {
-            case INLINE -> new InlinePipeline<>(flow, seed, cache);
+            case INLINE -> new InlinePipeline<>(flow, seed, cache, observability);
             case PIPELINED -> new PipelinedPipeline<>(flow, this);
         };
+    }
+
+    Observability observability() {
+        return observability;
     }
 
     ResultCache cache() {

@@ -11,9 +11,12 @@ import java.util.Map;
  * @param value the value that continues (the original one when it passed)
  * @param reason why, in a few words ("" when it passed)
  * @param scores the metrics the gate measured, by name
+ * @param decidedBy the name of the score that decided the outcome ({@code decided = true} in the evidence store's
+ *     {@code quality_eval}); "" when none did on its own
  * @param <T> the type of the value
  */
-public record GateDecision<T>(Outcome outcome, T value, String reason, Map<String, Double> scores) {
+public record GateDecision<T>(Outcome outcome, T value, String reason, Map<String, Double> scores,
+        String decidedBy) {
     /** What a gate can decide. */
     public enum Outcome {
         /** The value is good as it is. */
@@ -28,10 +31,28 @@ public record GateDecision<T>(Outcome outcome, T value, String reason, Map<Strin
 
     /** Checks the parts and freezes the scores. */
     public GateDecision {
-        if (outcome == null || value == null || reason == null || scores == null) {
-            throw new BadInputException("a gate decision needs an outcome, a value, a reason and scores (none null)");
+        if (outcome == null || value == null || reason == null || scores == null || decidedBy == null) {
+            throw new BadInputException("a gate decision needs an outcome, a value, a reason, scores and the deciding"
+                    + " score's name (none null)");
+        }
+        if (!decidedBy.isEmpty() && !scores.containsKey(decidedBy)) {
+            throw new BadInputException("the deciding score '" + decidedBy + "' is not among the scores "
+                    + scores.keySet());
         }
         scores = Map.copyOf(scores);
+    }
+
+    /**
+     * A decision whose deciding score is the only score, if there is exactly one.
+     *
+     * @param outcome what the gate decided
+     * @param value the value that continues
+     * @param reason why
+     * @param scores what was measured
+     */
+    public GateDecision(Outcome outcome, T value, String reason, Map<String, Double> scores) {
+        this(outcome, value, reason, scores, scores != null && scores.size() == 1 ? scores.keySet().iterator().next()
+                : "");
     }
 
     /**
@@ -54,5 +75,19 @@ public record GateDecision<T>(Outcome outcome, T value, String reason, Map<Strin
      */
     public static <T> GateDecision<T> of(Outcome outcome, T value, String reason, Map<String, Double> scores) {
         return new GateDecision<>(outcome, value, reason, scores);
+    }
+
+    /**
+     * @param outcome what the gate decided
+     * @param value the value that continues
+     * @param reason why
+     * @param scores what was measured
+     * @param decidedBy the score that decided, one of {@code scores}
+     * @param <T> the value's type
+     * @return the decision
+     */
+    public static <T> GateDecision<T> of(Outcome outcome, T value, String reason, Map<String, Double> scores,
+            String decidedBy) {
+        return new GateDecision<>(outcome, value, reason, scores, decidedBy);
     }
 }

@@ -7,6 +7,12 @@ import dev.sluice.inference.llama.Completion;
 import dev.sluice.inference.llama.LlamaGenerator;
 import dev.sluice.inference.llama.Sampling;
 import dev.sluice.inference.llama.TokenStream;
+import dev.sluice.pipeline.evidence.EvidenceLink;
+import dev.sluice.pipeline.telemetry.GenAiCall;
+import dev.sluice.pipeline.telemetry.SluiceAttributes;
+import io.opentelemetry.api.common.Attributes;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The adapter behind {@link FlowBuilder#generate}: llama.cpp generation with the node's seed, streaming pieces to
@@ -30,6 +36,10 @@ final class GenerateAdapter implements Adapter<String, Completion> {
 
     @Override
     public Completion apply(String prompt, AdapterContext context) {
+        context.evidence(EvidenceLink.Kind.PROMPT, context.nodeId(), ContentHash.of(Schemas.string(), prompt).hex(),
+                prompt, Map.of("seed", Long.toString(context.seed().value()), "temperature",
+                        Float.toString(sampling.temperature()), "top_k", Integer.toString(sampling.topK()), "top_p",
+                        Float.toString(sampling.topP()), "max_tokens", Integer.toString(sampling.maxTokens())));
         try (TokenStream stream = model.stream(prompt, sampling.withSeed(context.seed().value()))) {
             while (stream.hasNext()) {
                 if (context.isCancelled()) {
@@ -53,6 +63,17 @@ final class GenerateAdapter implements Adapter<String, Completion> {
     @Override
     public String settings() {
         return settings;
+    }
+
+    @Override
+    public Optional<GenAiCall> genAi() {
+        return Optional.of(new GenAiCall("text_completion", SluiceAttributes.PROVIDER_LLAMA_CPP,
+                model.identity().name(), Attributes.builder()
+                        .put(SluiceAttributes.GEN_AI_REQUEST_TEMPERATURE, (double) sampling.temperature())
+                        .put(SluiceAttributes.GEN_AI_REQUEST_TOP_P, (double) sampling.topP())
+                        .put(SluiceAttributes.GEN_AI_REQUEST_TOP_K, (double) sampling.topK())
+                        .put(SluiceAttributes.GEN_AI_REQUEST_MAX_TOKENS, (long) sampling.maxTokens())
+                        .build()));
     }
 
     @Override

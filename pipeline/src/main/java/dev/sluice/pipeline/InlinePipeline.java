@@ -3,7 +3,10 @@ package dev.sluice.pipeline;
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.hash.ContentHash;
 import dev.sluice.core.hash.Seed;
+import dev.sluice.pipeline.evidence.Evidence;
+import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +24,7 @@ final class InlinePipeline<I, O> implements Pipeline<I, O> {
     private final Flow<I, O> flow;
     private final ResultCache cache;
     private final NodeExecutor[] executors;
+    private final Provenance<I, O> provenance;
     private final RunIds runIds = new RunIds();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger running = new AtomicInteger();
@@ -40,10 +44,11 @@ final class InlinePipeline<I, O> implements Pipeline<I, O> {
         }
     }
 
-    InlinePipeline(Flow<I, O> flow, Seed seed, ResultCache cache) {
+    InlinePipeline(Flow<I, O> flow, Seed seed, ResultCache cache, Observability observability) {
         this.flow = flow;
         this.cache = cache;
         this.executors = executorsOf(flow, seed, cache);
+        this.provenance = new Provenance<>(flow, executors, observability, seed, cache);
     }
 
     static NodeExecutor[] executorsOf(Flow<?, ?> flow, Seed seed, ResultCache cache) {
@@ -79,8 +84,14 @@ final class InlinePipeline<I, O> implements Pipeline<I, O> {
             s = new Scratch(); // a node submitted to this pipeline again from inside a run
         }
         s.inUse = true;
+        UUID runId = runIds.next();
+        long runStartNs = System.nanoTime();
+        long runStartEpochNs = Provenance.epochNowNs();
+        Span runSpan = provenance.startRun(runId);
+        List<NodeTrace> traces = new ArrayList<>(executors.length);
+        byte[] journaled = null;
+        ContentHash inputHash = null;
         try {
-            UUID runId = runIds.next();
             int length;
             try {
                 length = flow.inputSchema().encode(input, s.in, 0);
@@ -88,29 +99,68 @@ final class InlinePipeline<I, O> implements Pipeline<I, O> {
                 throw new BadInputException("input of flow '" + flow.name() + "' cannot be encoded as "
                         + flow.inputSchema().typeName() + ": " + e.getMessage(), e);
             }
+            if (provenance.recordsEvidence()) {
+                journaled = new byte[length];
+                s.in.getBytes(0, journaled);
+            }
             ContentHash edgeHash = ContentHash.of(s.in, 0, length);
+            inputHash = edgeHash;
             Object value = input;
-            List<NodeTrace> traces = new ArrayList<>(executors.length);
-            for (NodeExecutor executor : executors) {
+            for (int k = 0; k < executors.length; k++) {
+                NodeExecutor executor = executors[k];
                 long startNs = System.nanoTime();
-                executor.executeInline(value, s.in, 0, length, runId, tokens, s.out, s.output);
+                Span nodeSpan = provenance.startNode(k, runSpan.getSpanContext());
+                try {
+                    executor.executeInline(value, s.in, 0, length, runId, tokens, s.out, s.output);
+                } catch (RuntimeException e) {
+                    Provenance.failNode(nodeSpan, e);
+                    throw e;
+                }
                 ContentHash outputHash = ContentHash.of(s.out, 0, s.output.length);
-                traces.add(trace(executor.node, edgeHash, outputHash, s.output, System.nanoTime() - startNs));
+                NodeTrace trace = trace(executor.node, edgeHash, outputHash, s.output, System.nanoTime() - startNs,
+                        runStartEpochNs + (startNs - runStartNs));
+                traces.add(trace);
+                provenance.endNode(nodeSpan, k, trace, value, s.output.value);
                 value = s.output.value;
                 length = s.output.length;
                 edgeHash = outputHash;
                 s.swap();
             }
-            return new RunResult<>(runId, (O) value, edgeHash, traces);
+            RunResult<O> result = new RunResult<>(runId, (O) value, edgeHash, traces);
+            if (journaled != null) {
+                byte[] recorded = journaled;
+                journaled = null; // a failure to record is not recorded again as the run's failure
+                provenance.record(runId, runSpan.getSpanContext(), runStartEpochNs, recorded, inputHash, traces,
+                        value, edgeHash, null);
+            }
+            Provenance.endRun(runSpan, null);
+            return result;
+        } catch (RuntimeException e) {
+            if (journaled != null) {
+                provenance.record(runId, runSpan.getSpanContext(), runStartEpochNs, journaled, inputHash, traces,
+                        null, null, e);
+            }
+            Provenance.endRun(runSpan, e);
+            throw e;
         } finally {
             s.inUse = false;
         }
     }
 
     static NodeTrace trace(Node node, ContentHash inputHash, ContentHash outputHash, NodeExecutor.NodeOutput output,
-            long elapsedNs) {
+            long elapsedNs, long startedEpochNs) {
         return new NodeTrace(node.id, node.version, node.kind, inputHash, outputHash, output.cacheHit, elapsedNs,
-                output.tokens, output.retries, Optional.ofNullable(output.decision));
+                output.tokens, output.retries, Optional.ofNullable(output.decision), startedEpochNs, output.evidence);
+    }
+
+    @Override
+    public Optional<Evidence> evidence(UUID runId) {
+        return provenance.evidence(runId);
+    }
+
+    @Override
+    public ReplayReport replay(Instant from, Instant to) {
+        return provenance.replay(from, to);
     }
 
     @Override

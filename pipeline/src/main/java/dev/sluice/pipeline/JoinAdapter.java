@@ -33,8 +33,8 @@ final class JoinAdapter<T, A, B, R> implements Adapter<T, R> {
         Seed seed = context.seed();
         ResultCache cache = context.cache();
         Branches branches = started.computeIfAbsent(List.of(seed, cache), k -> new Branches(
-                new InlinePipeline<>(left, seed.derive("left"), cache),
-                new InlinePipeline<>(right, seed.derive("right"), cache)));
+                new InlinePipeline<>(left, seed.derive("left"), cache, Observability.NONE),
+                new InlinePipeline<>(right, seed.derive("right"), cache, Observability.NONE)));
         A a = (A) run((InlinePipeline<T, ?>) branches.left(), input, context);
         B b = (B) run((InlinePipeline<T, ?>) branches.right(), input, context);
         return combine.apply(a, b);

@@ -4,9 +4,13 @@ import dev.sluice.core.BadInputException;
 import dev.sluice.core.hash.CacheKey;
 import dev.sluice.core.hash.Seed;
 import dev.sluice.core.schema.Schema;
+import dev.sluice.pipeline.evidence.EvidenceLink;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -26,6 +30,8 @@ final class NodeExecutor {
     private final Seed seed;
     private final ResultCache cache;
     private final Semaphore slots;
+    /** The evidence links of cached outputs, so that a cache hit reports the links of the execution it reuses. */
+    private final Cache<CacheKey, List<EvidenceLink>> evidenceByKey;
 
     NodeExecutor(Flow<?, ?> flow, Node node, Schema<?> inputSchema, Seed pipelineSeed, ResultCache cache) {
         this.node = node;
@@ -35,7 +41,12 @@ final class NodeExecutor {
         this.seed = pipelineSeed.derive(node.id);
         this.cache = cache;
         this.slots = node.kind == NodeKind.CALL ? new Semaphore(node.adapter.maxConcurrency(), true) : null;
+        this.evidenceByKey = node.kind == NodeKind.CALL
+                ? Caffeine.newBuilder().maximumSize(EVIDENCE_REMEMBERED).executor(Runnable::run).build() : null;
     }
+
+    /** How many cached outputs' evidence links each adapter node remembers. */
+    private static final int EVIDENCE_REMEMBERED = 4096;
 
     /** The result of one execution, reused by the caller between executions. */
     static final class NodeOutput {
@@ -45,8 +56,10 @@ final class NodeExecutor {
         long tokens;
         int retries;
         GateDecision<?> decision;
+        List<EvidenceLink> evidence = List.of();
 
         void reset() {
+            evidence = List.of();
             value = null;
             length = 0;
             cacheHit = false;
@@ -59,6 +72,7 @@ final class NodeExecutor {
         void countAdapter(AdapterContext context) {
             tokens = context.tokensEmitted();
             retries = context.retries();
+            evidence = context.evidence();
         }
     }
 
@@ -112,7 +126,7 @@ final class NodeExecutor {
             case CALL -> {
                 AdapterContext context = newContext(runId, tokens, NOT_CANCELLED);
                 if (!node.adapter.cacheable()) {
-                    acceptBytes(invoke(input, context), out, result);
+                    acceptBytes(invoke(input, context, null), out, result);
                     result.countAdapter(context);
                     return;
                 }
@@ -120,17 +134,21 @@ final class NodeExecutor {
                 byte[] hit = cache.getIfPresent(key);
                 if (hit != null) {
                     result.cacheHit = true;
+                    result.evidence = rememberedEvidence(key);
                     acceptBytes(hit, out, result);
                     return;
                 }
                 byte[] bytes;
                 try {
                     bytes = cache.computeIfAbsent(key, () -> CompletableFuture.completedFuture(
-                            invoke(input, context))).join();
+                            invoke(input, context, key))).join();
                 } catch (java.util.concurrent.CompletionException e) {
                     throw e.getCause() instanceof NodeFailedException failed ? failed : e;
                 }
                 result.countAdapter(context);
+                if (result.evidence.isEmpty()) {
+                    result.evidence = rememberedEvidence(key); // another caller computed it (single flight)
+                }
                 acceptBytes(bytes, out, result);
             }
         }
@@ -144,12 +162,20 @@ final class NodeExecutor {
                 cache);
     }
 
+    /** @return the evidence links of the execution whose output is cached under this key, if remembered */
+    List<EvidenceLink> rememberedEvidence(CacheKey key) {
+        List<EvidenceLink> links = evidenceByKey.getIfPresent(key);
+        return links == null ? List.of() : links;
+    }
+
     /**
      * Calls the adapter within its concurrency bound, retrying failures up to its limit, and encodes its output.
      *
+     * @param key the cache key the output will be stored under, null if it is not cached: the execution's
+     *     evidence links are remembered under it
      * @return the output's canonical bytes
      */
-    byte[] invoke(Object input, AdapterContext context) {
+    byte[] invoke(Object input, AdapterContext context, CacheKey key) {
         Object output = null;
         for (int attempt = 0; output == null; attempt++) {
             try {
@@ -176,11 +202,16 @@ final class NodeExecutor {
         if (context.pastDeadline()) {
             throw timedOut();
         }
+        byte[] bytes;
         try {
-            return node.outputSchema.encode(output);
+            bytes = node.outputSchema.encode(output);
         } catch (BadInputException e) {
             throw unencodable(e);
         }
+        if (key != null && !context.evidence().isEmpty()) {
+            evidenceByKey.put(key, List.copyOf(context.evidence()));
+        }
+        return bytes;
     }
 
     /** Decodes output bytes that came from the cache or an adapter into {@code out} and {@code result}. */

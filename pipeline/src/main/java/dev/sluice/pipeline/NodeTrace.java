@@ -1,6 +1,8 @@
 package dev.sluice.pipeline;
 
 import dev.sluice.core.hash.ContentHash;
+import dev.sluice.pipeline.evidence.EvidenceLink;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,8 +19,15 @@ import java.util.Optional;
  * @param tokens the tokens the node streamed (0 for a cache hit)
  * @param retries how many times a failed adapter execution was retried
  * @param gateDecision the gate's outcome, reason and scores, for gate nodes
+ * @param startedEpochNs when the node started, nanoseconds since the Unix epoch
+ * @param evidence the evidence links the node's adapter reported ({@link AdapterContext#evidence}); a cache hit
+ *     repeats those of the execution it reuses while they are remembered
  */
 public record NodeTrace(String nodeId, String nodeVersion, NodeKind kind, ContentHash inputHash,
         ContentHash outputHash, boolean cacheHit, long elapsedNs, long tokens, int retries,
-        Optional<GateDecision<?>> gateDecision) {
+        Optional<GateDecision<?>> gateDecision, long startedEpochNs, List<EvidenceLink> evidence) {
+    /** Freezes the evidence links. */
+    public NodeTrace {
+        evidence = List.copyOf(evidence);
+    }
 }

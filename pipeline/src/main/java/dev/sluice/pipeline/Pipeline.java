@@ -1,7 +1,11 @@
 package dev.sluice.pipeline;
 
+import dev.sluice.pipeline.evidence.Evidence;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,6 +35,28 @@ public interface Pipeline<I, O> extends AutoCloseable {
      * @return the result's future
      */
     CompletableFuture<RunResult<O>> submit(I input, TokenListener tokens);
+
+    /**
+     * Reads a run's evidence chain from the runtime's evidence store, after waiting for the runs handed to it so
+     * far to be committed.
+     *
+     * @param runId the run's id ({@link RunResult#runId()})
+     * @return the evidence, empty if the store has no such run
+     * @throws IllegalStateException if the runtime has no evidence store ({@link FlowRuntime#withEvidence})
+     */
+    Optional<Evidence> evidence(UUID runId);
+
+    /**
+     * Re-runs the inputs journaled in {@code [from, to)} through this flow as it is now (inline, through the
+     * pipeline's cache, recording nothing) and compares each output hash with the recorded one. Runs of other flows
+     * are skipped. Blocks until every run is replayed.
+     *
+     * @param from the earliest run start, inclusive
+     * @param to the latest run start, exclusive
+     * @return per run: unchanged, changed (with the first node whose output changed), failed or skipped
+     * @throws IllegalStateException if the runtime has no evidence store
+     */
+    ReplayReport replay(Instant from, Instant to);
 
     /** @return the result cache's counters */
     ResultCache.Stats cacheStats();

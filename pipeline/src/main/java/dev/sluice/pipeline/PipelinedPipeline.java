@@ -6,7 +6,12 @@ import dev.sluice.core.envelope.EnvelopeDescriptor;
 import dev.sluice.core.hash.CacheKey;
 import dev.sluice.core.hash.ContentHash;
 import dev.sluice.core.schema.Schema;
+import dev.sluice.pipeline.evidence.Evidence;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -64,6 +69,7 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
     private final ResultCache cache;
     private final long submitTimeoutNs;
     private final NodeExecutor[] executors;
+    private final Provenance<I, O> provenance;
     private final RingBuffer[] rings;
     private final AtomicReferenceArray<PendingRun> pending = new AtomicReferenceArray<>(MAX_IN_FLIGHT);
     private final AtomicLong nextCorrelationId = new AtomicLong();
@@ -81,12 +87,40 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
         final TokenListener tokens;
         final NodeTrace[] traces;
         final CompletableFuture<RunResult<Object>> future = new CompletableFuture<>();
+        final long startNs = System.nanoTime();
+        final long startEpochNs = Provenance.epochNowNs();
+        final Span span;
+        /** The run span's W3C context, as the envelope header carries it: zero when the run is not traced. */
+        final long traceIdHigh;
+        final long traceIdLow;
+        final long spanId;
+        final byte traceFlags;
+        byte[] journaled;
+        ContentHash inputHash;
 
-        PendingRun(long correlationId, UUID runId, TokenListener tokens, int nodes) {
+        PendingRun(long correlationId, UUID runId, TokenListener tokens, int nodes, Span span) {
             this.correlationId = correlationId;
             this.runId = runId;
             this.tokens = tokens;
             this.traces = new NodeTrace[nodes];
+            this.span = span;
+            SpanContext context = span.getSpanContext();
+            if (context.isValid()) {
+                String traceId = context.getTraceId();
+                traceIdHigh = Long.parseUnsignedLong(traceId, 0, 16, 16);
+                traceIdLow = Long.parseUnsignedLong(traceId, 16, 32, 16);
+                spanId = Long.parseUnsignedLong(context.getSpanId(), 0, 16, 16);
+                traceFlags = context.getTraceFlags().asByte();
+            } else {
+                traceIdHigh = 0;
+                traceIdLow = 0;
+                spanId = 0;
+                traceFlags = 0;
+            }
+        }
+
+        long startedEpochNs(long nodeStartNs) {
+            return startEpochNs + (nodeStartNs - startNs);
         }
     }
 
@@ -100,6 +134,7 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
         this.cache = runtime.cache();
         this.submitTimeoutNs = runtime.submitTimeoutNs();
         this.executors = InlinePipeline.executorsOf(flow, runtime.seed(), cache);
+        this.provenance = new Provenance<>(flow, executors, runtime.observability(), runtime.seed(), cache);
         int n = executors.length;
         this.rings = new RingBuffer[n];
         for (int k = 0; k < n; k++) {
@@ -167,23 +202,31 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
         }
         long correlationId = nextCorrelationId.getAndIncrement();
         int slot = (int) (correlationId & (MAX_IN_FLIGHT - 1));
-        PendingRun run = new PendingRun(correlationId, runIds.next(), tokens == null ? TokenListener.NONE : tokens,
-                executors.length);
+        UUID runId = runIds.next();
+        PendingRun run = new PendingRun(correlationId, runId, tokens == null ? TokenListener.NONE : tokens,
+                executors.length, provenance.startRun(runId));
         if (!pending.compareAndSet(slot, null, run)) {
+            run.span.end();
             return CompletableFuture.failedFuture(new PipelineFullException("flow '" + flow.name() + "' has "
                     + MAX_IN_FLIGHT + " requests in flight; none can be accepted until one completes"));
+        }
+        ContentHash inputHash = ContentHash.of(s.payload, 0, length);
+        if (provenance.recordsEvidence()) {
+            run.journaled = new byte[length];
+            s.payload.getBytes(0, run.journaled);
+            run.inputHash = inputHash;
         }
         inFlight.incrementAndGet();
         int index = claim(rings[0], messageLength, submitTimeoutNs);
         if (index < 0) {
             pending.set(slot, null);
             inFlight.decrementAndGet();
+            run.span.end();
             return CompletableFuture.failedFuture(new PipelineFullException("stage '" + executors[0].node.id
                     + "' of flow '" + flow.name() + "' is full (ring buffer of " + rings[0].capacity() + " bytes)"
                     + (submitTimeoutNs == 0 ? "; fail-fast submission" : " for " + submitTimeoutNs + " ns")));
         }
-        writeEnvelope(s.envelope, rings[0], index, messageLength, run, 0, ContentHash.of(s.payload, 0, length),
-                s.payload, length);
+        writeEnvelope(s.envelope, rings[0], index, messageLength, run, 0, inputHash, s.payload, length);
         rings[0].commit(index);
         return (CompletableFuture) run.future;
     }
@@ -223,6 +266,7 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
                 .nodeVersion(node.version.hashCode())
                 .schemaVersion(schema.version())
                 .inputHash(payloadHash)
+                .traceContext(run.traceIdHigh, run.traceIdLow, run.spanId, run.traceFlags)
                 .createdEpochNs(0)
                 .sentNanoTime(System.nanoTime())
                 .copyPayload(payload, 0, payloadLength);
@@ -243,7 +287,19 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
 
     private void complete(PendingRun run, Object value, ContentHash outputHash) {
         if (release(run)) {
-            run.future.complete(new RunResult<>(run.runId, value, outputHash, Arrays.asList(run.traces)));
+            RunResult<Object> result = new RunResult<>(run.runId, value, outputHash, Arrays.asList(run.traces));
+            if (run.journaled != null) {
+                try {
+                    provenance.record(run.runId, run.span.getSpanContext(), run.startEpochNs, run.journaled,
+                            run.inputHash, result.nodes(), value, outputHash, null);
+                } catch (RuntimeException e) {
+                    Provenance.endRun(run.span, e);
+                    run.future.completeExceptionally(e);
+                    return;
+                }
+            }
+            Provenance.endRun(run.span, null);
+            run.future.complete(result);
         }
     }
 
@@ -254,6 +310,15 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
             cause = new NodeFailedException(node.id, cause.toString(), cause);
         }
         if (release(run)) {
+            if (run.journaled != null) {
+                try {
+                    provenance.record(run.runId, run.span.getSpanContext(), run.startEpochNs, run.journaled,
+                            run.inputHash, Arrays.asList(run.traces), null, null, cause);
+                } catch (RuntimeException e) {
+                    cause.addSuppressed(e);
+                }
+            }
+            Provenance.endRun(run.span, cause);
             run.future.completeExceptionally(cause);
         }
     }
@@ -326,6 +391,8 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
                 return Action.CONTINUE; // its request already failed or was abandoned at close
             }
             long startNs = System.nanoTime();
+            Span span = provenance.startNode(k, reader.traceIdHigh(), reader.traceIdLow(), reader.spanId(),
+                    reader.traceFlags());
             try {
                 reader.validate();
                 ContentHash inputHash = reader.inputHash();
@@ -333,37 +400,42 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
                 int payloadLength = reader.payloadLength();
                 Object value = inputSchema.decode(buffer, offset, payloadLength);
                 if (executor.node.kind == NodeKind.CALL) {
-                    callAdapter(run, value, buffer, offset, payloadLength, inputHash, startNs);
+                    callAdapter(run, value, buffer, offset, payloadLength, inputHash, startNs, span);
                 } else {
                     executor.executeInline(value, buffer, offset, payloadLength, run.runId, run.tokens, scratch,
                             output);
-                    deliver(run, inputHash, output, scratch, startNs);
+                    deliver(run, inputHash, value, output, scratch, startNs, span);
                 }
             } catch (RuntimeException e) {
+                Provenance.failNode(span, e);
                 fail(run, executor.node, e);
             }
             return parkedRun == null ? Action.CONTINUE : Action.BREAK;
         }
 
         private void callAdapter(PendingRun run, Object value, DirectBuffer buffer, int offset, int length,
-                ContentHash inputHash, long startNs) {
+                ContentHash inputHash, long startNs, Span span) {
             AdapterContext context = executor.newContext(run.runId, run.tokens, run.future::isCancelled);
             CompletableFuture<byte[]> bytes;
+            CacheKey cacheKey = null;
             if (executor.isCachedCall()) {
                 CacheKey key = executor.key(buffer, offset, length);
                 byte[] hit = cache.getIfPresent(key);
                 if (hit != null) {
                     output.reset();
                     output.cacheHit = true;
+                    output.evidence = executor.rememberedEvidence(key);
                     executor.acceptBytes(hit, scratch, output);
-                    deliver(run, inputHash, output, scratch, startNs);
+                    deliver(run, inputHash, value, output, scratch, startNs, span);
                     return;
                 }
+                cacheKey = key;
                 bytes = cache.computeIfAbsent(key,
-                        () -> CompletableFuture.supplyAsync(() -> executor.invoke(value, context), adapterPool));
+                        () -> CompletableFuture.supplyAsync(() -> executor.invoke(value, context, key), adapterPool));
             } else {
-                bytes = CompletableFuture.supplyAsync(() -> executor.invoke(value, context), adapterPool);
+                bytes = CompletableFuture.supplyAsync(() -> executor.invoke(value, context, null), adapterPool);
             }
+            CacheKey joinedKey = cacheKey;
             outstandingCalls.incrementAndGet();
             bytes.whenComplete((result, failure) -> outstandingCalls.decrementAndGet());
             long timeoutNs = executor.node.adapter.timeout().toNanos();
@@ -376,10 +448,13 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
                 if (failure instanceof TimeoutException
                         || failure instanceof CompletionException c && c.getCause() instanceof TimeoutException) {
                     context.markTimedOut();
-                    fail(run, executor.node, executor.timedOut());
+                    NodeFailedException timedOut = executor.timedOut();
+                    Provenance.failNode(span, timedOut);
+                    fail(run, executor.node, timedOut);
                     return;
                 }
                 if (failure != null) {
+                    Provenance.failNode(span, failure);
                     fail(run, executor.node, failure);
                     return;
                 }
@@ -388,25 +463,33 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
                     ExpandableArrayBuffer poolScratch = new ExpandableArrayBuffer(result.length);
                     executor.acceptBytes(result, poolScratch, poolOutput);
                     poolOutput.countAdapter(context);
+                    if (poolOutput.evidence.isEmpty() && joinedKey != null) {
+                        poolOutput.evidence = executor.rememberedEvidence(joinedKey); // single flight: another run's
+                    }
                     ContentHash outputHash = ContentHash.of(result);
-                    run.traces[k] = InlinePipeline.trace(executor.node, inputHash, outputHash, poolOutput,
-                            System.nanoTime() - startNs);
+                    NodeTrace trace = InlinePipeline.trace(executor.node, inputHash, outputHash, poolOutput,
+                            System.nanoTime() - startNs, run.startedEpochNs(startNs));
+                    run.traces[k] = trace;
+                    provenance.endNode(span, k, trace, value, poolOutput.value);
                     if (out == null) {
                         complete(run, poolOutput.value, outputHash);
                     } else {
                         publishFromPool(run, outputHash, poolScratch, poolOutput.length);
                     }
                 } catch (RuntimeException e) {
+                    Provenance.failNode(span, e);
                     fail(run, executor.node, e);
                 }
             }, adapterPool);
         }
 
-        private void deliver(PendingRun run, ContentHash inputHash, NodeExecutor.NodeOutput result,
-                MutableDirectBuffer bytes, long startNs) {
+        private void deliver(PendingRun run, ContentHash inputHash, Object input, NodeExecutor.NodeOutput result,
+                MutableDirectBuffer bytes, long startNs, Span span) {
             ContentHash outputHash = ContentHash.of(bytes, 0, result.length);
-            run.traces[k] = InlinePipeline.trace(executor.node, inputHash, outputHash, result,
-                    System.nanoTime() - startNs);
+            NodeTrace trace = InlinePipeline.trace(executor.node, inputHash, outputHash, result,
+                    System.nanoTime() - startNs, run.startedEpochNs(startNs));
+            run.traces[k] = trace;
+            provenance.endNode(span, k, trace, input, result.value);
             if (out == null) {
                 complete(run, result.value, outputHash);
             } else if (!publishFromStage(run, outputHash, bytes, result.length)) {
@@ -452,6 +535,16 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
             writeEnvelope(new Envelope(), out, index, messageLength, run, k + 1, hash, payload, length);
             out.commit(index);
         }
+    }
+
+    @Override
+    public Optional<Evidence> evidence(UUID runId) {
+        return provenance.evidence(runId);
+    }
+
+    @Override
+    public ReplayReport replay(Instant from, Instant to) {
+        return provenance.replay(from, to);
     }
 
     @Override

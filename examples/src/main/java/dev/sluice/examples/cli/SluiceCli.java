@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
         versionProvider = SluiceVersion.class,
         description = "Sluice: retrieval-augmented inference inside the JVM, from the command line.",
         subcommands = {HashCommand.class, EmbedCommand.class, IndexCommand.class, GgufCommand.class,
-            GenerateCommand.class, ExampleCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+            GenerateCommand.class, EvidenceCommand.class, ReplayCommand.class, ExampleCommand.class, DemoCommand.class,
+            CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 2 bad input (one line on stderr), 1 internal error (with a stack trace)."})
 public final class SluiceCli implements Callable<Integer> {
     /** The exit code of success. */
