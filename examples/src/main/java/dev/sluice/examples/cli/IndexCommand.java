@@ -92,7 +92,7 @@ final class IndexCommand implements Callable<Integer> {
                     store.close();
                     throw e;
                 }
-                ProgressBar bar = new ProgressBar(err, start);
+                ProgressBar bar = new ProgressBar(err, "building", "rows");
                 try (GraphIndex index = GraphIndex.build(store, config, bar::update)) {
                     bar.finish();
                     index.save(out);
@@ -101,38 +101,6 @@ final class IndexCommand implements Callable<Integer> {
                 }
             }
             return SluiceCli.EXIT_OK;
-        }
-    }
-
-    /** A one-line progress bar on stderr, shown only once a build has run for a second. Thread-safe. */
-    private static final class ProgressBar {
-        private static final long SHOW_AFTER_NS = 1_000_000_000L;
-        private final PrintWriter err;
-        private final long startNs;
-        private boolean shown;
-
-        ProgressBar(PrintWriter err, long startNs) {
-            this.err = err;
-            this.startNs = startNs;
-        }
-
-        synchronized void update(int inserted, int total) {
-            long elapsedNs = System.nanoTime() - startNs;
-            if (elapsedNs < SHOW_AFTER_NS) {
-                return;
-            }
-            shown = true;
-            int width = 40;
-            int filled = (int) ((long) width * inserted / total);
-            err.printf("\rbuilding [%s%s] %d/%d rows, %.0f s", "#".repeat(filled), " ".repeat(width - filled),
-                    inserted, total, elapsedNs / 1e9);
-            err.flush();
-        }
-
-        synchronized void finish() {
-            if (shown) {
-                err.println();
-            }
         }
     }
 

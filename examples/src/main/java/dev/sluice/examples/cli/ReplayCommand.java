@@ -72,7 +72,7 @@ final class ReplayCommand implements Callable<Integer> {
             for (String name : recorded) {
                 ReplayableFlow flow = flows.get(name);
                 if (flow != null) {
-                    try (Pipeline<?, ?> pipeline = flow.start(runtime)) {
+                    try (Pipeline<?, ?> pipeline = flow.start(runtime, store)) {
                         runs.addAll(pipeline.replay(start, end).runs().stream()
                                 .filter(r -> r.status() != ReplayReport.Status.SKIPPED).toList());
                     }

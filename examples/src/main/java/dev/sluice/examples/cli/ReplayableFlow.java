@@ -19,4 +19,16 @@ public interface ReplayableFlow {
      * @return the running pipeline; the command closes it
      */
     Pipeline<?, ?> start(FlowRuntime runtime);
+
+    /**
+     * Starts the flow as it is now, for replaying the runs of a given store: flows whose state lives beside the
+     * store (such as the demo's index, in the store's folder) find it from there. By default the store is ignored.
+     *
+     * @param runtime an inline runtime with the store attached
+     * @param storeLocation the store as given to {@code sluice replay --store}: a file path or a JDBC URL
+     * @return the running pipeline; the command closes it
+     */
+    default Pipeline<?, ?> start(FlowRuntime runtime, String storeLocation) {
+        return start(runtime);
+    }
 }

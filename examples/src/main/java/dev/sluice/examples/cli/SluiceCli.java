@@ -3,6 +3,8 @@ package dev.sluice.examples.cli;
 import dev.sluice.core.BadInputException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Spec;
         versionProvider = SluiceVersion.class,
         description = "Sluice: retrieval-augmented inference inside the JVM, from the command line.",
         subcommands = {HashCommand.class, EmbedCommand.class, IndexCommand.class, GgufCommand.class,
-            GenerateCommand.class, EvidenceCommand.class, ReplayCommand.class, ExampleCommand.class, DemoCommand.class,
+            GenerateCommand.class, AskCommand.class, EvidenceCommand.class, ReplayCommand.class, ExampleCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 2 bad input (one line on stderr), 1 internal error (with a stack trace)."})
 public final class SluiceCli implements Callable<Integer> {
@@ -38,6 +40,9 @@ public final class SluiceCli implements Callable<Integer> {
     /** The exit code of input the user can correct; stderr has one line that says what was wrong. */
     public static final int EXIT_BAD_INPUT = 2;
 
+    /** Held, so that its level is not lost when the logger would otherwise be collected. */
+    private static final Logger JVECTOR_LOGGER = Logger.getLogger("io.github.jbellis.jvector");
+
     @Spec
     private CommandSpec spec;
 
@@ -47,7 +52,15 @@ public final class SluiceCli implements Callable<Integer> {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        System.exit(newCommandLine().execute(args));
+        // jvector reports its SIMD provider and thread count at INFO and WARNING through java.util.logging: useful to
+        // a library user, noise on a command line's stderr
+        JVECTOR_LOGGER.setLevel(Level.SEVERE);
+        CommandLine cli = newCommandLine();
+        int exitCode = cli.execute(args);
+        // print() does not flush picocli's writers, and System.exit would drop what they hold
+        cli.getOut().flush();
+        cli.getErr().flush();
+        System.exit(exitCode);
     }
 
     /**

@@ -133,13 +133,6 @@ class SluiceCliTest {
     }
 
     @Test
-    void demoSaysTheQuickstartArrivesLaterAndSucceeds() {
-        CliRun run = sluice("demo");
-        assertEquals(SluiceCli.EXIT_OK, run.exitCode(), run::toString);
-        assertTrue(run.out().contains("later version"), run::toString);
-    }
-
-    @Test
     void ggufWriteTinyThenInspectPrintsTheModelAsJson(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         String model = dir.resolve("tiny.gguf").toString();
         CliRun written = sluice("gguf", "write-tiny", "--out", model);
