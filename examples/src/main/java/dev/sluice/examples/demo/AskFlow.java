@@ -103,10 +103,11 @@ public final class AskFlow {
                 .map("normalize", "1", Schemas.string(), q -> WHITESPACE.matcher(q.text()).replaceAll(" ").strip())
                 .retrieve("retrieve", "1", embedder, index, TOP_K, texts)
                 .map("assemble", "1", PROMPT, AskFlow::prompt);
+        String modelName = model == null ? "" : model.identity().name();
         FlowBuilder<Question, Draft> drafted = model == null
                 ? prompt.call("generate", "1", DRAFT, new ExtractiveGenerator())
                 : prompt.join("generate", "1", completion(model), passages(), DRAFT,
-                        (completion, snippets) -> new Draft(completion.text().strip(), model.identity().name(),
+                        (completion, snippets) -> new Draft(completion.text().strip(), modelName,
                                 snippets, completion.completionTokens()));
         return drafted
                 .map("answer", "1", ANSWER, d -> new Answer(d.text(), d.generator(), d.snippets()))

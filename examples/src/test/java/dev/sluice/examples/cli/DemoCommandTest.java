@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.examples.demo.AskFlow;
 import dev.sluice.examples.demo.DemoData;
+import dev.sluice.inference.gguf.TinyLlamaModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -78,6 +79,20 @@ class DemoCommandTest {
         int runs = 2 * questions + 1;
         assertTrue(replay.out().endsWith(runs + " runs: " + runs + " unchanged, 0 changed, 0 failed, 0 skipped\n"),
                 replay::toString);
+    }
+
+    @Test
+    void askWithAModelAnswersThroughLlamaCppAndReplaySkipsThatFlow(@TempDir Path other) throws Exception {
+        Path data = other.resolve("data");
+        assertEquals(SluiceCli.EXIT_OK, sluice("demo", "--data", data.toString(), "--passages", "40").exitCode());
+        Path model = other.resolve("tiny.gguf");
+        TinyLlamaModel.small().write(model);
+        CliRun ask = sluice("ask", "--index", data.toString(), "--model", model.toString(), "What is a thread?");
+        assertEquals(SluiceCli.EXIT_OK, ask.exitCode(), ask::toString);
+        assertTrue(ask.out().contains("through llama.cpp"), ask::toString);
+        assertTrue(ask.out().contains("cache: miss"), ask::toString);
+        CliRun replay = sluice("replay", "--store", data.resolve(DemoData.EVIDENCE_FILE).toString());
+        assertTrue(replay.out().contains("'" + AskFlow.NAME_WITH_MODEL + "' is not known"), replay::toString);
     }
 
     @Test
