@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,9 +26,8 @@ final class AskCommand implements Callable<Integer> {
     @Option(names = "--index", paramLabel = "DIR", description = "The demo folder (default: ./sluice-data).")
     private Path index = DemoData.defaultFolder();
 
-    @Option(names = "--model", paramLabel = "FILE.gguf",
-            description = "A GGUF language model for llama.cpp; without it the built-in extractive generator answers.")
-    private Path model;
+    @Mixin
+    private ModelOption model;
 
     @Parameters(paramLabel = "QUESTION", description = "The question.")
     private String question;
@@ -35,7 +35,7 @@ final class AskCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (DemoData data = DemoData.open(index); AskSession session = new AskSession(data, model)) {
+        try (DemoData data = DemoData.open(index); AskSession session = new AskSession(data, model.model)) {
             session.printGenerator(out);
             RunResult<Answer> run = session.ask("", question, out);
             session.printSummary(out, run);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,9 +46,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "The demo folder (default: ./sluice-data).")
     private Path data = DemoData.defaultFolder();
 
-    @Option(names = "--model", paramLabel = "FILE.gguf",
-            description = "A GGUF language model for llama.cpp; without it the built-in extractive generator answers.")
-    private Path model;
+    @Mixin
+    private ModelOption model;
 
     @Option(names = "--passages", paramLabel = "N",
             description = "Corpus size (default: " + DemoData.DEFAULT_PASSAGES + "); a new size rebuilds the index.")
@@ -83,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("index:   %d passages in %s (%s in %.1f s)%n", opened.texts().size(), data.resolve(
                     DemoData.INDEX_DIR), opened.built() ? "built and saved" : "reused the saved index, opened",
                     (System.nanoTime() - startNs) / 1e9);
-            try (AskSession session = new AskSession(opened, model)) {
+            try (AskSession session = new AskSession(opened, model.model)) {
                 session.printGenerator(out);
                 RunResult<Answer> last = null;
                 for (int i = 0; i < QUESTIONS.size(); i++) {
