@@ -19,8 +19,8 @@ import java.util.Properties;
  * Renders the benchmark report: reads the suites list ({@code bench/report-suites.txt}: name, JMH include pattern,
  * Sluice's benchmark methods, the peers' methods, JMH options), the JMH JSON file of each suite and the machine
  * description that {@code bench/report.sh} wrote, and writes {@code benchmarks.md} with one table per suite (every
- * result, and Sluice's figure against each peer's with the ratio) and one SVG bar chart per suite into
- * {@code benchmarks/}.
+ * result, Sluice's figure against each peer's with the ratio, and the lines the benchmark printed about its setup,
+ * such as recall) and one SVG bar chart per suite into {@code benchmarks/}.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar dev.sluice.bench.report.Report SUITES RESULTS_DIR DOCS_DIR}.
  * A suite without a JSON file is listed as not run. Single-threaded, small inputs: cost is negligible.
@@ -200,6 +200,7 @@ public final class Report {
                     .append("`\n\n");
             appendResults(md, rows);
             appendComparison(md, suite, rows);
+            appendNotes(md, results.resolve(suite.name() + ".log"));
             Files.writeString(charts.resolve(suite.name() + ".svg"), Svg.barChart(suite.name(), suite.ours(), rows),
                     StandardCharsets.UTF_8);
             md.append("\n![").append(suite.name()).append("](benchmarks/").append(suite.name()).append(".svg)\n");
@@ -247,12 +248,9 @@ public final class Report {
                                 .orElse(theirs.size() == 1 ? theirs.get(0)
                                         : theirs.size() == mine.size() ? theirs.get(i) : null);
                         if (b != null) {
-                            double ratio = a.higherIsBetter() ? a.score() / b.score() : b.score() / a.score();
-                            table.append("| ").append(a.label()).append(" | ").append(format(a.score())).append(' ')
-                                    .append(a.unit()).append(" | ").append(b.label()).append(" | ")
-                                    .append(format(b.score())).append(' ').append(b.unit()).append(" | ")
-                                    .append(String.format(Locale.ROOT, "%.2f", ratio))
-                                    .append(ratio >= 1 ? "" : " (peer wins)").append(" |\n");
+                            table.append("| ").append(a.label()).append(" | ").append(figure(a)).append(" | ")
+                                    .append(b.label()).append(" | ").append(figure(b)).append(" | ")
+                                    .append(ratio(a, b)).append(" |\n");
                         }
                     }
                 }
@@ -262,6 +260,44 @@ public final class Report {
             md.append("\n| Sluice | figure | peer | peer's figure | ratio |\n|---|---:|---|---:|---:|\n").append(table);
         } else if (suite.peers().isEmpty()) {
             md.append("\nNo peer in this suite: it measures Sluice alone.\n");
+        }
+    }
+
+    /** A score with its unit; for sample mode the mean, then the median and the 99th percentile. */
+    private static String figure(Result r) {
+        String mean = format(r.score()) + " " + r.unit();
+        return r.mode().equals("sample") ? "mean " + mean + ", p50 " + format(r.p50()) + ", p99 " + format(r.p99())
+                : mean;
+    }
+
+    /**
+     * How many times better Sluice's figure is; for sample mode per statistic, as a mean alone is swayed by a few
+     * descheduled samples on a busy machine.
+     */
+    private static String ratio(Result a, Result b) {
+        if (a.mode().equals("sample")) {
+            return "mean " + ratio(b.score() / a.score()) + ", p50 " + ratio(b.p50() / a.p50()) + ", p99 "
+                    + ratio(b.p99() / a.p99());
+        }
+        return ratio(a.higherIsBetter() ? a.score() / b.score() : b.score() / a.score());
+    }
+
+    private static String ratio(double value) {
+        return String.format(Locale.ROOT, "%.2f", value) + (value >= 1 ? "" : " (peer wins)");
+    }
+
+    /**
+     * The lines a benchmark printed about its setup, such as recall and build time ({@code [graph overquery 2.0]
+     * recall@10 0.93, ...}): lines of the suite's log that start with a bracketed tag.
+     */
+    private static void appendNotes(StringBuilder md, Path log) throws IOException {
+        if (!Files.isRegularFile(log)) {
+            return;
+        }
+        List<String> notes = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                .filter(line -> line.matches("\\[[^\\]]+] .*")).distinct().toList();
+        if (!notes.isEmpty()) {
+            md.append("\nPrinted by the benchmark:\n\n```\n").append(String.join("\n", notes)).append("\n```\n");
         }
     }
 

@@ -20,6 +20,7 @@ class ReportTest {
         Path results = dir.resolve("results");
         Files.createDirectories(results);
         Files.copy(Path.of(ReportTest.class.getResource("/report/Hop.json").toURI()), results.resolve("Hop.json"));
+        Files.writeString(results.resolve("Hop.log"), "# Benchmark: x\n[ring] capacity 1 MiB\nIteration 1: 3\n");
         Files.writeString(results.resolve("machine.properties"), "cpu=Test CPU\ncores=2\njdk=25\nmode=quick\n");
         return results;
     }
@@ -48,10 +49,12 @@ class ReportTest {
         assertTrue(md.contains("`java -jar bench/target/benchmarks.jar 'HopLatencyBenchmark' -f 1 -i 1`"), md);
         assertTrue(md.contains("| sluiceRingBuffer | sample | 181 | 12.3 | ns/op | 170 | 410 | 0.00200 |"), md);
         // latency: lower is better, 361 / 180.5 = 2.00 in Sluice's favour
-        assertTrue(md.contains("| sluiceRingBuffer | 181 ns/op | arrayBlockingQueue | 361 ns/op | 2.00 |"), md);
+        assertTrue(md.contains("| sluiceRingBuffer | mean 181 ns/op, p50 170, p99 410 | arrayBlockingQueue | mean 361"
+                + " ns/op, p50 300, p99 1,200 | mean 2.00, p50 1.76, p99 2.93 |"), md);
         // throughput: higher is better, 1000 / 4000 = 0.25, and the peer wins
         assertTrue(md.contains("| sluiceRingBuffer (size=64) | 1,000 ops/s | arrayBlockingQueue (size=64) |"
                 + " 4,000 ops/s | 0.25 (peer wins) |"), md);
+        assertTrue(md.contains("Printed by the benchmark:\n\n```\n[ring] capacity 1 MiB\n```"), md);
         assertTrue(md.contains("## Missing\n\nNot run in this report."), md);
         assertTrue(md.contains("![Hop](benchmarks/Hop.svg)"), md);
 
