@@ -36,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
             "How can a thread wait until another thread has finished?",
             "What is the difference between a stream and a collection?",
             "What are virtual threads meant for?",
-            "How does Sluice decide that a cached result can be reused?",
+            "What goes into a node's cache key?",
             // nothing in the corpus is about football: the relevance gate marks the answer as unsure
             "Who won the football world cup in 2014?");
 

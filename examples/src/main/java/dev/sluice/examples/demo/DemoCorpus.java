@@ -31,6 +31,7 @@ public final class DemoCorpus {
     private static final int JDK_POOL = 40_000;
     private static final int MIN_PARAGRAPH_WORDS = 8;
     private static final Pattern MARKUP = Pattern.compile("[`*#>|]+|\\[([^]]*)]\\([^)]*\\)");
+    private static final Pattern LIST_MARKER = Pattern.compile("^([-+]|\\d+\\.)\\s+");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private DemoCorpus() {
@@ -121,7 +122,7 @@ public final class DemoCorpus {
                 continue;
             }
             if (!stripped.isEmpty()) {
-                paragraph.append(stripped).append(' ');
+                paragraph.append(LIST_MARKER.matcher(stripped).replaceFirst("")).append(' ');
                 continue;
             }
             String prose = WHITESPACE.matcher(MARKUP.matcher(paragraph).replaceAll("$1")).replaceAll(" ").strip();

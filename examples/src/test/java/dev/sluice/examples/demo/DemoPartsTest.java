@@ -41,9 +41,14 @@ class DemoPartsTest {
                 | a | table | is | skipped | too | even | when | long |
 
                 Short one.
+
+                - a list item that is long enough to be kept as a paragraph
+                - and its second item
                 """);
         List<Passage> passages = DemoCorpus.paragraphs(dir, doc);
-        assertEquals(1, passages.size(), passages::toString);
+        assertEquals(2, passages.size(), passages::toString);
+        assertEquals("a list item that is long enough to be kept as a paragraph and its second item",
+                passages.get(1).text());
         assertEquals(new Passage("docs/guide.md#0", "docs/guide.md", "The ResultCache keeps outputs under a hash of"
                 + " their inputs, see formats for the layout of every file."), passages.get(0));
     }
