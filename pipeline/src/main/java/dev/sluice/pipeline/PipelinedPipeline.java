@@ -6,6 +6,8 @@ import dev.sluice.core.envelope.EnvelopeDescriptor;
 import dev.sluice.core.hash.CacheKey;
 import dev.sluice.core.hash.ContentHash;
 import dev.sluice.core.schema.Schema;
+import dev.sluice.ffi.CpuAffinity;
+import dev.sluice.ffi.CpuSet;
 import dev.sluice.pipeline.evidence.Evidence;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -161,14 +163,25 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
         for (int t = 0; t < threads; t++) {
             List<Agent> group = groups.get(t);
             Agent agent = group.size() == 1 ? group.get(0) : new CompositeAgent(group);
-            runners[t] = new AgentRunner(idleStrategy(runtime.idle()), Throwable::printStackTrace, null, agent);
+            runners[t] = new AgentRunner(idleStrategy(runtime.idle()), PipelinedPipeline::logStageError, null, agent);
             int threadIndex = t;
+            CpuSet pinTo = runtime.pinnedCpus() == null ? null
+                    : CpuSet.of(runtime.pinnedCpus().toArray()[t % runtime.pinnedCpus().size()]);
             AgentRunner.startOnThread(runners[t], task -> {
-                Thread thread = new Thread(task, "sluice-" + flow.name() + "-stage-" + threadIndex);
+                Runnable pinnedTask = pinTo == null ? task : () -> {
+                    CpuAffinity.pinCurrentThread(pinTo);
+                    task.run();
+                };
+                Thread thread = new Thread(pinnedTask, "sluice-" + flow.name() + "-stage-" + threadIndex);
                 thread.setDaemon(true);
                 return thread;
             });
         }
+    }
+
+    /** A stage agent threw outside a request (a request's own failures fail only its future). */
+    private static void logStageError(Throwable error) {
+        System.getLogger("dev.sluice.pipeline").log(System.Logger.Level.ERROR, "a pipeline stage failed", error);
     }
 
     private static IdleStrategy idleStrategy(FlowRuntime.Idle idle) {
