@@ -8,12 +8,9 @@ import dev.sluice.core.hash.ContentHash;
 import dev.sluice.core.schema.Schema;
 import dev.sluice.ffi.CpuAffinity;
 import dev.sluice.ffi.CpuSet;
-import dev.sluice.pipeline.evidence.Evidence;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -62,21 +59,16 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * The last stage completes the request's future on its thread. Per-request state lives in a slot table indexed
  * by correlation id; the table's size bounds the requests in flight.
  */
-final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
+final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
     private static final int MESSAGE_TYPE = 1;
     private static final int MAX_IN_FLIGHT = 1 << 16;
     private static final int READ_LIMIT = 64;
 
-    private final Flow<I, O> flow;
-    private final ResultCache cache;
     private final long submitTimeoutNs;
-    private final NodeExecutor[] executors;
-    private final Provenance<I, O> provenance;
     private final RingBuffer[] rings;
     private final AtomicReferenceArray<PendingRun> pending = new AtomicReferenceArray<>(MAX_IN_FLIGHT);
     private final AtomicLong nextCorrelationId = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final RunIds runIds = new RunIds();
     private final ExecutorService adapterPool;
     private final AgentRunner[] runners;
     private final ThreadLocal<SubmitScratch> submitScratch = ThreadLocal.withInitial(SubmitScratch::new);
@@ -132,11 +124,8 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
     }
 
     PipelinedPipeline(Flow<I, O> flow, FlowRuntime runtime) {
-        this.flow = flow;
-        this.cache = runtime.cache();
+        super(flow, runtime.seed(), runtime.cache(), runtime.observability());
         this.submitTimeoutNs = runtime.submitTimeoutNs();
-        this.executors = InlinePipeline.executorsOf(flow, runtime.seed(), cache);
-        this.provenance = new Provenance<>(flow, executors, runtime.observability(), runtime.seed(), cache);
         int n = executors.length;
         this.rings = new RingBuffer[n];
         for (int k = 0; k < n; k++) {
@@ -550,20 +539,8 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
         }
     }
 
-    @Override
-    public Optional<Evidence> evidence(UUID runId) {
-        return provenance.evidence(runId);
-    }
 
-    @Override
-    public ReplayReport replay(Instant from, Instant to) {
-        return provenance.replay(from, to);
-    }
 
-    @Override
-    public ResultCache.Stats cacheStats() {
-        return cache.stats();
-    }
 
     @Override
     public List<String> close(Duration timeout) {
