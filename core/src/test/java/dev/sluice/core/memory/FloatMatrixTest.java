@@ -118,9 +118,35 @@ class FloatMatrixTest {
                 assertEquals(scalar.squaredDistance(s, 0, s, second, dimension),
                         simd.squaredDistance(s, 0, s, second, dimension), tolerance);
                 assertEquals(scalar.cosine(s, 0, q, 0, dimension), simd.cosine(s, 0, q, 0, dimension), 1e-4f);
+                assertEquals(simd.dot(s, second, q, 0, dimension), simd.dot(s, second, query, dimension));
+                assertEquals(scalar.dot(s, second, query, dimension), simd.dot(s, second, query, dimension), tolerance);
+                assertEquals(scalar.squaredDistance(s, 0, query, dimension), simd.squaredDistance(s, 0, query, dimension),
+                        tolerance);
                 assertEquals(m.row(1).dot(query), m.dot(1, query));
                 assertEquals(m.row(0).dot(m.row(1)), m.row(1).dot(m.row(0)), tolerance);
             }
+        }
+    }
+
+    @Test
+    void rowDotProductsAgainstAHeapQueryAllocateNothing() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        float[] query = new float[384];
+        java.util.Arrays.fill(query, 0.5f);
+        try (FloatMatrix m = FloatMatrix.allocate("m", 1_000, 384)) {
+            float warm = 0;
+            for (int row = 0; row < m.rows(); row++) {
+                warm += m.dot(row, query);
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            float sum = 0;
+            for (int row = 0; row < m.rows(); row++) {
+                sum += m.dot(row, query);
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertEquals(warm, sum);
+            assertTrue(allocated < 1_000, "1,000 dot products allocated " + allocated + " bytes");
         }
     }
 
