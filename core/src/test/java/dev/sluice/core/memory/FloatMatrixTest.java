@@ -129,24 +129,25 @@ class FloatMatrixTest {
     }
 
     @Test
-    void rowDotProductsAgainstAHeapQueryAllocateNothing() {
+    void rowDotProductsAgainstAHeapQueryAllocateNothingOnceCompiled() {
+        // The Vector API allocates until C2 compiles the kernel, so rounds run until one allocates nothing (or the
+        // test gives up): a regression to a per-call allocation, like wrapping the query in a segment, never does.
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         float[] query = new float[384];
         java.util.Arrays.fill(query, 0.5f);
         try (FloatMatrix m = FloatMatrix.allocate("m", 1_000, 384)) {
-            float warm = 0;
-            for (int row = 0; row < m.rows(); row++) {
-                warm += m.dot(row, query);
+            long allocated = Long.MAX_VALUE;
+            for (int round = 0; round < 200 && allocated >= 1_000; round++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                float sum = 0;
+                for (int row = 0; row < m.rows(); row++) {
+                    sum += m.dot(row, query);
+                }
+                allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                assertEquals(0f, sum);
             }
-            long before = threads.getCurrentThreadAllocatedBytes();
-            float sum = 0;
-            for (int row = 0; row < m.rows(); row++) {
-                sum += m.dot(row, query);
-            }
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            assertEquals(warm, sum);
-            assertTrue(allocated < 1_000, "1,000 dot products allocated " + allocated + " bytes");
+            assertTrue(allocated < 1_000, "1,000 dot products still allocated " + allocated + " bytes after 200 rounds");
         }
     }
 
