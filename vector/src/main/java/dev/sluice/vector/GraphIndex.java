@@ -95,8 +95,7 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
         this.store = store;
         this.config = config;
         this.jvectorSimilarity = switch (store.similarity()) {
-            case COSINE -> VectorSimilarityFunction.COSINE;
-            case DOT_PRODUCT -> VectorSimilarityFunction.DOT_PRODUCT;
+            case COSINE, DOT_PRODUCT -> VectorSimilarityFunction.DOT_PRODUCT; // cosine rows are unit vectors
             case EUCLIDEAN -> VectorSimilarityFunction.EUCLIDEAN;
         };
         this.exactScores = new ExactScores(store.rows());
@@ -264,7 +263,8 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
      * @return the best rows found, best first
      */
     public Hits search(float[] query, int k, SearchFilter filter, float overquery) {
-        MemorySegment querySegment = store.checkQuery(query, k);
+        float queryScale = store.checkQuery(query, k);
+        MemorySegment querySegment = MemorySegment.ofArray(query);
         ensureOpen();
         if (!(overquery >= 1)) {
             throw new BadInputException("overquery must be at least 1, got " + overquery);
@@ -277,14 +277,14 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
         } else {
             AcceptedRows acceptedRows = FlatIndex.acceptedRows(store, filter, store.size());
             if (acceptedRows.count() <= Math.max(20L * candidates, graphNodes.get() / 50)) {
-                return FlatIndex.searchAccepted(store.rows(), querySegment, k, acceptedRows);
+                return FlatIndex.searchAccepted(store.rows(), querySegment, queryScale, k, acceptedRows);
             }
             accepted = acceptedRows;
         }
-        ScoreFunction.ExactScoreFunction exact = exactScores.against(querySegment);
+        ScoreFunction.ExactScoreFunction exact = exactScores.against(querySegment, queryScale);
         SearchScoreProvider scoreProvider = pqVectors == null
                 ? new DefaultSearchScoreProvider(exact)
-                : new DefaultSearchScoreProvider(approximate(query, exact), exact);
+                : new DefaultSearchScoreProvider(approximate(query, queryScale, exact), exact);
         GraphSearcher searcher = searchers.get();
         if (builder != null) {
             searcher.setView(graph.getView()); // sees nodes inserted since the last search on this thread
@@ -301,10 +301,14 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
     }
 
     /** PQ scores for rows that were encoded; exact ones for rows added after the build. */
-    private ScoreFunction.ApproximateScoreFunction approximate(float[] query,
+    private ScoreFunction.ApproximateScoreFunction approximate(float[] query, float queryScale,
             ScoreFunction.ExactScoreFunction exact) {
+        float[] scaled = new float[query.length];
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] = query[i] * queryScale;
+        }
         ScoreFunction.ApproximateScoreFunction pq = pqVectors.precomputedScoreFunctionFor(
-                VectorizationProvider.getInstance().getVectorTypeSupport().createFloatVector(query.clone()),
+                VectorizationProvider.getInstance().getVectorTypeSupport().createFloatVector(scaled),
                 jvectorSimilarity);
         int encoded = pqVectors.count();
         return row -> row < encoded ? pq.similarityTo(row) : exact.similarityTo(row);

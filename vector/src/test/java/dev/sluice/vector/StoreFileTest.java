@@ -85,7 +85,9 @@ class StoreFileTest {
         }
         try (VectorStore reopened = VectorStore.open(file)) {
             assertEquals(302, reopened.size());
-            assertArrayEquals(ones(24), reopened.vector(301).toArray());
+            float[] unit = ones(24);
+            java.util.Arrays.fill(unit, (float) (1 / Math.sqrt(24))); // cosine stores unit vectors
+            assertArrayEquals(unit, reopened.vector(301).toArray(), 1e-7f);
         }
     }
 
@@ -119,7 +121,7 @@ class StoreFileTest {
     }
 
     @Test
-    void rejectsForeignMagicAndNewerVersion() throws IOException {
+    void rejectsForeignMagicAndNewerOrOlderVersion() throws IOException {
         byte[] bytes = Files.readAllBytes(savedStore());
         Path foreign = directory.resolve("foreign.slv");
         byte[] copy = bytes.clone();
@@ -130,10 +132,17 @@ class StoreFileTest {
 
         Path newer = directory.resolve("newer.slv");
         copy = bytes.clone();
-        ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 2);
+        ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 3);
         Files.write(newer, copy);
         CorruptDataException version = assertThrows(CorruptDataException.class, () -> VectorStore.open(newer));
-        assertTrue(version.getMessage().contains("format version 2, newer than version 1"), version.getMessage());
+        assertTrue(version.getMessage().contains("format version 3, newer than version 2"), version.getMessage());
+
+        Path older = directory.resolve("older.slv");
+        copy = bytes.clone();
+        ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 1);
+        Files.write(older, copy);
+        CorruptDataException old = assertThrows(CorruptDataException.class, () -> VectorStore.open(older));
+        assertTrue(old.getMessage().contains("format version 1, older than version 2"), old.getMessage());
     }
 
     @Test
