@@ -26,6 +26,7 @@ import io.github.jbellis.jvector.graph.disk.feature.InlineVectors;
 import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
 import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
 import io.github.jbellis.jvector.graph.similarity.SearchScoreProvider;
+import io.github.jbellis.jvector.quantization.KMeansPlusPlusClusterer;
 import io.github.jbellis.jvector.quantization.PQVectors;
 import io.github.jbellis.jvector.quantization.ProductQuantization;
 import io.github.jbellis.jvector.util.Bits;
@@ -154,8 +155,10 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
             PQVectors pqVectors = null;
             if (config.pqSubspaces() > 0) {
                 CopyingVectorValues copies = new CopyingVectorValues(rows, rowCount);
+                // Plain k-means: anisotropic training (better dot-product ranking) is many times slower, and the
+                // exact rerank restores the order of the candidates anyway.
                 ProductQuantization quantizer = ProductQuantization.compute(copies, config.pqSubspaces(), 256,
-                        store.similarity() == Similarity.EUCLIDEAN, 0.2f, pool, pool);
+                        store.similarity() == Similarity.EUCLIDEAN, KMeansPlusPlusClusterer.UNWEIGHTED, pool, pool);
                 pqVectors = quantizer.encodeAll(copies, pool);
             }
             List<Integer> degreesPerLayer = config.hierarchy()

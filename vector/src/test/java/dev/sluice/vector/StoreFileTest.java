@@ -130,19 +130,17 @@ class StoreFileTest {
         CorruptDataException magic = assertThrows(CorruptDataException.class, () -> VectorStore.open(foreign));
         assertTrue(magic.getMessage().contains("not a Sluice vector store file"), magic.getMessage());
 
-        Path newer = directory.resolve("newer.slv");
-        copy = bytes.clone();
-        ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 3);
-        Files.write(newer, copy);
-        CorruptDataException version = assertThrows(CorruptDataException.class, () -> VectorStore.open(newer));
-        assertTrue(version.getMessage().contains("format version 3, newer than version 2"), version.getMessage());
+        assertTrue(openWithVersion(bytes, 3).contains("format version 3, newer than version 2"));
+        assertTrue(openWithVersion(bytes, 1).contains("format version 1, older than version 2"));
+    }
 
-        Path older = directory.resolve("older.slv");
-        copy = bytes.clone();
-        ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 1);
-        Files.write(older, copy);
-        CorruptDataException old = assertThrows(CorruptDataException.class, () -> VectorStore.open(older));
-        assertTrue(old.getMessage().contains("format version 1, older than version 2"), old.getMessage());
+    /** @return the message of opening a copy of a store file with another format version */
+    private String openWithVersion(byte[] bytes, int version) throws IOException {
+        Path file = directory.resolve("version-" + version + ".slv");
+        byte[] copy = bytes.clone();
+        ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN).putInt(8, version);
+        Files.write(file, copy);
+        return assertThrows(CorruptDataException.class, () -> VectorStore.open(file)).getMessage();
     }
 
     @Test
