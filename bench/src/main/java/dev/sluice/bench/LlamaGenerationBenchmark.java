@@ -124,6 +124,45 @@ public class LlamaGenerationBenchmark {
         return c;
     }
 
+    /** Sluice's own time per generation outside the native call, and the tokens it covered (per iteration). */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Overhead {
+        /** Nanoseconds spent in Sluice's stream outside llama.cpp's next-token call. */
+        public long javaOverheadNs;
+        /** Generated tokens. */
+        public long overheadTokens;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            javaOverheadNs = 0;
+            overheadTokens = 0;
+        }
+    }
+
+    /**
+     * The same generation as {@link #generate}, read from the stream so that its Java-side time is measured
+     * directly ({@code javaOverheadNs / overheadTokens} is the overhead per token, independent of machine noise in
+     * the native part).
+     *
+     * @param model the model
+     * @param overhead accumulates the stream's Java time and tokens
+     * @return the number of pieces
+     */
+    @Benchmark
+    public int generateMeasuringOverhead(Model model, Overhead overhead) {
+        int pieces = 0;
+        try (var stream = model.generator.stream(SHORT_PROMPT, model.sampling)) {
+            while (stream.hasNext()) {
+                stream.next();
+                pieces++;
+            }
+            overhead.javaOverheadNs += stream.javaOverheadNs();
+            overhead.overheadTokens += stream.result().completionTokens();
+        }
+        return pieces;
+    }
+
     /**
      * @param model the model
      * @param counter counts generated tokens

@@ -1,6 +1,8 @@
 package dev.sluice.bench;
 
 import dev.sluice.core.memory.FloatMatrix;
+import dev.sluice.examples.corpus.JdkJavadocCorpus;
+import dev.sluice.inference.embed.OnnxEmbedder;
 import dev.sluice.vector.FlatIndex;
 import dev.sluice.vector.GraphConfig;
 import dev.sluice.vector.GraphIndex;
@@ -15,6 +17,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
@@ -46,15 +52,23 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Top-10 search over 100,000 seeded clustered 384-dimensional vectors (cosine), one query per operation,
- * single-threaded: Sluice's {@link GraphIndex} (jvector, max degree 32, beam 100) at three overquery settings, its
- * exact {@link FlatIndex}, and Lucene's HNSW ({@code Lucene99HnswVectorsFormat}, max-conn 16 so the base layer has 32
- * neighbours like ours, beam 100) at three candidate counts. Each fork prints its recall@10 over 1,000 queries
- * against the exact ground truth, the one-time build time of its index and its resident memory.
+ * Top-10 search, one query per operation, single-threaded, on two data sets: {@code clustered}, 100,000 seeded
+ * clustered 384-dimensional vectors, and {@code minilm}, real all-MiniLM-L6-v2 embeddings of 20,000 English passages
+ * from the Javadoc of {@code java.base} ({@link JdkJavadocCorpus}, every 21st passage held out as one of 1,000
+ * queries). All cosine. Compared in the same run: Sluice's {@link GraphIndex} (jvector, max degree 32, beam 100;
+ * exact navigation, or PQ navigation with exact rerank) at several settings, its exact {@link FlatIndex}, and
+ * Lucene's HNSW ({@code Lucene99HnswVectorsFormat}, max-conn 16 so the base layer has 32 neighbours like ours, beam
+ * 100) at several candidate counts. Each fork prints its recall@10 over all queries against the exact ground truth,
+ * the one-time build time of its index and its resident memory (VmRSS of the fork).
  *
- * <p>The vectors, the ground truth, the saved graph index and the Lucene index are cached under
- * {@code bench/target/vector-bench} (override with {@code -Dsluice.bench.cache=DIR}): the first run builds them
- * (minutes on two cores), later runs open them. Delete the folder after changing the data or the settings.
+ * <p>A graph {@code setting} is {@code INDEX/OVERQUERY}: {@code m32} navigates with exact scores and keeps
+ * {@code 10 * OVERQUERY} candidates; {@code m32-pq96} (not in the default run: on the clustered set its recall stays
+ * below 0.85 even with 80 candidates) navigates with 96-subspace product quantisation codes and reranks the
+ * candidates exactly. Add one with {@code -p setting=m32-pq96/8}.
+ *
+ * <p>The vectors (the passages are embedded once, minutes on two cores), the ground truth and the built indexes are
+ * cached under {@code bench/target/vector-bench/DATASET} (override the root with {@code -Dsluice.bench.cache=DIR});
+ * later runs open them. Delete a folder after changing its data or settings.
  *
  * <p>Run from the repository root:
  * <pre>
@@ -68,39 +82,49 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 2)
 @Fork(value = 1, jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.VECTOR_API, JvmFlags.AGRONA_UNSAFE, "-Xmx6g"})
 public class VectorSearchBenchmark {
-    static final int ROWS = 100_000;
-    static final int DIMENSION = 384;
-    static final int QUERIES = 1_000;
     static final int K = 10;
+    static final int CLUSTERED_ROWS = 100_000;
+    static final int CLUSTERED_DIMENSION = 384;
+    static final int QUERIES = 1_000;
+    static final int PASSAGES = 20_000;
     static final long SEED = 20_261_126L;
+    private static final Pattern INDEX_NAME = Pattern.compile("m(\\d+)(?:-pq(\\d+))?");
 
-    /** The cached data set: base vectors, queries and exact ground truth. */
+    /** One cached data set: base vectors, queries and exact ground truth. */
     static final class Data {
-        final Path cache = Path.of(System.getProperty("sluice.bench.cache", "bench/target/vector-bench"));
+        final Path cache;
         final float[][] queries;
         final int[][] truth;
 
-        Data() {
+        Data(String dataset) {
+            cache = Path.of(System.getProperty("sluice.bench.cache", "bench/target/vector-bench")).resolve(dataset);
             try {
                 Files.createDirectories(cache);
-                Path base = cache.resolve("base.fvecs");
                 Path queryFile = cache.resolve("queries.fvecs");
                 Path truthFile = cache.resolve("truth.ivecs");
                 if (!Files.exists(truthFile)) {
-                    write(base, new ClusteredVectors(SEED, SEED, DIMENSION, 256, 0.6f), ROWS);
-                    write(queryFile, new ClusteredVectors(SEED, SEED + 1, DIMENSION, 256, 0.6f), QUERIES);
-                    try (VectorStore store = openStore(base); FloatMatrix rows = Texmex.readFvecs(queryFile)) {
-                        int[][] exact = new int[QUERIES][];
+                    switch (dataset) {
+                        case "clustered" -> {
+                            write(base(), new ClusteredVectors(SEED, SEED, CLUSTERED_DIMENSION, 256, 0.6f),
+                                    CLUSTERED_ROWS);
+                            write(queryFile, new ClusteredVectors(SEED, SEED + 1, CLUSTERED_DIMENSION, 256, 0.6f),
+                                    QUERIES);
+                        }
+                        case "minilm" -> embedPassages(base(), queryFile);
+                        default -> throw new IllegalArgumentException("unknown data set " + dataset);
+                    }
+                    try (VectorStore store = openStore(); FloatMatrix rows = Texmex.readFvecs(queryFile)) {
+                        int[][] exact = new int[rows.rows()][];
                         FlatIndex flat = FlatIndex.of(store);
-                        for (int q = 0; q < QUERIES; q++) {
+                        for (int q = 0; q < exact.length; q++) {
                             exact[q] = flat.search(rows.row(q).toArray(), K).rows();
                         }
                         Texmex.writeIvecs(truthFile, exact);
                     }
                 }
                 try (FloatMatrix rows = Texmex.readFvecs(queryFile)) {
-                    queries = new float[QUERIES][];
-                    for (int q = 0; q < QUERIES; q++) {
+                    queries = new float[rows.rows()][];
+                    for (int q = 0; q < queries.length; q++) {
                         queries[q] = rows.row(q).toArray();
                     }
                 }
@@ -110,8 +134,13 @@ public class VectorSearchBenchmark {
             }
         }
 
+        Path base() {
+            return cache.resolve("base.fvecs");
+        }
+
         private static void write(Path file, ClusteredVectors vectors, int rows) {
-            try (FloatMatrix matrix = FloatMatrix.allocate(file.getFileName().toString(), rows, DIMENSION)) {
+            try (FloatMatrix matrix = FloatMatrix.allocate(file.getFileName().toString(), rows,
+                    CLUSTERED_DIMENSION)) {
                 for (int row = 0; row < rows; row++) {
                     matrix.setRow(row, vectors.next());
                 }
@@ -119,20 +148,41 @@ public class VectorSearchBenchmark {
             }
         }
 
-        VectorStore openStore(Path base) {
-            VectorStore store = VectorStore.create("bench", DIMENSION, Similarity.COSINE, KeyKind.LONG);
-            try (FloatMatrix rows = Texmex.readFvecs(base)) {
+        /** Embeds the Javadoc passages with all-MiniLM-L6-v2; every 21st passage becomes a query. */
+        private static void embedPassages(Path baseFile, Path queryFile) {
+            List<JdkJavadocCorpus.Passage> passages = JdkJavadocCorpus.load(JdkJavadocCorpus.defaultSourceZip(),
+                    PASSAGES + QUERIES);
+            List<String> baseTexts = new ArrayList<>(PASSAGES);
+            List<String> queryTexts = new ArrayList<>(QUERIES);
+            for (int i = 0; i < passages.size(); i++) {
+                (i % 21 == 20 ? queryTexts : baseTexts).add(passages.get(i).text());
+            }
+            long start = System.nanoTime();
+            try (OnnxEmbedder embedder = OnnxEmbedder.builder(EmbeddingFixture.model(), EmbeddingFixture.tokenizer())
+                    .build();
+                    FloatMatrix base = embedder.embedAll(baseTexts);
+                    FloatMatrix queries = embedder.embedAll(queryTexts)) {
+                Texmex.writeFvecs(queryFile, queries);
+                Texmex.writeFvecs(baseFile, base);
+            }
+            System.out.printf("%nembedded %d passages and %d queries in %.0f s%n", baseTexts.size(),
+                    queryTexts.size(), (System.nanoTime() - start) / 1e9);
+        }
+
+        VectorStore openStore() {
+            try (FloatMatrix rows = Texmex.readFvecs(base())) {
+                VectorStore store = VectorStore.create("bench", rows.dimension(), Similarity.COSINE, KeyKind.LONG);
                 for (int row = 0; row < rows.rows(); row++) {
                     store.add(row, rows.row(row), null);
                 }
+                return store;
             }
-            return store;
         }
 
         /** @return recall@10 of a search function over all queries */
         double recall(java.util.function.IntFunction<int[]> search) {
             long found = 0;
-            for (int q = 0; q < QUERIES; q++) {
+            for (int q = 0; q < queries.length; q++) {
                 int[] hits = search.apply(q);
                 for (int hit : hits) {
                     for (int expected : truth[q]) {
@@ -143,7 +193,7 @@ public class VectorSearchBenchmark {
                     }
                 }
             }
-            return (double) found / (QUERIES * K);
+            return (double) found / (queries.length * K);
         }
 
         /** Builds once and records the time, or reads the recorded time. */
@@ -175,27 +225,39 @@ public class VectorSearchBenchmark {
     /** Sluice's graph index, opened from its saved files (vectors and graph mapped). */
     @State(Scope.Benchmark)
     public static class GraphState {
-        /** Candidates collected per hit wanted before the exact top 10 are kept. */
-        @Param({"1", "2", "4"})
-        public float overquery;
+        /** {@code clustered} or {@code minilm}. */
+        @Param({"clustered", "minilm"})
+        public String dataset;
+
+        /** {@code INDEX/OVERQUERY}, see the class comment. */
+        @Param({"m32/2", "m32/3", "m32/4"})
+        public String setting;
 
         Data data;
         GraphIndex index;
+        float overquery;
         int next;
 
         /** Builds (first run) or opens the index and measures its recall. */
         @Setup(Level.Trial)
         public void setUp() throws IOException {
-            data = new Data();
-            Path directory = data.cache.resolve("graph-m32-b100");
-            double seconds = data.buildSeconds("graph-m32-b100", () -> {
-                VectorStore store = data.openStore(data.cache.resolve("base.fvecs"));
-                try (GraphIndex built = GraphIndex.build(store, GraphConfig.defaults())) {
+            data = new Data(dataset);
+            String indexName = setting.substring(0, setting.indexOf('/'));
+            overquery = Float.parseFloat(setting.substring(setting.indexOf('/') + 1));
+            Matcher parts = INDEX_NAME.matcher(indexName);
+            if (!parts.matches()) {
+                throw new IllegalArgumentException("graph setting " + setting + " is not m<DEGREE>[-pq<SUBSPACES>]/OQ");
+            }
+            GraphConfig config = GraphConfig.defaults().withMaxDegree(Integer.parseInt(parts.group(1)))
+                    .withPqSubspaces(parts.group(2) == null ? 0 : Integer.parseInt(parts.group(2)));
+            Path directory = data.cache.resolve("graph-" + indexName);
+            double seconds = data.buildSeconds("graph-" + indexName, () -> {
+                try (GraphIndex built = GraphIndex.build(data.openStore(), config)) {
                     built.save(directory);
                 }
             });
             index = GraphIndex.open(directory);
-            Data.report("graph overquery " + overquery,
+            Data.report(dataset + " graph " + setting,
                     data.recall(q -> index.search(data.queries[q], K, SearchFilter.ALL, overquery).rows()), seconds);
         }
 
@@ -209,6 +271,10 @@ public class VectorSearchBenchmark {
     /** The exact scan over the same store file. */
     @State(Scope.Benchmark)
     public static class FlatState {
+        /** {@code clustered} or {@code minilm}. */
+        @Param({"clustered", "minilm"})
+        public String dataset;
+
         Data data;
         VectorStore store;
         FlatIndex index;
@@ -217,16 +283,16 @@ public class VectorSearchBenchmark {
         /** Opens the store saved with the graph index. */
         @Setup(Level.Trial)
         public void setUp() {
-            data = new Data();
+            data = new Data(dataset);
             Path file = data.cache.resolve("flat.slv");
             if (!Files.exists(file)) {
-                try (VectorStore built = data.openStore(data.cache.resolve("base.fvecs"))) {
+                try (VectorStore built = data.openStore()) {
                     built.save(file);
                 }
             }
             store = VectorStore.open(file);
             index = FlatIndex.of(store);
-            Data.report("flat", data.recall(q -> index.search(data.queries[q], K).rows()), 0);
+            Data.report(dataset + " flat", data.recall(q -> index.search(data.queries[q], K).rows()), 0);
         }
 
         /** Closes the store. */
@@ -239,8 +305,12 @@ public class VectorSearchBenchmark {
     /** Lucene's HNSW over the same vectors, one segment (docID = row), memory-mapped. */
     @State(Scope.Benchmark)
     public static class LuceneState {
+        /** {@code clustered} or {@code minilm}. */
+        @Param({"clustered", "minilm"})
+        public String dataset;
+
         /** The candidates Lucene's HNSW search keeps (its {@code k}; the top 10 of them are the hits). */
-        @Param({"10", "40", "100"})
+        @Param({"20", "30", "50"})
         public int candidates;
 
         Data data;
@@ -251,7 +321,7 @@ public class VectorSearchBenchmark {
         /** Builds (first run) or opens the Lucene index and measures its recall. */
         @Setup(Level.Trial)
         public void setUp() throws IOException {
-            data = new Data();
+            data = new Data(dataset);
             Path directory = data.cache.resolve("lucene-m16-b100");
             double seconds = data.buildSeconds("lucene-m16-b100", () -> buildLucene(directory));
             reader = DirectoryReader.open(FSDirectory.open(directory));
@@ -259,7 +329,7 @@ public class VectorSearchBenchmark {
                 throw new IllegalStateException("expected one segment, found " + reader.leaves().size());
             }
             searcher = new IndexSearcher(reader);
-            Data.report("lucene candidates " + candidates, data.recall(q -> topDocIds(search(data.queries[q]))),
+            Data.report(dataset + " lucene candidates " + candidates, data.recall(q -> topDocIds(search(data.queries[q]))),
                     seconds);
         }
 
@@ -275,7 +345,7 @@ public class VectorSearchBenchmark {
                     .setMergePolicy(NoMergePolicy.INSTANCE);
             try (FSDirectory luceneDirectory = FSDirectory.open(directory);
                     IndexWriter writer = new IndexWriter(luceneDirectory, config);
-                    FloatMatrix rows = Texmex.readFvecs(data.cache.resolve("base.fvecs"))) {
+                    FloatMatrix rows = Texmex.readFvecs(data.base())) {
                 for (int row = 0; row < rows.rows(); row++) {
                     Document document = new Document();
                     document.add(new KnnFloatVectorField("v", rows.row(row).toArray(),
@@ -318,7 +388,7 @@ public class VectorSearchBenchmark {
      */
     @Benchmark
     public Hits graph(GraphState state) {
-        float[] query = state.data.queries[state.next++ % QUERIES];
+        float[] query = state.data.queries[state.next++ % state.data.queries.length];
         return state.index.search(query, K, SearchFilter.ALL, state.overquery);
     }
 
@@ -328,7 +398,7 @@ public class VectorSearchBenchmark {
      */
     @Benchmark
     public Hits flat(FlatState state) {
-        return state.index.search(state.data.queries[state.next++ % QUERIES], K);
+        return state.index.search(state.data.queries[state.next++ % state.data.queries.length], K);
     }
 
     /**
@@ -337,6 +407,6 @@ public class VectorSearchBenchmark {
      */
     @Benchmark
     public TopDocs lucene(LuceneState state) {
-        return state.search(state.data.queries[state.next++ % QUERIES]);
+        return state.search(state.data.queries[state.next++ % state.data.queries.length]);
     }
 }

@@ -10,6 +10,7 @@ import dev.sluice.inference.llama.Sampling;
 import dev.sluice.vector.VectorIndex;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -138,6 +139,25 @@ public final class FlowBuilder<I, T> {
                     + right.inputSchema().typeName());
         }
         return call(id, version, outputSchema, new JoinAdapter<T, A, B, R>(left, right, combine));
+    }
+
+    /**
+     * Adds a prompt node: renders a template with variables taken from the edge's value. The evidence chain
+     * records the template's id, the variables and the prompt's hash (a PROMPT link), so an answer can be traced
+     * to the template that asked for it. Not cached (rendering is cheaper than a lookup); the model node after it
+     * is keyed by the rendered prompt.
+     *
+     * @param id the node id, unique in the flow
+     * @param version the node version; change it with the template
+     * @param template the template
+     * @param variables the template's variables for a value on this edge
+     * @return the extended builder
+     */
+    public FlowBuilder<I, String> prompt(String id, String version, PromptTemplate template,
+            Function<? super T, Map<String, String>> variables) {
+        require(template, "template", id);
+        require(variables, "variables function", id);
+        return call(id, version, Schemas.string(), new PromptAdapter<T>(template, variables));
     }
 
     /**

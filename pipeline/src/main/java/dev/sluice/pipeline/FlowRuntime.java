@@ -2,14 +2,18 @@ package dev.sluice.pipeline;
 
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.hash.Seed;
+import dev.sluice.ffi.CpuSet;
+import dev.sluice.ffi.SystemInfo;
 import dev.sluice.pipeline.evidence.EvidenceStore;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * How a flow runs: inline on the caller's thread, or pipelined on Agrona agents connected by ring buffers; plus
- * what both share, the result cache and the pipeline seed. Immutable: each {@code with...} returns a copy.
- * Both runtimes give byte-identical outputs for the same flow, inputs, seed and cache contents.
+ * what both share, the result cache, the pipeline seed, evidence and telemetry. Immutable: each {@code with...}
+ * checks its argument and returns a copy. Both runtimes give byte-identical outputs for the same flow, inputs,
+ * seed and cache contents.
  */
 public final class FlowRuntime {
     /** How a pipelined runtime's threads wait when there is no work. */
@@ -24,42 +28,57 @@ public final class FlowRuntime {
 
     enum Mode { INLINE, PIPELINED }
 
-    private final Mode mode;
-    private final ResultCache cache;
-    private final Seed seed;
-    private final int threads;
-    private final int ringCapacityBytes;
-    private final Idle idle;
-    private final long submitTimeoutNs;
-    private final int adapterThreads;
-    private final Observability observability;
+    /** The settings, copied by every {@code with...}; never changed once a runtime holds them. */
+    private static final class Settings implements Cloneable {
+        Mode mode;
+        ResultCache cache = ResultCache.inMemory(64L << 20);
+        Seed seed = Seed.of(0);
+        int threads = 1;
+        int ringCapacityBytes = 1 << 20;
+        Idle idle = Idle.BACKOFF;
+        long submitTimeoutNs;
+        int adapterThreads = 4;
+        CpuSet pinnedCpus;
+        Observability observability = Observability.DEFAULT;
 
-    private FlowRuntime(Mode mode, ResultCache cache, Seed seed, int threads, int ringCapacityBytes, Idle idle,
-            long submitTimeoutNs, int adapterThreads, Observability observability) {
-        this.observability = observability;
-        this.mode = mode;
-        this.cache = cache;
-        this.seed = seed;
-        this.threads = threads;
-        this.ringCapacityBytes = ringCapacityBytes;
-        this.idle = idle;
-        this.submitTimeoutNs = submitTimeoutNs;
-        this.adapterThreads = adapterThreads;
+        Settings copy() {
+            try {
+                return (Settings) clone();
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private final Settings settings;
+
+    private FlowRuntime(Settings settings) {
+        this.settings = settings;
+    }
+
+    private static FlowRuntime of(Mode mode) {
+        Settings settings = new Settings();
+        settings.mode = mode;
+        return new FlowRuntime(settings);
+    }
+
+    private FlowRuntime with(Consumer<Settings> change) {
+        Settings copy = settings.copy();
+        change.accept(copy);
+        return new FlowRuntime(copy);
     }
 
     /** @return an inline runtime with a 64 MiB in-memory cache and seed 0 */
     public static FlowRuntime inline() {
-        return new FlowRuntime(Mode.INLINE, ResultCache.inMemory(64L << 20), Seed.of(0), 1, 1 << 20, Idle.BACKOFF, 0, 4,
-                Observability.DEFAULT);
+        return of(Mode.INLINE);
     }
 
     /**
      * @return a pipelined runtime: 1 stage thread, 1 MiB ring buffers, backoff idling, fail-fast submission,
-     *     a 64 MiB in-memory cache, seed 0
+     *     4 adapter threads, a 64 MiB in-memory cache, seed 0
      */
     public static FlowRuntime pipelined() {
-        return new FlowRuntime(Mode.PIPELINED, ResultCache.inMemory(64L << 20), Seed.of(0), 1, 1 << 20, Idle.BACKOFF,
-                0, 4, Observability.DEFAULT);
+        return of(Mode.PIPELINED);
     }
 
     /**
@@ -70,8 +89,7 @@ public final class FlowRuntime {
         if (resultCache == null) {
             throw new BadInputException("the result cache must not be null");
         }
-        return new FlowRuntime(mode, resultCache, seed, threads, ringCapacityBytes, idle, submitTimeoutNs,
-                adapterThreads, observability);
+        return with(s -> s.cache = resultCache);
     }
 
     /**
@@ -82,8 +100,7 @@ public final class FlowRuntime {
         if (pipelineSeed == null) {
             throw new BadInputException("the seed must not be null");
         }
-        return new FlowRuntime(mode, cache, pipelineSeed, threads, ringCapacityBytes, idle, submitTimeoutNs,
-                adapterThreads, observability);
+        return with(s -> s.seed = pipelineSeed);
     }
 
     /**
@@ -94,8 +111,7 @@ public final class FlowRuntime {
         if (stageThreads < 1 || stageThreads > 64) {
             throw new BadInputException("stage threads must be 1 to 64, got " + stageThreads);
         }
-        return new FlowRuntime(mode, cache, seed, stageThreads, ringCapacityBytes, idle, submitTimeoutNs,
-                adapterThreads, observability);
+        return with(s -> s.threads = stageThreads);
     }
 
     /**
@@ -103,12 +119,11 @@ public final class FlowRuntime {
      * @return a copy with this capacity
      */
     public FlowRuntime withRingCapacity(int capacityBytes) {
-        if (capacityBytes < 4096 || Integer.bitCount(capacityBytes) != 1) {
-            throw new BadInputException("ring capacity must be a power of two of at least 4096 bytes, got "
+        if (capacityBytes < 4096 || capacityBytes > (1 << 30) || Integer.bitCount(capacityBytes) != 1) {
+            throw new BadInputException("ring capacity must be a power of two from 4096 bytes to 1 GiB, got "
                     + capacityBytes);
         }
-        return new FlowRuntime(mode, cache, seed, threads, capacityBytes, idle, submitTimeoutNs, adapterThreads,
-                observability);
+        return with(s -> s.ringCapacityBytes = capacityBytes);
     }
 
     /**
@@ -119,8 +134,7 @@ public final class FlowRuntime {
         if (idleStrategy == null) {
             throw new BadInputException("the idle strategy must not be null");
         }
-        return new FlowRuntime(mode, cache, seed, threads, ringCapacityBytes, idleStrategy, submitTimeoutNs,
-                adapterThreads, observability);
+        return with(s -> s.idle = idleStrategy);
     }
 
     /**
@@ -131,8 +145,7 @@ public final class FlowRuntime {
         if (timeout == null || timeout.isNegative()) {
             throw new BadInputException("the submit timeout must be zero or positive, got " + timeout);
         }
-        return new FlowRuntime(mode, cache, seed, threads, ringCapacityBytes, idle, timeout.toNanos(),
-                adapterThreads, observability);
+        return with(s -> s.submitTimeoutNs = timeout.toNanos());
     }
 
     /**
@@ -144,8 +157,32 @@ public final class FlowRuntime {
         if (poolThreads < 1 || poolThreads > 256) {
             throw new BadInputException("adapter threads must be 1 to 256, got " + poolThreads);
         }
-        return new FlowRuntime(mode, cache, seed, threads, ringCapacityBytes, idle, submitTimeoutNs, poolThreads,
-                observability);
+        return with(s -> s.adapterThreads = poolThreads);
+    }
+
+    /**
+     * Pins the stage threads of a pipelined runtime to CPUs ({@code sched_setaffinity} through the native
+     * module): stage thread {@code i} runs on the {@code i}-th CPU of the set, round robin. For dedicated cores
+     * with {@link Idle#BUSY_SPIN}; on a shared machine it only takes choices away from the scheduler.
+     *
+     * @param cpus the CPUs, each below the machine's configured count
+     * @return a copy that pins its stage threads
+     * @throws UnsupportedOperationException on a platform without CPU affinity
+     * @throws BadInputException if the set is empty or names a CPU the machine does not have
+     */
+    public FlowRuntime withPinnedCpus(CpuSet cpus) {
+        if (cpus == null || cpus.isEmpty()) {
+            throw new BadInputException("pinning needs at least one CPU");
+        }
+        if (!SystemInfo.nativeCallsSupported()) {
+            throw new UnsupportedOperationException("thread pinning is not available on " + SystemInfo.platform());
+        }
+        int[] ids = cpus.toArray();
+        if (ids[ids.length - 1] >= SystemInfo.configuredCpus()) {
+            throw new BadInputException("CPU " + ids[ids.length - 1] + " does not exist; this machine has "
+                    + SystemInfo.configuredCpus() + " (0 to " + (SystemInfo.configuredCpus() - 1) + ")");
+        }
+        return with(s -> s.pinnedCpus = cpus);
     }
 
     /**
@@ -159,8 +196,8 @@ public final class FlowRuntime {
         if (store == null) {
             throw new BadInputException("the evidence store must not be null");
         }
-        return new FlowRuntime(mode, cache, seed, threads, ringCapacityBytes, idle, submitTimeoutNs, adapterThreads,
-                new Observability(store, observability.openTelemetry(), observability.captureText()));
+        Observability o = settings.observability;
+        return with(s -> s.observability = new Observability(store, o.openTelemetry(), o.captureText()));
     }
 
     /**
@@ -176,52 +213,59 @@ public final class FlowRuntime {
         if (openTelemetry == null) {
             throw new BadInputException("the OpenTelemetry instance must not be null");
         }
-        return new FlowRuntime(mode, cache, seed, threads, ringCapacityBytes, idle, submitTimeoutNs, adapterThreads,
-                new Observability(observability.store(), openTelemetry, captureText));
+        Observability o = settings.observability;
+        return with(s -> s.observability = new Observability(o.store(), openTelemetry, captureText));
     }
 
     <I, O> Pipeline<I, O> start(Flow<I, O> flow) {
-        return switch (mode) {
-            case INLINE -> new InlinePipeline<>(flow, seed, cache, observability);
+        return switch (settings.mode) {
+            case INLINE -> new InlinePipeline<>(flow, settings.seed, settings.cache, settings.observability);
             case PIPELINED -> new PipelinedPipeline<>(flow, this);
         };
     }
 
     Observability observability() {
-        return observability;
+        return settings.observability;
     }
 
     ResultCache cache() {
-        return cache;
+        return settings.cache;
     }
 
     Seed seed() {
-        return seed;
+        return settings.seed;
     }
 
     int threads() {
-        return threads;
+        return settings.threads;
     }
 
     int ringCapacityBytes() {
-        return ringCapacityBytes;
+        return settings.ringCapacityBytes;
     }
 
     Idle idle() {
-        return idle;
+        return settings.idle;
     }
 
     long submitTimeoutNs() {
-        return submitTimeoutNs;
+        return settings.submitTimeoutNs;
     }
 
     int adapterThreads() {
-        return adapterThreads;
+        return settings.adapterThreads;
+    }
+
+    /** @return the CPUs to pin stage threads to, or null */
+    CpuSet pinnedCpus() {
+        return settings.pinnedCpus;
     }
 
     @Override
     public String toString() {
-        return "FlowRuntime[" + mode + (mode == Mode.PIPELINED ? ", threads " + threads + ", ring " + ringCapacityBytes
-                + " B, " + idle + ", submit timeout " + submitTimeoutNs + " ns" : "") + ", seed " + seed.value() + "]";
+        Settings s = settings;
+        return "FlowRuntime[" + s.mode + (s.mode == Mode.PIPELINED ? ", threads " + s.threads + ", ring "
+                + s.ringCapacityBytes + " B, " + s.idle + ", submit timeout " + s.submitTimeoutNs + " ns"
+                + (s.pinnedCpus == null ? "" : ", pinned to " + s.pinnedCpus) : "") + ", seed " + s.seed.value() + "]";
     }
 }

@@ -3,10 +3,8 @@ package dev.sluice.pipeline;
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.hash.ContentHash;
 import dev.sluice.core.hash.Seed;
-import dev.sluice.pipeline.evidence.Evidence;
 import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,12 +18,7 @@ import org.agrona.ExpandableArrayBuffer;
  * Runs the whole flow on the caller's thread: the lowest latency for one request and the reference for
  * correctness. {@code submit} returns a completed future. Per-thread scratch buffers hold the edge bytes.
  */
-final class InlinePipeline<I, O> implements Pipeline<I, O> {
-    private final Flow<I, O> flow;
-    private final ResultCache cache;
-    private final NodeExecutor[] executors;
-    private final Provenance<I, O> provenance;
-    private final RunIds runIds = new RunIds();
+final class InlinePipeline<I, O> extends RunningFlow<I, O> {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger running = new AtomicInteger();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
@@ -45,20 +38,7 @@ final class InlinePipeline<I, O> implements Pipeline<I, O> {
     }
 
     InlinePipeline(Flow<I, O> flow, Seed seed, ResultCache cache, Observability observability) {
-        this.flow = flow;
-        this.cache = cache;
-        this.executors = executorsOf(flow, seed, cache);
-        this.provenance = new Provenance<>(flow, executors, observability, seed, cache);
-    }
-
-    static NodeExecutor[] executorsOf(Flow<?, ?> flow, Seed seed, ResultCache cache) {
-        List<Node> nodes = flow.nodes();
-        NodeExecutor[] executors = new NodeExecutor[nodes.size()];
-        for (int i = 0; i < executors.length; i++) {
-            executors[i] = new NodeExecutor(flow, nodes.get(i),
-                    i == 0 ? flow.inputSchema() : nodes.get(i - 1).outputSchema, seed, cache);
-        }
-        return executors;
+        super(flow, seed, cache, observability);
     }
 
     @Override
@@ -153,20 +133,8 @@ final class InlinePipeline<I, O> implements Pipeline<I, O> {
                 output.tokens, output.retries, Optional.ofNullable(output.decision), startedEpochNs, output.evidence);
     }
 
-    @Override
-    public Optional<Evidence> evidence(UUID runId) {
-        return provenance.evidence(runId);
-    }
 
-    @Override
-    public ReplayReport replay(Instant from, Instant to) {
-        return provenance.replay(from, to);
-    }
 
-    @Override
-    public ResultCache.Stats cacheStats() {
-        return cache.stats();
-    }
 
     @Override
     public List<String> close(Duration timeout) {

@@ -6,12 +6,11 @@ import dev.sluice.core.envelope.EnvelopeDescriptor;
 import dev.sluice.core.hash.CacheKey;
 import dev.sluice.core.hash.ContentHash;
 import dev.sluice.core.schema.Schema;
-import dev.sluice.pipeline.evidence.Evidence;
+import dev.sluice.ffi.CpuAffinity;
+import dev.sluice.ffi.CpuSet;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -60,21 +59,16 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * The last stage completes the request's future on its thread. Per-request state lives in a slot table indexed
  * by correlation id; the table's size bounds the requests in flight.
  */
-final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
+final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
     private static final int MESSAGE_TYPE = 1;
     private static final int MAX_IN_FLIGHT = 1 << 16;
     private static final int READ_LIMIT = 64;
 
-    private final Flow<I, O> flow;
-    private final ResultCache cache;
     private final long submitTimeoutNs;
-    private final NodeExecutor[] executors;
-    private final Provenance<I, O> provenance;
     private final RingBuffer[] rings;
     private final AtomicReferenceArray<PendingRun> pending = new AtomicReferenceArray<>(MAX_IN_FLIGHT);
     private final AtomicLong nextCorrelationId = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final RunIds runIds = new RunIds();
     private final ExecutorService adapterPool;
     private final AgentRunner[] runners;
     private final ThreadLocal<SubmitScratch> submitScratch = ThreadLocal.withInitial(SubmitScratch::new);
@@ -130,11 +124,8 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
     }
 
     PipelinedPipeline(Flow<I, O> flow, FlowRuntime runtime) {
-        this.flow = flow;
-        this.cache = runtime.cache();
+        super(flow, runtime.seed(), runtime.cache(), runtime.observability());
         this.submitTimeoutNs = runtime.submitTimeoutNs();
-        this.executors = InlinePipeline.executorsOf(flow, runtime.seed(), cache);
-        this.provenance = new Provenance<>(flow, executors, runtime.observability(), runtime.seed(), cache);
         int n = executors.length;
         this.rings = new RingBuffer[n];
         for (int k = 0; k < n; k++) {
@@ -161,14 +152,25 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
         for (int t = 0; t < threads; t++) {
             List<Agent> group = groups.get(t);
             Agent agent = group.size() == 1 ? group.get(0) : new CompositeAgent(group);
-            runners[t] = new AgentRunner(idleStrategy(runtime.idle()), Throwable::printStackTrace, null, agent);
+            runners[t] = new AgentRunner(idleStrategy(runtime.idle()), PipelinedPipeline::logStageError, null, agent);
             int threadIndex = t;
+            CpuSet pinTo = runtime.pinnedCpus() == null ? null
+                    : CpuSet.of(runtime.pinnedCpus().toArray()[t % runtime.pinnedCpus().size()]);
             AgentRunner.startOnThread(runners[t], task -> {
-                Thread thread = new Thread(task, "sluice-" + flow.name() + "-stage-" + threadIndex);
+                Runnable pinnedTask = pinTo == null ? task : () -> {
+                    CpuAffinity.pinCurrentThread(pinTo);
+                    task.run();
+                };
+                Thread thread = new Thread(pinnedTask, "sluice-" + flow.name() + "-stage-" + threadIndex);
                 thread.setDaemon(true);
                 return thread;
             });
         }
+    }
+
+    /** A stage agent threw outside a request (a request's own failures fail only its future). */
+    private static void logStageError(Throwable error) {
+        System.getLogger("dev.sluice.pipeline").log(System.Logger.Level.ERROR, "a pipeline stage failed", error);
     }
 
     private static IdleStrategy idleStrategy(FlowRuntime.Idle idle) {
@@ -537,20 +539,8 @@ final class PipelinedPipeline<I, O> implements Pipeline<I, O> {
         }
     }
 
-    @Override
-    public Optional<Evidence> evidence(UUID runId) {
-        return provenance.evidence(runId);
-    }
 
-    @Override
-    public ReplayReport replay(Instant from, Instant to) {
-        return provenance.replay(from, to);
-    }
 
-    @Override
-    public ResultCache.Stats cacheStats() {
-        return cache.stats();
-    }
 
     @Override
     public List<String> close(Duration timeout) {

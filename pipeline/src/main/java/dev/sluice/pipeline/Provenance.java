@@ -199,7 +199,7 @@ final class Provenance<I, O> {
 
     private static String messages(String role, String text) {
         return "[{\"role\":\"" + role + "\",\"parts\":[{\"type\":\"text\",\"content\":"
-                + dev.sluice.pipeline.evidence.internal.Json.quote(text) + "}]}]";
+                + dev.sluice.core.JsonText.quote(text) + "}]}]";
     }
 
     // ---------------------------------------------------------------- evidence

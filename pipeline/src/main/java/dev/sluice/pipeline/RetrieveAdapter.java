@@ -3,6 +3,7 @@ package dev.sluice.pipeline;
 import dev.sluice.core.hash.ContentHash;
 import dev.sluice.core.schema.Schema;
 import dev.sluice.core.schema.Schemas;
+import dev.sluice.pipeline.evidence.EvidenceLink;
 import dev.sluice.inference.embed.Embedder;
 import dev.sluice.vector.Hits;
 import dev.sluice.vector.Metadata;
@@ -10,10 +11,12 @@ import dev.sluice.vector.VectorIndex;
 import dev.sluice.vector.VectorStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The adapter behind {@link FlowBuilder#retrieve}: embeds the query, searches the index, and looks the passages'
- * texts up. Its cache key covers the embedding model's identity, the index's version (so a changed index never
+ * texts up; every passage becomes a DOC link of the run's evidence chain (document id, snippet hash, excerpt,
+ * rank and score). Its cache key covers the embedding model's identity, the index's version (so a changed index never
  * serves a stale retrieval) and {@code k}.
  */
 final class RetrieveAdapter implements Adapter<String, Retrieval> {
@@ -49,8 +52,12 @@ final class RetrieveAdapter implements Adapter<String, Retrieval> {
                 int row = hits.row(rank);
                 String key = String.valueOf(store.key(row));
                 Metadata metadata = store.metadata(row);
-                snippets.add(new Snippet(key, orEmpty(metadata.documentId()), orEmpty(metadata.snippetHash()),
-                        texts.textOf(key), hits.score(rank)));
+                Snippet snippet = new Snippet(key, orEmpty(metadata.documentId()), orEmpty(metadata.snippetHash()),
+                        texts.textOf(key), hits.score(rank));
+                snippets.add(snippet);
+                context.evidence(EvidenceLink.Kind.DOC, snippet.documentId().isEmpty() ? key : snippet.documentId(),
+                        snippet.snippetHash(), snippet.text(), Map.of("key", key, "rank", Integer.toString(rank),
+                                "score", Float.toString(snippet.score())));
             }
         }
         return new Retrieval(query, snippets);

@@ -77,6 +77,26 @@ class RetrieveNodeTest {
     }
 
     @Test
+    void everyRetrievedPassageIsADocumentLinkOfTheEvidenceEvenOnACacheHit(@org.junit.jupiter.api.io.TempDir Path dir) {
+        try (dev.sluice.pipeline.evidence.EvidenceStore evidence = dev.sluice.pipeline.evidence.EvidenceStore.sqlite(
+                dir.resolve("evidence.db"));
+                Pipeline<String, Retrieval> p = flow(FlatIndex.of(store)).start(FlowRuntime.inline()
+                        .withEvidence(evidence))) {
+            RunResult<Retrieval> miss = p.submit("what makes sampling reproducible?").join();
+            RunResult<Retrieval> hit = p.submit("what makes sampling reproducible?").join();
+            evidence.flush();
+            for (RunResult<Retrieval> run : java.util.List.of(miss, hit)) {
+                var docs = p.evidence(run.runId()).orElseThrow()
+                        .links(dev.sluice.pipeline.evidence.EvidenceLink.Kind.DOC);
+                assertEquals(2, docs.size(), docs::toString);
+                assertEquals("doc-seed", docs.get(0).ref());
+                assertEquals(ContentHash.of(PASSAGES.get("seed").getBytes(StandardCharsets.UTF_8)).hex(),
+                        docs.get(0).hash());
+            }
+        }
+    }
+
+    @Test
     void aChangedIndexNeverServesAStaleRetrieval() {
         VectorStore growing = VectorStore.create("growing", embedder.dimension(), Similarity.COSINE, KeyKind.STRING);
         try (growing) {

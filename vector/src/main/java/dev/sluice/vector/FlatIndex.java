@@ -38,19 +38,20 @@ public final class FlatIndex implements VectorIndex {
 
     @Override
     public Hits search(float[] query, int k, SearchFilter filter) {
-        MemorySegment querySegment = store.checkQuery(query, k);
+        float queryScale = store.checkQuery(query, k);
+        MemorySegment querySegment = MemorySegment.ofArray(query);
         RowSource rows = store.rows();
         int rowCount = rows.rows();
         if (filter == SearchFilter.ALL) {
             TopK top = new TopK(k);
             for (int row = 0; row < rowCount; row++) {
                 if (!rows.isDeleted(row)) {
-                    top.offer(row, rows.score(row, querySegment, 0));
+                    top.offer(row, rows.score(row, querySegment, 0, queryScale));
                 }
             }
             return top.drain();
         }
-        return searchAccepted(rows, querySegment, k, acceptedRows(store, filter, rowCount));
+        return searchAccepted(rows, querySegment, queryScale, k, acceptedRows(store, filter, rowCount));
     }
 
     /** Evaluates a filter over the live rows below {@code rowCount}. */
@@ -66,10 +67,10 @@ public final class FlatIndex implements VectorIndex {
     }
 
     /** Exact search over the accepted rows only. */
-    static Hits searchAccepted(RowSource rows, MemorySegment query, int k, AcceptedRows accepted) {
+    static Hits searchAccepted(RowSource rows, MemorySegment query, float queryScale, int k, AcceptedRows accepted) {
         TopK top = new TopK(k);
         for (int row = accepted.nextAccepted(0); row >= 0; row = accepted.nextAccepted(row + 1)) {
-            top.offer(row, rows.score(row, query, 0));
+            top.offer(row, rows.score(row, query, 0, queryScale));
         }
         return top.drain();
     }

@@ -26,6 +26,7 @@ import io.github.jbellis.jvector.graph.disk.feature.InlineVectors;
 import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
 import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
 import io.github.jbellis.jvector.graph.similarity.SearchScoreProvider;
+import io.github.jbellis.jvector.quantization.KMeansPlusPlusClusterer;
 import io.github.jbellis.jvector.quantization.PQVectors;
 import io.github.jbellis.jvector.quantization.ProductQuantization;
 import io.github.jbellis.jvector.util.Bits;
@@ -95,8 +96,7 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
         this.store = store;
         this.config = config;
         this.jvectorSimilarity = switch (store.similarity()) {
-            case COSINE -> VectorSimilarityFunction.COSINE;
-            case DOT_PRODUCT -> VectorSimilarityFunction.DOT_PRODUCT;
+            case COSINE, DOT_PRODUCT -> VectorSimilarityFunction.DOT_PRODUCT; // cosine rows are unit vectors
             case EUCLIDEAN -> VectorSimilarityFunction.EUCLIDEAN;
         };
         this.exactScores = new ExactScores(store.rows());
@@ -155,8 +155,10 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
             PQVectors pqVectors = null;
             if (config.pqSubspaces() > 0) {
                 CopyingVectorValues copies = new CopyingVectorValues(rows, rowCount);
+                // Plain k-means: anisotropic training (better dot-product ranking) is many times slower, and the
+                // exact rerank restores the order of the candidates anyway.
                 ProductQuantization quantizer = ProductQuantization.compute(copies, config.pqSubspaces(), 256,
-                        store.similarity() == Similarity.EUCLIDEAN, 0.2f, pool, pool);
+                        store.similarity() == Similarity.EUCLIDEAN, KMeansPlusPlusClusterer.UNWEIGHTED, pool, pool);
                 pqVectors = quantizer.encodeAll(copies, pool);
             }
             List<Integer> degreesPerLayer = config.hierarchy()
@@ -264,7 +266,8 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
      * @return the best rows found, best first
      */
     public Hits search(float[] query, int k, SearchFilter filter, float overquery) {
-        MemorySegment querySegment = store.checkQuery(query, k);
+        float queryScale = store.checkQuery(query, k);
+        MemorySegment querySegment = MemorySegment.ofArray(query);
         ensureOpen();
         if (!(overquery >= 1)) {
             throw new BadInputException("overquery must be at least 1, got " + overquery);
@@ -277,14 +280,14 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
         } else {
             AcceptedRows acceptedRows = FlatIndex.acceptedRows(store, filter, store.size());
             if (acceptedRows.count() <= Math.max(20L * candidates, graphNodes.get() / 50)) {
-                return FlatIndex.searchAccepted(store.rows(), querySegment, k, acceptedRows);
+                return FlatIndex.searchAccepted(store.rows(), querySegment, queryScale, k, acceptedRows);
             }
             accepted = acceptedRows;
         }
-        ScoreFunction.ExactScoreFunction exact = exactScores.against(querySegment);
+        ScoreFunction.ExactScoreFunction exact = exactScores.against(querySegment, queryScale);
         SearchScoreProvider scoreProvider = pqVectors == null
                 ? new DefaultSearchScoreProvider(exact)
-                : new DefaultSearchScoreProvider(approximate(query, exact), exact);
+                : new DefaultSearchScoreProvider(approximate(query, queryScale, exact), exact);
         GraphSearcher searcher = searchers.get();
         if (builder != null) {
             searcher.setView(graph.getView()); // sees nodes inserted since the last search on this thread
@@ -301,10 +304,14 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
     }
 
     /** PQ scores for rows that were encoded; exact ones for rows added after the build. */
-    private ScoreFunction.ApproximateScoreFunction approximate(float[] query,
+    private ScoreFunction.ApproximateScoreFunction approximate(float[] query, float queryScale,
             ScoreFunction.ExactScoreFunction exact) {
+        float[] scaled = new float[query.length];
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] = query[i] * queryScale;
+        }
         ScoreFunction.ApproximateScoreFunction pq = pqVectors.precomputedScoreFunctionFor(
-                VectorizationProvider.getInstance().getVectorTypeSupport().createFloatVector(query.clone()),
+                VectorizationProvider.getInstance().getVectorTypeSupport().createFloatVector(scaled),
                 jvectorSimilarity);
         int encoded = pqVectors.count();
         return row -> row < encoded ? pq.similarityTo(row) : exact.similarityTo(row);

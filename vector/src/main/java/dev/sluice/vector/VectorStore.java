@@ -30,6 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * puts rows added later into chunks. Keys and metadata live on the heap. {@link #close()} frees the chunks and
  * unmaps the file; any use afterwards throws {@link IllegalStateException} naming the store.
  *
+ * <p><b>Cosine.</b> Under {@link Similarity#COSINE} each vector is scaled to unit length as it is added, so stored
+ * vectors (in memory, in the file, and as {@link #vector(int)} returns them) are unit vectors and scoring is a dot
+ * product; see {@link Similarity}.
+ *
  * <p><b>Threads.</b> One writer at a time (adds and deletes take the store's lock, a few hundred nanoseconds plus
  * the copy of one vector); any number of readers, lock-free, concurrently with the writer: a row becomes visible to
  * readers only once its vector, key and metadata are all in place.
@@ -264,8 +268,10 @@ public final class VectorStore implements AutoCloseable {
     /**
      * Checks that a vector is usable with this store: finite components and, under cosine, not all zero. Used for
      * added vectors and for queries.
+     *
+     * @return the vector's squared norm
      */
-    void checkValues(MemorySegment vector, String what) {
+    double checkValues(MemorySegment vector, String what) {
         double squaredNorm = 0;
         for (int i = 0; i < dimension; i++) {
             float value = vector.get(JAVA_FLOAT_UNALIGNED, 4L * i);
@@ -278,14 +284,15 @@ public final class VectorStore implements AutoCloseable {
         if (similarity == Similarity.COSINE && squaredNorm == 0) {
             throw new BadInputException(what + " is a zero vector, which has no direction under COSINE similarity");
         }
+        return squaredNorm;
     }
 
     /**
      * Checks a query and k at the boundary of a search.
      *
-     * @return the query as a segment over the caller's array (not copied)
+     * @return the query's {@linkplain Similarity#queryScale scale}
      */
-    MemorySegment checkQuery(float[] query, int k) {
+    float checkQuery(float[] query, int k) {
         ensureOpen();
         checkLength(query.length, query);
         int rows = size;
@@ -293,14 +300,12 @@ public final class VectorStore implements AutoCloseable {
             throw new BadInputException("k must be from 1 to the store's " + rows + " rows, got " + k
                     + " (store '" + name + "')");
         }
-        MemorySegment segment = MemorySegment.ofArray(query);
-        checkValues(segment, "query");
-        return segment;
+        return similarity.queryScale(checkValues(MemorySegment.ofArray(query), "query"));
     }
 
     private synchronized int addRow(Object key, MemorySegment vector, Metadata rowMetadata) {
         ensureOpen();
-        checkValues(vector, "vector");
+        double squaredNorm = checkValues(vector, "vector");
         Integer existing = rowsByKey.get(key);
         if (existing != null) {
             throw new BadInputException("duplicate key '" + key + "': already row " + existing + " of store '"
@@ -311,7 +316,14 @@ public final class VectorStore implements AutoCloseable {
             throw new BadInputException("store '" + name + "' is full at " + row + " rows");
         }
         MemorySegment chunk = chunkFor(row);
-        MemorySegment.copy(vector, 0, chunk, offsetOf(row), rowBytes);
+        long offset = offsetOf(row);
+        MemorySegment.copy(vector, 0, chunk, offset, rowBytes);
+        if (similarity == Similarity.COSINE) {
+            float scale = similarity.queryScale(squaredNorm);
+            for (long at = offset; at < offset + rowBytes; at += Float.BYTES) {
+                chunk.set(JAVA_FLOAT_UNALIGNED, at, chunk.get(JAVA_FLOAT_UNALIGNED, at) * scale);
+            }
+        }
         if (row == keys.length) {
             keys = Arrays.copyOf(keys, row * 2);
             metadata = Arrays.copyOf(metadata, row * 2);
@@ -431,7 +443,8 @@ public final class VectorStore implements AutoCloseable {
 
     /**
      * @param row a row below {@link #size()}
-     * @return a zero-copy view of its vector, valid until the store is closed (allocates the view)
+     * @return a zero-copy view of its vector as stored (unit length under cosine), valid until the store is closed
+     *     (allocates the view)
      */
     public VectorView vector(int row) {
         checkRow(row);

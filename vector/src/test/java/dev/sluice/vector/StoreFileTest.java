@@ -85,7 +85,9 @@ class StoreFileTest {
         }
         try (VectorStore reopened = VectorStore.open(file)) {
             assertEquals(302, reopened.size());
-            assertArrayEquals(ones(24), reopened.vector(301).toArray());
+            float[] unit = ones(24);
+            java.util.Arrays.fill(unit, (float) (1 / Math.sqrt(24))); // cosine stores unit vectors
+            assertArrayEquals(unit, reopened.vector(301).toArray(), 1e-7f);
         }
     }
 
@@ -119,7 +121,7 @@ class StoreFileTest {
     }
 
     @Test
-    void rejectsForeignMagicAndNewerVersion() throws IOException {
+    void rejectsForeignMagicAndNewerOrOlderVersion() throws IOException {
         byte[] bytes = Files.readAllBytes(savedStore());
         Path foreign = directory.resolve("foreign.slv");
         byte[] copy = bytes.clone();
@@ -128,12 +130,17 @@ class StoreFileTest {
         CorruptDataException magic = assertThrows(CorruptDataException.class, () -> VectorStore.open(foreign));
         assertTrue(magic.getMessage().contains("not a Sluice vector store file"), magic.getMessage());
 
-        Path newer = directory.resolve("newer.slv");
-        copy = bytes.clone();
-        ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 2);
-        Files.write(newer, copy);
-        CorruptDataException version = assertThrows(CorruptDataException.class, () -> VectorStore.open(newer));
-        assertTrue(version.getMessage().contains("format version 2, newer than version 1"), version.getMessage());
+        assertTrue(openWithVersion(bytes, 3).contains("format version 3, newer than version 2"));
+        assertTrue(openWithVersion(bytes, 1).contains("format version 1, older than version 2"));
+    }
+
+    /** @return the message of opening a copy of a store file with another format version */
+    private String openWithVersion(byte[] bytes, int version) throws IOException {
+        Path file = directory.resolve("version-" + version + ".slv");
+        byte[] copy = bytes.clone();
+        ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN).putInt(8, version);
+        Files.write(file, copy);
+        return assertThrows(CorruptDataException.class, () -> VectorStore.open(file)).getMessage();
     }
 
     @Test

@@ -32,6 +32,19 @@ class VectorStoreTest {
     }
 
     @Test
+    void cosineStoreKeepsVectorsAtUnitLengthAndOtherSimilaritiesAsGiven() {
+        try (VectorStore cosine = VectorStore.create("cos", 2, Similarity.COSINE, KeyKind.LONG);
+                VectorStore dot = VectorStore.create("dot", 2, Similarity.DOT_PRODUCT, KeyKind.LONG)) {
+            cosine.add(1L, new float[] {3, 4}, null);
+            dot.add(1L, new float[] {3, 4}, null);
+            assertArrayEquals(new float[] {0.6f, 0.8f}, cosine.vector(0).toArray(), 1e-7f);
+            assertArrayEquals(new float[] {3, 4}, dot.vector(0).toArray());
+            Hits hits = FlatIndex.of(cosine).search(new float[] {-30, -40}, 1);
+            assertEquals(0, hits.score(0), 1e-7, "cosine of opposite vectors, on the (1 + cos) / 2 scale");
+        }
+    }
+
+    @Test
     void longKeysWorkAndStringKeysAreRefused() {
         try (VectorStore store = VectorStore.create("ids", 2, Similarity.DOT_PRODUCT, KeyKind.LONG)) {
             store.add(42L, new float[] {1, 2}, null);

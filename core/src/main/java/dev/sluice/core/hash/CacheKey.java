@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The idempotency key of a node execution: {@code key = SHA-256(inputs, model, seed, tools, version)}. Equal keys
@@ -49,7 +48,7 @@ public final class CacheKey extends Sha256Value {
      * @return the key
      */
     public static CacheKey of(byte[] inputs, String model, Seed seed, List<String> tools, String version) {
-        return of(new UnsafeBuffer(inputs), 0, inputs.length, model, seed, tools, version);
+        return compute(inputs, null, 0, inputs.length, model, seed, tools, version);
     }
 
     /**
@@ -66,11 +65,17 @@ public final class CacheKey extends Sha256Value {
      */
     public static CacheKey of(DirectBuffer inputs, int offset, int length, String model, Seed seed,
             List<String> tools, String version) {
+        inputs.boundsCheck(offset, length);
+        return compute(null, inputs, offset, length, model, seed, tools, version);
+    }
+
+    /** Hashes the tuple; the inputs are either {@code array} or {@code buffer} (the other is null), never copied. */
+    private static CacheKey compute(byte[] array, DirectBuffer buffer, int offset, int length, String model,
+            Seed seed, List<String> tools, String version) {
         requireNonNull(model, "model");
         requireNonNull(seed, "seed");
         requireNonNull(tools, "tools");
         requireNonNull(version, "version");
-        inputs.boundsCheck(offset, length);
         List<String> toolSet = sortedUnique(tools);
         try (Sha256 sha = Sha256.acquire()) {
             CanonicalWriter out = sha.writer;
@@ -79,7 +84,11 @@ public final class CacheKey extends Sha256Value {
             out.writeTag(TAG_BYTES);
             out.writeCount(length);
             sha.flushWriter();
-            sha.update(inputs, offset, length);
+            if (array != null) {
+                sha.update(array, offset, length);
+            } else {
+                sha.update(buffer, offset, length);
+            }
             out.writeTag(TAG_STRING);
             out.writeStringBody(model);
             out.writeTag(TAG_LONG);

@@ -185,7 +185,7 @@ public final class FloatMatrix implements AutoCloseable {
             throw new BadInputException("dimension " + query.length + " does not match the matrix's " + dimension);
         }
         lifetime.ensureOpen();
-        return VectorMath.dot(segment, offset(row, 0), MemorySegment.ofArray(query), 0, dimension);
+        return VectorMath.dot(segment, offset(row, 0), query, dimension);
     }
 
     /**

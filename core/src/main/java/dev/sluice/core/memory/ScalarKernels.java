@@ -31,6 +31,25 @@ final class ScalarKernels implements VectorKernels {
     }
 
     @Override
+    public float dot(MemorySegment a, long aOffset, float[] b, int dimension) {
+        float sum = 0f;
+        for (int i = 0; i < dimension; i++) {
+            sum += a.get(JAVA_FLOAT_UNALIGNED, aOffset + 4L * i) * b[i];
+        }
+        return sum;
+    }
+
+    @Override
+    public float squaredDistance(MemorySegment a, long aOffset, float[] b, int dimension) {
+        float sum = 0f;
+        for (int i = 0; i < dimension; i++) {
+            float d = a.get(JAVA_FLOAT_UNALIGNED, aOffset + 4L * i) - b[i];
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    @Override
     public float cosine(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
         float dot = 0f;
         float aa = 0f;

@@ -77,6 +77,38 @@ final class SimdKernels implements VectorKernels {
     }
 
     @Override
+    public float dot(MemorySegment a, long aOffset, float[] b, int dimension) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int bound = SPECIES.loopBound(dimension);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            acc = load(a, aOffset + 4L * i).fma(FloatVector.fromArray(SPECIES, b, i), acc);
+        }
+        float sum = sum(acc);
+        for (; i < dimension; i++) {
+            sum += a.get(JAVA_FLOAT_UNALIGNED, aOffset + 4L * i) * b[i];
+        }
+        return sum;
+    }
+
+    @Override
+    public float squaredDistance(MemorySegment a, long aOffset, float[] b, int dimension) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int bound = SPECIES.loopBound(dimension);
+        int i = 0;
+        for (; i < bound; i += SPECIES.length()) {
+            FloatVector d = load(a, aOffset + 4L * i).sub(FloatVector.fromArray(SPECIES, b, i));
+            acc = d.fma(d, acc);
+        }
+        float sum = sum(acc);
+        for (; i < dimension; i++) {
+            float d = a.get(JAVA_FLOAT_UNALIGNED, aOffset + 4L * i) - b[i];
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    @Override
     public float cosine(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
         FloatVector dot = FloatVector.zero(SPECIES);
         FloatVector aa = FloatVector.zero(SPECIES);

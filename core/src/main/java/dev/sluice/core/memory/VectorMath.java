@@ -66,6 +66,28 @@ public final class VectorMath {
     }
 
     /**
+     * @param a the vector's segment
+     * @param aOffset the vector's byte offset in it
+     * @param b a heap vector of at least {@code dimension} floats (a query)
+     * @param dimension the number of floats
+     * @return the dot product; allocation-free, unlike wrapping {@code b} in a segment
+     */
+    public static float dot(MemorySegment a, long aOffset, float[] b, int dimension) {
+        return KERNELS.dot(a, aOffset, b, dimension);
+    }
+
+    /**
+     * @param a the vector's segment
+     * @param aOffset the vector's byte offset in it
+     * @param b a heap vector of at least {@code dimension} floats (a query)
+     * @param dimension the number of floats
+     * @return the squared Euclidean distance
+     */
+    public static float squaredDistance(MemorySegment a, long aOffset, float[] b, int dimension) {
+        return KERNELS.squaredDistance(a, aOffset, b, dimension);
+    }
+
+    /**
      * Computes the dot product and both norms in one pass.
      *
      * @param a the first vector's segment

@@ -92,7 +92,7 @@ public final class VectorView {
     public float dot(float[] other) {
         checkDimension(other.length);
         lifetime.ensureOpen();
-        return VectorMath.dot(segment, 0, MemorySegment.ofArray(other), 0, dimension);
+        return VectorMath.dot(segment, 0, other, dimension);
     }
 
     /**
@@ -113,7 +113,7 @@ public final class VectorView {
     public float squaredDistance(float[] other) {
         checkDimension(other.length);
         lifetime.ensureOpen();
-        return VectorMath.squaredDistance(segment, 0, MemorySegment.ofArray(other), 0, dimension);
+        return VectorMath.squaredDistance(segment, 0, other, dimension);
     }
 
     /**

@@ -118,9 +118,36 @@ class FloatMatrixTest {
                 assertEquals(scalar.squaredDistance(s, 0, s, second, dimension),
                         simd.squaredDistance(s, 0, s, second, dimension), tolerance);
                 assertEquals(scalar.cosine(s, 0, q, 0, dimension), simd.cosine(s, 0, q, 0, dimension), 1e-4f);
+                assertEquals(simd.dot(s, second, q, 0, dimension), simd.dot(s, second, query, dimension));
+                assertEquals(scalar.dot(s, second, query, dimension), simd.dot(s, second, query, dimension), tolerance);
+                assertEquals(scalar.squaredDistance(s, 0, query, dimension), simd.squaredDistance(s, 0, query, dimension),
+                        tolerance);
                 assertEquals(m.row(1).dot(query), m.dot(1, query));
                 assertEquals(m.row(0).dot(m.row(1)), m.row(1).dot(m.row(0)), tolerance);
             }
+        }
+    }
+
+    @Test
+    void rowDotProductsAgainstAHeapQueryAllocateNothingOnceCompiled() {
+        // The Vector API allocates until C2 compiles the kernel, so rounds run until one allocates nothing (or the
+        // test gives up): a regression to a per-call allocation, like wrapping the query in a segment, never does.
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        float[] query = new float[384];
+        java.util.Arrays.fill(query, 0.5f);
+        try (FloatMatrix m = FloatMatrix.allocate("m", 1_000, 384)) {
+            long allocated = Long.MAX_VALUE;
+            for (int round = 0; round < 200 && allocated >= 1_000; round++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                float sum = 0;
+                for (int row = 0; row < m.rows(); row++) {
+                    sum += m.dot(row, query);
+                }
+                allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                assertEquals(0f, sum);
+            }
+            assertTrue(allocated < 1_000, "1,000 dot products still allocated " + allocated + " bytes after 200 rounds");
         }
     }
 

@@ -5,7 +5,7 @@ import dev.sluice.core.CorruptDataException;
 import dev.sluice.ffi.MappedFile;
 import dev.sluice.inference.gguf.internal.GgufModelChecks;
 import dev.sluice.inference.gguf.internal.GgufParser;
-import dev.sluice.inference.gguf.internal.JsonText;
+import dev.sluice.core.JsonText;
 import dev.sluice.inference.gguf.internal.ParsedGguf;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;

@@ -33,6 +33,8 @@ public final class TokenStream implements Iterator<String>, AutoCloseable {
     private String pending;
     private int completionTokens;
     private Completion result;
+    private long insideStreamNs;
+    private long insideNativeNs;
 
     TokenStream(LlamaIterator nativeIterator, Semaphore slots, int promptTokens, int maxTokens,
             Consumer<TokenStream> onEnd) {
@@ -50,6 +52,7 @@ public final class TokenStream implements Iterator<String>, AutoCloseable {
      */
     @Override
     public boolean hasNext() {
+        long enteredNs = System.nanoTime();
         lock.lock();
         try {
             while (pending == null && result == null) {
@@ -59,8 +62,10 @@ public final class TokenStream implements Iterator<String>, AutoCloseable {
                     finish(completionTokens >= maxTokens ? FinishReason.LENGTH : FinishReason.STOP);
                 } else {
                     LlamaOutput output;
+                    long nativeStartNs = System.nanoTime();
                     try {
                         output = nativeIterator.next();
+                        insideNativeNs += System.nanoTime() - nativeStartNs;
                     } catch (RuntimeException e) { // java-llama.cpp's exception type is not public
                         finish(FinishReason.STOP);
                         throw new SluiceException("llama.cpp failed during generation: " + e.getMessage(), e);
@@ -76,8 +81,19 @@ public final class TokenStream implements Iterator<String>, AutoCloseable {
             }
             return pending != null;
         } finally {
+            insideStreamNs += System.nanoTime() - enteredNs;
             lock.unlock();
         }
+    }
+
+    /**
+     * The Java-side cost of this stream so far: time spent in {@link #hasNext()} outside the call that waits for
+     * llama.cpp's next token (locking, bookkeeping, text assembly). Read by the consuming thread.
+     *
+     * @return nanoseconds
+     */
+    public long javaOverheadNs() {
+        return insideStreamNs - insideNativeNs;
     }
 
     /** @return the next piece of text, never empty */

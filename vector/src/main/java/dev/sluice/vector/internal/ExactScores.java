@@ -27,10 +27,11 @@ public final class ExactScores implements BuildScoreProvider {
 
     /**
      * @param query the query's floats as a segment
+     * @param queryScale the query's {@linkplain dev.sluice.vector.Similarity#queryScale scale}
      * @return the exact score function of the query against every row
      */
-    public ScoreFunction.ExactScoreFunction against(MemorySegment query) {
-        return row -> rows.score(row, query, 0);
+    public ScoreFunction.ExactScoreFunction against(MemorySegment query, float queryScale) {
+        return row -> rows.score(row, query, 0, queryScale);
     }
 
     /**
@@ -40,7 +41,7 @@ public final class ExactScores implements BuildScoreProvider {
     public ScoreFunction.ExactScoreFunction againstRow(int row) {
         MemorySegment segment = rows.segment(row);
         long offset = rows.offset(row);
-        return other -> rows.score(other, segment, offset);
+        return other -> rows.score(other, segment, offset, 1);
     }
 
     @Override
@@ -69,7 +70,13 @@ public final class ExactScores implements BuildScoreProvider {
 
     @Override
     public SearchScoreProvider searchProviderFor(VectorFloat<?> vector) {
-        return new DefaultSearchScoreProvider(against(MemorySegment.ofArray(toArray(vector))));
+        float[] values = toArray(vector);
+        double squaredNorm = 0;
+        for (float value : values) {
+            squaredNorm += (double) value * value;
+        }
+        return new DefaultSearchScoreProvider(against(MemorySegment.ofArray(values),
+                rows.similarity().queryScale(squaredNorm)));
     }
 
     @Override

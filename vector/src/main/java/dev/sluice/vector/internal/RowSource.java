@@ -40,11 +40,12 @@ public interface RowSource {
      * Scores a row against a vector held in a segment.
      *
      * @param row the row
-     * @param query the other vector's segment
-     * @param queryOffset its offset in bytes
+     * @param other the other vector's segment
+     * @param otherOffset its offset in bytes
+     * @param otherScale the other vector's {@linkplain Similarity#queryScale scale}: 1 for a stored vector
      * @return the similarity, higher is closer
      */
-    default float score(int row, MemorySegment query, long queryOffset) {
-        return similarity().score(segment(row), offset(row), query, queryOffset, dimension());
+    default float score(int row, MemorySegment other, long otherOffset, float otherScale) {
+        return similarity().scoreStored(segment(row), offset(row), other, otherOffset, dimension(), otherScale);
     }
 }

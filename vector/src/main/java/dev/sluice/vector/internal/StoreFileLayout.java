@@ -17,7 +17,7 @@ import java.util.zip.CRC32C;
  * <pre>
  * offset  size  field
  *      0     8  magic "SLUICEVS"
- *      8     4  format version (1)
+ *      8     4  format version (2; version 1 stored cosine vectors as given, version 2 scaled to unit length)
  *     12     4  dimension
  *     16     4  similarity code
  *     20     4  key kind code
@@ -29,7 +29,7 @@ import java.util.zip.CRC32C;
  *     64     8  file length in bytes
  *     72    32  content hash (SHA-256 of identity fields and body): the store's version
  *    104    24  reserved, zero
- *    128        vectors: rows x dimension float32, 64-byte aligned
+ *    128        vectors: rows x dimension float32, 64-byte aligned; unit length under cosine
  *               keys (8-aligned): LONG: rows x int64; STRING: (rows + 1) x int64 offsets into the UTF-8 blob, blob
  *               metadata (8-aligned): (rows + 1) x int64 offsets into the blob; per row two optional strings, each
  *               an int32 length (-1 for absent) and its UTF-8 bytes
@@ -41,7 +41,7 @@ import java.util.zip.CRC32C;
 public final class StoreFileLayout {
     public static final byte[] MAGIC = "SLUICEVS".getBytes(StandardCharsets.US_ASCII);
     public static final int END_MAGIC = 0x45564C53; // "SLVE" read little-endian
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     public static final int VERSION_OFFSET = 8;
     public static final int DIMENSION_OFFSET = 12;
@@ -98,8 +98,10 @@ public final class StoreFileLayout {
             throw new CorruptDataException(file + " has format version " + version
                     + ", newer than version " + FORMAT_VERSION + " that this build reads; upgrade Sluice");
         }
-        if (version < 1) {
-            throw new CorruptDataException(file + " has an invalid format version " + version);
+        if (version < FORMAT_VERSION) {
+            throw new CorruptDataException(file + " has format version " + version + ", older than version "
+                    + FORMAT_VERSION + " that this build reads (version 2 stores cosine vectors at unit length);"
+                    + " rebuild the store from its source vectors");
         }
         long recordedLength = segment.get(LONG, FILE_LENGTH_OFFSET);
         if (recordedLength != size) {

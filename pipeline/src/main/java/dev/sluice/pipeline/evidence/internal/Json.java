@@ -1,6 +1,7 @@
 package dev.sluice.pipeline.evidence.internal;
 
 import dev.sluice.core.CorruptDataException;
+import dev.sluice.core.JsonText;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,40 +20,10 @@ public final class Json {
             if (json.length() > 1) {
                 json.append(',');
             }
-            quote(field.getKey(), json).append(':');
-            quote(field.getValue(), json);
+            JsonText.quote(json, field.getKey()).append(':');
+            JsonText.quote(json, field.getValue());
         }
         return json.append('}').toString();
-    }
-
-    /**
-     * @param text any text
-     * @return it as a JSON string literal, quotes included
-     */
-    public static String quote(String text) {
-        return quote(text, new StringBuilder(text.length() + 8)).toString();
-    }
-
-    private static StringBuilder quote(String text, StringBuilder json) {
-        json.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        return json.append('"');
     }
 
     static Map<String, String> read(String json) {

@@ -1,18 +1,22 @@
-package dev.sluice.inference.gguf.internal;
+package dev.sluice.core;
 
-/** Writes JSON string literals. */
+/**
+ * Writing JSON string literals: the one escaping routine the command line's JSON output, the GGUF inspector and
+ * the evidence store share. Escapes quotes, backslashes and control characters; leaves every other character as
+ * it is (JSON text is Unicode). Stateless and thread-safe.
+ */
 public final class JsonText {
     private JsonText() {
     }
 
     /**
-     * Appends a JSON string literal.
+     * Appends a text as a JSON string literal, quotes included.
      *
      * @param out where to append
      * @param text the text, any characters
      * @return {@code out}
      */
-    public static StringBuilder quote(StringBuilder out, String text) {
+    public static StringBuilder quote(StringBuilder out, CharSequence text) {
         out.append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -24,7 +28,7 @@ public final class JsonText {
                 case '\t' -> out.append("\\t");
                 default -> {
                     if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
+                        out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
                     } else {
                         out.append(c);
                     }
@@ -35,10 +39,10 @@ public final class JsonText {
     }
 
     /**
-     * @param text any text
-     * @return it as a JSON string literal
+     * @param text the text, any characters
+     * @return it as a JSON string literal, quotes included
      */
-    public static String quote(String text) {
-        return quote(new StringBuilder(text.length() + 2), text).toString();
+    public static String quote(CharSequence text) {
+        return quote(new StringBuilder(text.length() + 8), text).toString();
     }
 }
