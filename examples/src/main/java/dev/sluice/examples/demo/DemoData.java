@@ -51,7 +51,8 @@ public final class DemoData implements AutoCloseable {
     public static final int DEFAULT_PASSAGES = 4000;
 
     private static final int EMBED_BATCH = 64;
-    private static final int MANIFEST_FORMAT = 1;
+    /** 2: the vector store's format 2 (unit vectors under cosine); folders of format 1 are rebuilt. */
+    private static final int MANIFEST_FORMAT = 2;
 
     /** The stages of a build, for progress reports. */
     public enum Stage {
