@@ -162,10 +162,17 @@ final class NodeExecutor {
                 cache);
     }
 
-    /** @return the evidence links of the execution whose output is cached under this key, if remembered */
+    /**
+     * @return the evidence links of the execution whose output is cached under this key: from this node's memory,
+     *     else from the result cache (which keeps them beside the output, also across restarts)
+     */
     List<EvidenceLink> rememberedEvidence(CacheKey key) {
         List<EvidenceLink> links = evidenceByKey.getIfPresent(key);
-        return links == null ? List.of() : links;
+        if (links == null) {
+            links = cache.evidence(key);
+            evidenceByKey.put(key, links);
+        }
+        return links;
     }
 
     /**
@@ -209,7 +216,9 @@ final class NodeExecutor {
             throw unencodable(e);
         }
         if (key != null && !context.evidence().isEmpty()) {
-            evidenceByKey.put(key, List.copyOf(context.evidence()));
+            List<EvidenceLink> links = List.copyOf(context.evidence());
+            evidenceByKey.put(key, links);
+            cache.putEvidence(key, links);
         }
         return bytes;
     }

@@ -5,7 +5,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.hash.CacheKey;
+import dev.sluice.core.hash.Seed;
+import dev.sluice.core.schema.Schema;
+import dev.sluice.core.schema.Schemas;
+import dev.sluice.pipeline.evidence.EvidenceLink;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -23,6 +28,8 @@ import java.util.function.Supplier;
 public final class ResultCache implements AutoCloseable {
     /** Bytes counted per entry besides its value: the key and Caffeine's node, roughly. */
     private static final int ENTRY_OVERHEAD_BYTES = 96;
+
+    private static final Schema<List<EvidenceLink>> LINKS = Schemas.listOf(Schemas.recordOf(EvidenceLink.class));
 
     private final Cache<CacheKey, byte[]> memory;
     private final PersistentCacheTier persistent;
@@ -114,6 +121,39 @@ public final class ResultCache implements AutoCloseable {
             }
         });
         return mine;
+    }
+
+    /**
+     * Keeps the evidence links of the execution whose output is cached under {@code key}, in both tiers, so that
+     * a later hit (in this process or after a restart) reports the documents, prompt and settings behind it.
+     * Not counted in the statistics.
+     *
+     * @param key the output's key
+     * @param links the execution's evidence links
+     */
+    public void putEvidence(CacheKey key, List<EvidenceLink> links) {
+        put(evidenceKey(key), LINKS.encode(links));
+    }
+
+    /**
+     * @param key an output's key
+     * @return the evidence links kept for it with {@link #putEvidence}, empty if none; not counted in the statistics
+     */
+    public List<EvidenceLink> evidence(CacheKey key) {
+        CacheKey linksKey = evidenceKey(key);
+        byte[] bytes = memory.policy().getIfPresentQuietly(linksKey);
+        if (bytes == null && persistent != null) {
+            bytes = persistent.get(linksKey);
+            if (bytes != null) {
+                memory.put(linksKey, bytes);
+            }
+        }
+        return bytes == null ? List.of() : LINKS.decode(bytes);
+    }
+
+    /** The key the links of an output are kept under: derived from the output's key, never equal to any node's. */
+    private static CacheKey evidenceKey(CacheKey key) {
+        return CacheKey.of(key.toBytes(), "sluice:evidence-links", Seed.of(0), List.of(), "1");
     }
 
     /**

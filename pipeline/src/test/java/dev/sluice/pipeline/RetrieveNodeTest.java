@@ -97,6 +97,28 @@ class RetrieveNodeTest {
     }
 
     @Test
+    void aHitFromThePersistentCacheAfterARestartStillReportsItsDocuments(@org.junit.jupiter.api.io.TempDir Path dir) {
+        String question = "what makes sampling reproducible?";
+        try (ResultCache cache = ResultCache.persistent(1 << 20, dir.resolve("cache.db"));
+                Pipeline<String, Retrieval> p = flow(FlatIndex.of(store)).start(FlowRuntime.inline().withCache(cache))) {
+            p.submit(question).join();
+        }
+        try (ResultCache reopened = ResultCache.persistent(1 << 20, dir.resolve("cache.db"));
+                dev.sluice.pipeline.evidence.EvidenceStore evidence = dev.sluice.pipeline.evidence.EvidenceStore.sqlite(
+                        dir.resolve("evidence.db"));
+                Pipeline<String, Retrieval> p = flow(FlatIndex.of(store)).start(FlowRuntime.inline()
+                        .withCache(reopened).withEvidence(evidence))) {
+            RunResult<Retrieval> hit = p.submit(question).join();
+            assertTrue(hit.nodes().get(1).cacheHit());
+            evidence.flush();
+            var docs = p.evidence(hit.runId()).orElseThrow().links(dev.sluice.pipeline.evidence.EvidenceLink.Kind.DOC);
+            assertEquals(2, docs.size(), docs::toString);
+            assertEquals("doc-seed", docs.get(0).ref());
+            assertEquals(1, reopened.stats().hits(), "the evidence lookup is not counted as a cache hit");
+        }
+    }
+
+    @Test
     void aChangedIndexNeverServesAStaleRetrieval() {
         VectorStore growing = VectorStore.create("growing", embedder.dimension(), Similarity.COSINE, KeyKind.STRING);
         try (growing) {
