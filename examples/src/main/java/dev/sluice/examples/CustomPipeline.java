@@ -11,12 +11,13 @@ import dev.sluice.inference.llama.LlamaGenerator;
 import dev.sluice.inference.llama.Sampling;
 import dev.sluice.pipeline.Flow;
 import dev.sluice.pipeline.FlowRuntime;
-import dev.sluice.pipeline.GateDecision;
 import dev.sluice.pipeline.NodeTrace;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.Retrieval;
 import dev.sluice.pipeline.RunResult;
 import dev.sluice.pipeline.Snippet;
+import dev.sluice.pipeline.gates.Gates;
+import dev.sluice.pipeline.gates.Remedy;
 import dev.sluice.vector.FlatIndex;
 import dev.sluice.vector.KeyKind;
 import dev.sluice.vector.Metadata;
@@ -32,11 +33,12 @@ import java.util.Map;
 
 /**
  * The fluent flow API in one page: custom pure nodes, a retrieve node on a real embedding model and an exact
- * index, a generate node on a tiny self-written llama model, a quality gate with an extractive fallback, and the
- * cache answering the second, identical request.
+ * index, a generate node on a tiny self-written llama model, a quality gate that re-runs the model with a stricter
+ * prompt and then falls back to an extractive answer, and the cache answering the second, identical request.
  *
  * <p>Run it with {@code ./sluice example custom-pipeline}. The tiny model has random weights, so its text is
- * gibberish; the gate notices (no snippet words in the answer) and falls back to the top snippet.
+ * gibberish; the gate notices (no snippet words in the answer), asks the model again, and falls back to the top
+ * snippet.
  */
 public final class CustomPipeline {
     /** What the user asks. */
@@ -96,7 +98,9 @@ public final class CustomPipeline {
                     .map("assemble", "1", prompt, CustomPipeline::prompt)
                     .join("draft", "1", generation, evidence, Schemas.recordOf(Draft.class), Draft::new)
                     .map("answer", "1", Schemas.recordOf(Answer.class), CustomPipeline::answer)
-                    .gate("grounded", "1", CustomPipeline::grounded)
+                    .gate("grounded", "1", Gates.metric("shared_words", CustomPipeline::sharedWords, n -> n > 0,
+                            Remedy.rerun("draft", 1, (Prompt p, Answer ungrounded) -> insist(p),
+                                    Remedy.fallback(CustomPipeline::extractive))))
                     .build();
 
             try (Pipeline<Question, Answer> pipeline = flow.start(FlowRuntime.inline().withSeed(Seed.of(42)))) {
@@ -130,21 +134,27 @@ public final class CustomPipeline {
     }
 
     /**
-     * A deliberately simple grounding check: the answer must share a word of five letters or more with its best
-     * passage. The tiny test model (random weights) never passes it, so the example shows the extractive fallback.
+     * A deliberately simple grounding metric: how many words of five letters or more the answer shares with its
+     * best passage. The tiny test model (random weights) never shares one, so the example shows the whole remedy:
+     * the gate asks the model again with a stricter prompt ({@link #insist}), then falls back to the passage.
      */
-    private static GateDecision<Answer> grounded(Answer answer) {
+    private static double sharedWords(Answer answer) {
         String passage = answer.topSnippet().toLowerCase(Locale.ROOT);
-        long shared = Arrays.stream(answer.text().toLowerCase(Locale.ROOT).split("\\W+"))
+        return Arrays.stream(answer.text().toLowerCase(Locale.ROOT).split("\\W+"))
                 .filter(word -> word.length() >= 5 && passage.contains(word))
                 .count();
-        if (shared > 0) {
-            return GateDecision.pass(answer, Map.of("shared_words", (double) shared));
-        }
-        Answer extractive = new Answer(answer.topSnippet(), answer.sources().subList(0, Math.min(1,
-                answer.sources().size())), false, answer.topSnippet());
-        return GateDecision.of(GateDecision.Outcome.FALLBACK, extractive, "the answer shares no word with its best"
-                + " passage; answering with that passage", Map.of("shared_words", 0.0));
+    }
+
+    /** The prompt of the re-run: the same passages, with the instruction to use their words. */
+    private static Prompt insist(Prompt prompt) {
+        return new Prompt(prompt.text().replace("Answer from the passages.", "Answer with the words of the passages."),
+                prompt.snippets());
+    }
+
+    /** The fallback: the best passage itself, with its source. */
+    private static Answer extractive(Answer answer) {
+        return new Answer(answer.topSnippet(), answer.sources().subList(0, Math.min(1, answer.sources().size())),
+                false, answer.topSnippet());
     }
 
     /**

@@ -185,15 +185,44 @@ public final class FlowBuilder<I, T> {
     }
 
     /**
-     * Adds a quality gate; the value it lets through has the same type.
+     * Adds a quality gate; the value it lets through has the same type. A gate whose remedy re-runs an earlier
+     * node ({@link Gate#rerunTargets()}) is checked here: the node must come before the gate, with no sink
+     * between them (a re-run would repeat the sink's side effect).
      *
      * @param id the node id, unique in the flow
      * @param version the node version
      * @param gate the gate
      * @return the extended builder
+     * @throws BadInputException if a node the gate may re-run is not before it, or a sink lies between them
      */
     public FlowBuilder<I, T> gate(String id, String version, Gate<? super T> gate) {
-        return add(id, version, NodeKind.GATE, lastSchema, require(gate, "gate", id));
+        require(gate, "gate", id);
+        Map<String, Integer> targets = new java.util.HashMap<>();
+        for (String target : gate.rerunTargets()) {
+            int index = indexOf(target);
+            if (index < 0) {
+                throw new BadInputException("gate '" + id + "' may re-run node '" + target + "', which is not before"
+                        + " it in flow '" + flowName + "' (nodes so far: " + nodes.stream().map(n -> n.id).toList()
+                        + ")");
+            }
+            for (Node between : nodes.subList(index, nodes.size())) {
+                if (between.kind == NodeKind.SINK) {
+                    throw new BadInputException("gate '" + id + "' may re-run node '" + target + "', but sink '"
+                            + between.id + "' lies between them and would repeat its side effect");
+                }
+            }
+            targets.put(target, index);
+        }
+        return add(id, version, NodeKind.GATE, lastSchema, gate, targets);
+    }
+
+    private int indexOf(String nodeId) {
+        for (Node node : nodes) {
+            if (node.id.equals(nodeId)) {
+                return node.index;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -221,18 +250,21 @@ public final class FlowBuilder<I, T> {
     }
 
     private <R> FlowBuilder<I, R> add(String id, String version, NodeKind kind, Schema<R> outputSchema, Object body) {
+        return add(id, version, kind, outputSchema, body, Map.of());
+    }
+
+    private <R> FlowBuilder<I, R> add(String id, String version, NodeKind kind, Schema<R> outputSchema, Object body,
+            Map<String, Integer> rerunTargets) {
         Flow.checkName(id, "node id");
         Flow.checkName(version, "version of node '" + id + "'");
         if (outputSchema == null) {
             throw new BadInputException("node '" + id + "' needs an output schema");
         }
-        for (Node node : nodes) {
-            if (node.id.equals(id)) {
-                throw new BadInputException("node id '" + id + "' is used twice in flow '" + flowName + "'");
-            }
+        if (indexOf(id) >= 0) {
+            throw new BadInputException("node id '" + id + "' is used twice in flow '" + flowName + "'");
         }
         List<Node> extended = new ArrayList<>(nodes);
-        extended.add(new Node(nodes.size(), id, version, kind, outputSchema, body));
+        extended.add(new Node(nodes.size(), id, version, kind, outputSchema, body, rerunTargets));
         return new FlowBuilder<>(flowName, flowVersion, inputSchema, outputSchema, List.copyOf(extended));
     }
 

@@ -6,6 +6,7 @@ import dev.sluice.core.hash.Seed;
 import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,11 +24,15 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
     private final AtomicInteger running = new AtomicInteger();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
-    /** Two edge buffers (input and output of the current node) and the node output holder of one thread. */
-    private static final class Scratch {
+    /**
+     * Two edge buffers (input and output of the current node), the node output holder and the inputs kept for
+     * gates' re-runs, of one thread.
+     */
+    private final class Scratch {
         ExpandableArrayBuffer in = new ExpandableArrayBuffer(256);
         ExpandableArrayBuffer out = new ExpandableArrayBuffer(256);
         final NodeExecutor.NodeOutput output = new NodeExecutor.NodeOutput();
+        final Object[] nodeInputs = new Object[executors.length];
         boolean inUse;
 
         void swap() {
@@ -88,6 +93,9 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
             Object value = input;
             for (int k = 0; k < executors.length; k++) {
                 NodeExecutor executor = executors[k];
+                if (reruns.keepsInput(k)) {
+                    s.nodeInputs[k] = value;
+                }
                 long startNs = System.nanoTime();
                 Span nodeSpan = provenance.startNode(k, runSpan.getSpanContext());
                 try {
@@ -105,6 +113,14 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
                 length = s.output.length;
                 edgeHash = outputHash;
                 s.swap();
+                if (trace.gateDecision().isPresent() && trace.gateDecision().get().rerun().isPresent()) {
+                    GateReruns.Result rerun = reruns.run(k, trace.gateDecision().get(), s.nodeInputs, runId, tokens,
+                            runSpan.getSpanContext(), runStartNs, runStartEpochNs, (t, i) -> traces.set(i, t));
+                    value = rerun.value();
+                    length = rerun.length();
+                    edgeHash = rerun.hash();
+                    s.in.putBytes(0, rerun.bytes(), 0, length);
+                }
             }
             RunResult<O> result = new RunResult<>(runId, (O) value, edgeHash, traces);
             if (journaled != null) {
@@ -124,6 +140,7 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
             throw e;
         } finally {
             s.inUse = false;
+            Arrays.fill(s.nodeInputs, null);
         }
     }
 

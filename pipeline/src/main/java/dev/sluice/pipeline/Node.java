@@ -1,6 +1,7 @@
 package dev.sluice.pipeline;
 
 import dev.sluice.core.schema.Schema;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -18,9 +19,12 @@ final class Node {
     final Adapter<Object, Object> adapter;
     final Gate<Object> gate;
     final Consumer<Object> sink;
+    /** For a gate: the earlier nodes it may run again, id to index; checked by the builder. */
+    final Map<String, Integer> rerunTargets;
 
     @SuppressWarnings("unchecked")
-    Node(int index, String id, String version, NodeKind kind, Schema<?> outputSchema, Object body) {
+    Node(int index, String id, String version, NodeKind kind, Schema<?> outputSchema, Object body,
+            Map<String, Integer> rerunTargets) {
         this.index = index;
         this.id = id;
         this.version = version;
@@ -30,6 +34,7 @@ final class Node {
         this.adapter = kind == NodeKind.CALL ? (Adapter<Object, Object>) body : null;
         this.gate = kind == NodeKind.GATE ? (Gate<Object>) body : null;
         this.sink = kind == NodeKind.SINK ? (Consumer<Object>) body : null;
+        this.rerunTargets = Map.copyOf(rerunTargets);
     }
 
     @Override

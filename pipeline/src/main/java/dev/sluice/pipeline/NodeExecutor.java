@@ -259,7 +259,8 @@ final class NodeExecutor {
         }
     }
 
-    private void encode(Object value, MutableDirectBuffer out, NodeOutput result) {
+    /** Encodes a value this node computed into {@code out} from index 0 and records it in {@code result}. */
+    void encode(Object value, MutableDirectBuffer out, NodeOutput result) {
         try {
             result.length = node.outputSchema.encode(value, out, 0);
             result.value = value;

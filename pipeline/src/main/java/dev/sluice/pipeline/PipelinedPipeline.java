@@ -70,6 +70,9 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
     private final AtomicLong nextCorrelationId = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ExecutorService adapterPool;
+    /** Gates' re-runs, one virtual thread each: they wait on adapters, so they must not hold a pool thread. */
+    private final ExecutorService rerunThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual()
+            .name("sluice-rerun-", 0).factory());
     private final AgentRunner[] runners;
     private final ThreadLocal<SubmitScratch> submitScratch = ThreadLocal.withInitial(SubmitScratch::new);
     private volatile boolean closed;
@@ -91,12 +94,15 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
         final byte traceFlags;
         byte[] journaled;
         ContentHash inputHash;
+        /** The inputs of nodes that a gate may re-run, by index; null when no gate of the flow re-runs. */
+        final Object[] nodeInputs;
 
-        PendingRun(long correlationId, UUID runId, TokenListener tokens, int nodes, Span span) {
+        PendingRun(long correlationId, UUID runId, TokenListener tokens, int nodes, boolean keepsInputs, Span span) {
             this.correlationId = correlationId;
             this.runId = runId;
             this.tokens = tokens;
             this.traces = new NodeTrace[nodes];
+            this.nodeInputs = keepsInputs ? new Object[nodes] : null;
             this.span = span;
             SpanContext context = span.getSpanContext();
             if (context.isValid()) {
@@ -206,7 +212,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
         int slot = (int) (correlationId & (MAX_IN_FLIGHT - 1));
         UUID runId = runIds.next();
         PendingRun run = new PendingRun(correlationId, runId, tokens == null ? TokenListener.NONE : tokens,
-                executors.length, provenance.startRun(runId));
+                executors.length, reruns.any(), provenance.startRun(runId));
         if (!pending.compareAndSet(slot, null, run)) {
             run.span.end();
             return CompletableFuture.failedFuture(new PipelineFullException("flow '" + flow.name() + "' has "
@@ -401,12 +407,20 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
                 int offset = reader.payloadOffset();
                 int payloadLength = reader.payloadLength();
                 Object value = inputSchema.decode(buffer, offset, payloadLength);
+                if (reruns.keepsInput(k)) {
+                    run.nodeInputs[k] = value;
+                }
                 if (executor.node.kind == NodeKind.CALL) {
                     callAdapter(run, value, buffer, offset, payloadLength, inputHash, startNs, span);
                 } else {
                     executor.executeInline(value, buffer, offset, payloadLength, run.runId, run.tokens, scratch,
                             output);
-                    deliver(run, inputHash, value, output, scratch, startNs, span);
+                    if (output.decision != null && output.decision.rerun().isPresent()) {
+                        traceNode(run, inputHash, value, output, scratch, startNs, span);
+                        rerunOffStage(run, output.decision);
+                    } else {
+                        deliver(run, inputHash, value, output, scratch, startNs, span);
+                    }
                 }
             } catch (RuntimeException e) {
                 Provenance.failNode(span, e);
@@ -485,13 +499,40 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
             }, adapterPool);
         }
 
-        private void deliver(PendingRun run, ContentHash inputHash, Object input, NodeExecutor.NodeOutput result,
-                MutableDirectBuffer bytes, long startNs, Span span) {
+        /** Records the node's trace and ends its span; returns the output's hash. */
+        private ContentHash traceNode(PendingRun run, ContentHash inputHash, Object input,
+                NodeExecutor.NodeOutput result, MutableDirectBuffer bytes, long startNs, Span span) {
             ContentHash outputHash = ContentHash.of(bytes, 0, result.length);
             NodeTrace trace = InlinePipeline.trace(executor.node, inputHash, outputHash, result,
                     System.nanoTime() - startNs, run.startedEpochNs(startNs));
             run.traces[k] = trace;
             provenance.endNode(span, k, trace, input, result.value);
+            return outputHash;
+        }
+
+        /**
+         * Runs the re-runs this gate asked for on a thread of their own (they call adapters, which block), then
+         * hands the value that continues on from there.
+         */
+        private void rerunOffStage(PendingRun run, GateDecision<?> failed) {
+            rerunThreads.execute(() -> {
+                try {
+                    GateReruns.Result result = reruns.run(k, failed, run.nodeInputs, run.runId, run.tokens,
+                            run.span.getSpanContext(), run.startNs, run.startEpochNs, (t, i) -> run.traces[i] = t);
+                    if (out == null) {
+                        complete(run, result.value(), result.hash());
+                    } else {
+                        publishFromPool(run, result.hash(), result.bytes(), result.length());
+                    }
+                } catch (RuntimeException e) {
+                    fail(run, executor.node, e);
+                }
+            });
+        }
+
+        private void deliver(PendingRun run, ContentHash inputHash, Object input, NodeExecutor.NodeOutput result,
+                MutableDirectBuffer bytes, long startNs, Span span) {
+            ContentHash outputHash = traceNode(run, inputHash, input, result, bytes, startNs, span);
             if (out == null) {
                 complete(run, result.value, outputHash);
             } else if (!publishFromStage(run, outputHash, bytes, result.length)) {
@@ -553,6 +594,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
             runner.close();
         }
         adapterPool.shutdownNow();
+        rerunThreads.shutdownNow();
         List<String> unfinished = new ArrayList<>();
         for (int slot = 0; slot < MAX_IN_FLIGHT; slot++) {
             PendingRun run = pending.get(slot);

@@ -16,6 +16,7 @@ abstract class RunningFlow<I, O> implements Pipeline<I, O> {
     final ResultCache cache;
     final NodeExecutor[] executors;
     final Provenance<I, O> provenance;
+    final GateReruns reruns;
     final RunIds runIds = new RunIds();
 
     RunningFlow(Flow<I, O> flow, Seed seed, ResultCache cache, Observability observability) {
@@ -23,6 +24,7 @@ abstract class RunningFlow<I, O> implements Pipeline<I, O> {
         this.cache = cache;
         this.executors = executorsOf(flow, seed, cache);
         this.provenance = new Provenance<>(flow, executors, observability, seed, cache);
+        this.reruns = new GateReruns(flow, executors, provenance);
     }
 
     static NodeExecutor[] executorsOf(Flow<?, ?> flow, Seed seed, ResultCache cache) {

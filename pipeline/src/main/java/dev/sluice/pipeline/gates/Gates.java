@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.DoublePredicate;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -23,6 +25,9 @@ import java.util.regex.Pattern;
  *         Gates.minLength(Completion::text, 16, Remedy.fallback(c -> extractive(c))),
  *         Gates.forbiddenPattern(Completion::text, Pattern.compile("(?i)as an ai"), Remedy.degradeAsIs())))
  * }</pre>
+ *
+ * <p>A {@link Remedy#rerun} remedy runs an earlier node again with a changed input; the gate declares that node
+ * ({@link Gate#rerunTargets()}), so the flow checks it when it is built.
  *
  * <p>Gates are immutable and thread-safe; a check costs the metric's computation plus one small map.
  */
@@ -56,15 +61,30 @@ public final class Gates {
         if (name == null || name.isEmpty() || metric == null || acceptable == null || remedy == null) {
             throw new BadInputException("a metric gate needs a name, a metric, a threshold and a remedy (none null)");
         }
-        return value -> {
+        return new MetricGate<>(name, metric, acceptable, remedy);
+    }
+
+    /** A gate on one metric; declares the node its remedy may re-run. */
+    private record MetricGate<T>(String name, ToDoubleFunction<? super T> metric, DoublePredicate acceptable,
+            Remedy<T> remedy) implements Gate<T> {
+        @Override
+        public GateDecision<T> decide(T value) {
             double measured = metric.applyAsDouble(value);
             Map<String, Double> scores = Map.of(name, measured);
             if (acceptable.test(measured)) {
                 return GateDecision.of(GateDecision.Outcome.PASS, value, "", scores, name);
             }
-            return GateDecision.of(remedy.outcome(), remedy.action().apply(value), name + " " + measured
-                    + " is out of bounds", scores, name);
-        };
+            String reason = name + " " + measured + " is out of bounds";
+            if (remedy.rerun().isPresent()) {
+                return GateDecision.rerun(value, reason, scores, name, remedy.rerun().get());
+            }
+            return GateDecision.of(remedy.outcome(), remedy.action().apply(value), reason, scores, name);
+        }
+
+        @Override
+        public Set<String> rerunTargets() {
+            return remedy.rerun().map(rerun -> Set.of(rerun.nodeId())).orElse(Set.of());
+        }
     }
 
     /**
@@ -171,20 +191,35 @@ public final class Gates {
             }
             checked.add(gate);
         }
-        return value -> {
+        return new AllGates<>(List.copyOf(checked));
+    }
+
+    /** Gates in order; the first that does not pass decides. Declares every node its gates may re-run. */
+    private record AllGates<T>(List<Gate<T>> gates) implements Gate<T> {
+        @Override
+        public GateDecision<T> decide(T value) {
             Map<String, Double> scores = new LinkedHashMap<>();
             String decidedBy = "";
-            for (Gate<T> gate : checked) {
+            for (Gate<T> gate : gates) {
                 GateDecision<T> decision = gate.decide(value);
                 scores.putAll(decision.scores());
                 decidedBy = decision.decidedBy();
                 if (decision.outcome() != GateDecision.Outcome.PASS) {
-                    return GateDecision.of(decision.outcome(), decision.value(), decision.reason(), scores,
-                            decidedBy);
+                    return new GateDecision<>(decision.outcome(), decision.value(), decision.reason(), scores,
+                            decidedBy, decision.rerun());
                 }
             }
             return GateDecision.of(GateDecision.Outcome.PASS, value, "", scores, decidedBy);
-        };
+        }
+
+        @Override
+        public Set<String> rerunTargets() {
+            Set<String> targets = new TreeSet<>();
+            for (Gate<T> gate : gates) {
+                targets.addAll(gate.rerunTargets());
+            }
+            return Set.copyOf(targets);
+        }
     }
 
     private static void requireNonNegative(long value, String what) {
