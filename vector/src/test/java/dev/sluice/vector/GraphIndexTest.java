@@ -39,6 +39,26 @@ class GraphIndexTest {
     }
 
     @Test
+    void int8AndFloatNavigationBothReachRecallAndReturnExactScores() {
+        float[][] queries = Fixtures.queries(100, 64);
+        // Dot product scores like cosine in both; these fixtures are not unit vectors, which dot product expects.
+        for (Similarity similarity : new Similarity[] {Similarity.COSINE, Similarity.EUCLIDEAN}) {
+            for (boolean int8 : new boolean[] {true, false}) {
+                try (GraphIndex index = GraphIndex.build(Fixtures.clusteredStore(3_000, 64, similarity),
+                        GraphConfig.defaults().withMaxDegree(16).withInt8Navigation(int8))) {
+                    String what = similarity + (int8 ? " with int8 navigation" : " with float navigation");
+                    double recall = Fixtures.recall(FlatIndex.of(index.store()), index, queries, 10, SearchFilter.ALL);
+                    assertTrue(recall >= 0.95, "recall@10 " + recall + ", " + what);
+                    Hits hits = index.search(queries[0], 10);
+                    Hits exact = FlatIndex.of(index.store()).search(queries[0], 10);
+                    assertEquals(exact.score(0), hits.score(0), 1e-6, "the best score is exact, " + what);
+                    assertEquals(hits, index.search(queries[0], 10), "repeatable, " + what);
+                }
+            }
+        }
+    }
+
+    @Test
     void savedAndOpenedIndexGivesIdenticalResults() {
         float[][] queries = Fixtures.queries(50, 64);
         List<Hits> before = new ArrayList<>();
@@ -55,6 +75,7 @@ class GraphIndexTest {
                 }
                 assertEquals(index.version(), opened.version());
                 assertEquals(index.config().maxDegree(), opened.config().maxDegree());
+                assertTrue(opened.config().int8Navigation());
                 IllegalStateException readOnly = assertThrows(IllegalStateException.class,
                         () -> opened.add("x", queries[0], null));
                 assertTrue(readOnly.getMessage().contains("read-only"), readOnly.getMessage());
