@@ -20,7 +20,6 @@ import io.github.jbellis.jvector.disk.ReaderSupplierFactory;
 import io.github.jbellis.jvector.disk.SimpleWriter;
 import io.github.jbellis.jvector.graph.GraphIndexBuilder;
 import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
-import io.github.jbellis.jvector.graph.NodeQueue;
 import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
 import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndexWriter;
 import io.github.jbellis.jvector.graph.disk.feature.Feature;
@@ -318,13 +317,8 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
         ImmutableGraphIndex.View view = searcher.view() != null ? searcher.view() : graph.getView();
         BeamSearch beamSearch = searcher.beamSearch();
         beamSearch.search(view, navigation, candidates, accepted);
-        NodeQueue beam = beamSearch.beam();
         TopK top = new TopK(k);
-        while (beam.size() > 0) { // rerank: approximate navigation scores are replaced by exact ones
-            float score = beam.topScore();
-            int row = beam.pop();
-            top.offer(row, navigation == exact ? score : exact.similarityTo(row));
-        }
+        beamSearch.drainBeam(top, navigation == exact ? null : exact); // rerank: exact scores replace approximate ones
         return top.drain();
     }
 

@@ -52,21 +52,12 @@ final class ScalarKernels implements VectorKernels {
 
     @Override
     public float dot(float[] a, float[] b, int dimension) {
-        float sum = 0f;
-        for (int i = 0; i < dimension; i++) {
-            sum += a[i] * b[i];
-        }
-        return sum;
+        return dot(MemorySegment.ofArray(a), 0, b, dimension);
     }
 
     @Override
     public float squaredDistance(float[] a, float[] b, int dimension) {
-        float sum = 0f;
-        for (int i = 0; i < dimension; i++) {
-            float d = a[i] - b[i];
-            sum += d * d;
-        }
-        return sum;
+        return squaredDistance(MemorySegment.ofArray(a), 0, b, dimension);
     }
 
     @Override

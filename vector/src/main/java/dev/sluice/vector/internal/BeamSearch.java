@@ -14,7 +14,7 @@ import org.agrona.collections.IntHashSet;
  * unvisited neighbours of an expanded node are scored together, as one batch ({@link NodeScores}), so that the
  * memory loads of several neighbours are in flight at once instead of one after the other.
  *
- * <p>Rows the filter rejects are walked through but never enter the beam. Reuses its queues, visited set and batch
+ * <p>Rows the filter rejects are walked through but never enter the beam. Read the result with {@link #drainBeam}. Reuses its queues, visited set and batch
  * arrays between searches: allocation-free once they have grown. Not thread-safe.
  */
 public final class BeamSearch {
@@ -36,7 +36,7 @@ public final class BeamSearch {
     private float[] batchScores = new float[64];
 
     /**
-     * Searches; read the result from {@link #beam()}.
+     * Searches; the result stays in the beam until {@link #drainBeam}.
      *
      * @param view the graph
      * @param scores how nodes are scored
@@ -96,11 +96,7 @@ public final class BeamSearch {
 
     /** Copies the neighbours into the batch, only the unvisited ones (marking them) when asked. */
     private int gather(NodesIterator neighbours, boolean unvisitedOnly) {
-        int size = neighbours.size();
-        if (batch.length < size) {
-            batch = new int[size];
-            batchScores = new float[size];
-        }
+        ensureBatch(neighbours.size());
         int count = 0;
         while (neighbours.hasNext()) {
             int neighbour = neighbours.nextInt();
@@ -112,10 +108,31 @@ public final class BeamSearch {
     }
 
     /**
-     * @return the beam of the last search: its best accepted nodes with their scores, worst on top; draining it is
-     *     the caller's (pop until empty)
+     * Empties the beam of the last search into the top k.
+     *
+     * @param top receives the beam's nodes
+     * @param rescore scores them again (one batch: exact scores after an approximate walk), or {@code null} to keep
+     *     the scores of the walk
      */
-    public NodeQueue beam() {
-        return beam;
+    public void drainBeam(TopK top, NodeScores rescore) {
+        int count = beam.size();
+        ensureBatch(count);
+        for (int i = 0; i < count; i++) {
+            batchScores[i] = beam.topScore();
+            batch[i] = beam.pop();
+        }
+        if (rescore != null) {
+            rescore.score(batch, count, batchScores);
+        }
+        for (int i = 0; i < count; i++) {
+            top.offer(batch[i], batchScores[i]);
+        }
+    }
+
+    private void ensureBatch(int size) {
+        if (batch.length < size) {
+            batch = new int[size];
+            batchScores = new float[size];
+        }
     }
 }
