@@ -237,4 +237,25 @@ class GraphIndexTest {
         BadInputException missing = assertThrows(BadInputException.class, () -> GraphIndex.open(directory));
         assertTrue(missing.getMessage().contains("index.meta is missing"), missing.getMessage());
     }
+
+    @Test
+    void metaFileOfFormatVersion1OpensAsWalkingWithTheFloatVectors() throws IOException {
+        float[][] queries = Fixtures.queries(20, 32);
+        try (GraphIndex index = GraphIndex.build(Fixtures.clusteredStore(1_000, 32, Similarity.COSINE),
+                GraphConfig.defaults().withMaxDegree(16))) {
+            index.save(directory);
+        }
+        Path metaFile = directory.resolve("index.meta");
+        byte[] version2 = Files.readAllBytes(metaFile);
+        java.nio.ByteBuffer version1 = java.nio.ByteBuffer.allocate(88).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        version1.put(version2, 0, 84).putInt(8, 1); // version 1 had no int8 navigation field
+        version1.putInt(84, dev.sluice.vector.internal.StoreFileLayout.crc32c(
+                java.lang.foreign.MemorySegment.ofArray(version1.array()).asSlice(0, 84)));
+        Files.write(metaFile, version1.array());
+        try (GraphIndex opened = GraphIndex.open(directory)) {
+            assertTrue(!opened.config().int8Navigation());
+            double recall = Fixtures.recall(FlatIndex.of(opened.store()), opened, queries, 10, SearchFilter.ALL);
+            assertTrue(recall >= 0.95, "recall@10 " + recall);
+        }
+    }
 }
