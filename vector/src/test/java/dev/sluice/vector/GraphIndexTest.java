@@ -258,4 +258,28 @@ class GraphIndexTest {
             assertTrue(recall >= 0.95, "recall@10 " + recall);
         }
     }
+
+    @Test
+    void searchOfAnOpenedIndexAllocatesLittleMoreThanItsResultOnceCompiled() {
+        // Rounds run until C2 has compiled the search (the Vector API allocates before): a per-node allocation, such
+        // as an iterator per expanded node, would keep every round above the bound.
+        float[][] queries = Fixtures.queries(100, 64);
+        try (GraphIndex index = GraphIndex.build(Fixtures.clusteredStore(3_000, 64, Similarity.COSINE),
+                GraphConfig.defaults().withMaxDegree(16))) {
+            index.save(directory);
+        }
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (GraphIndex opened = GraphIndex.open(directory)) {
+            long bytesPerQuery = Long.MAX_VALUE;
+            for (int round = 0; round < 300 && bytesPerQuery >= 1_000; round++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (float[] query : queries) {
+                    assertEquals(10, opened.search(query, 10, SearchFilter.ALL, 4).size());
+                }
+                bytesPerQuery = (threads.getCurrentThreadAllocatedBytes() - before) / queries.length;
+            }
+            assertTrue(bytesPerQuery < 1_000, "a search still allocates " + bytesPerQuery + " bytes after 300 rounds");
+        }
+    }
 }

@@ -2,7 +2,7 @@ package dev.sluice.vector.internal;
 
 import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
 import io.github.jbellis.jvector.graph.NodeQueue;
-import io.github.jbellis.jvector.graph.NodesIterator;
+import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
 import io.github.jbellis.jvector.util.Bits;
 import io.github.jbellis.jvector.util.BoundedLongHeap;
 import io.github.jbellis.jvector.util.GrowableLongHeap;
@@ -34,6 +34,17 @@ public final class BeamSearch {
     private final IntHashSet visited = new IntHashSet(4096);
     private int[] batch = new int[64];
     private float[] batchScores = new float[64];
+    private int batchSize;
+    /** jvector's view reads the neighbours and asks these, without allocating: marking, no score, collecting. */
+    private final ImmutableGraphIndex.IntMarker anyNeighbour = node -> true;
+    private final ImmutableGraphIndex.IntMarker unvisitedNeighbour = visited::add;
+    private final ScoreFunction.ExactScoreFunction noScore = node -> 0f;
+    private final ImmutableGraphIndex.NeighborProcessor collect = (node, ignoredScore) -> {
+        if (batchSize == batch.length) {
+            ensureBatch(2 * batchSize);
+        }
+        batch[batchSize++] = node;
+    };
 
     /**
      * Searches; the result stays in the beam until {@link #drainBeam}.
@@ -58,7 +69,7 @@ public final class BeamSearch {
         for (int level = entry.level; level > 0; level--) {
             for (boolean moved = true; moved; ) {
                 moved = false;
-                int count = gather(view.getNeighborsIterator(level, node), false);
+                int count = gather(view, level, node, false);
                 scores.score(batch, count, batchScores);
                 for (int i = 0; i < count; i++) {
                     if (batchScores[i] > score || (batchScores[i] == score && batch[i] < node)) {
@@ -80,7 +91,7 @@ public final class BeamSearch {
                 break;
             }
             int expanded = candidates.pop();
-            int count = gather(view.getNeighborsIterator(0, expanded), true);
+            int count = gather(view, 0, expanded, true);
             scores.score(batch, count, batchScores);
             for (int i = 0; i < count; i++) {
                 float neighbourScore = batchScores[i];
@@ -95,16 +106,10 @@ public final class BeamSearch {
     }
 
     /** Copies the neighbours into the batch, only the unvisited ones (marking them) when asked. */
-    private int gather(NodesIterator neighbours, boolean unvisitedOnly) {
-        ensureBatch(neighbours.size());
-        int count = 0;
-        while (neighbours.hasNext()) {
-            int neighbour = neighbours.nextInt();
-            if (!unvisitedOnly || visited.add(neighbour)) {
-                batch[count++] = neighbour;
-            }
-        }
-        return count;
+    private int gather(ImmutableGraphIndex.View view, int level, int node, boolean unvisitedOnly) {
+        batchSize = 0;
+        view.processNeighbors(level, node, noScore, unvisitedOnly ? unvisitedNeighbour : anyNeighbour, collect);
+        return batchSize;
     }
 
     /**
@@ -131,7 +136,7 @@ public final class BeamSearch {
 
     private void ensureBatch(int size) {
         if (batch.length < size) {
-            batch = new int[size];
+            batch = java.util.Arrays.copyOf(batch, size);
             batchScores = new float[size];
         }
     }
