@@ -65,7 +65,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>A graph {@code setting} is {@code INDEX/OVERQUERY}; the search keeps {@code 10 * OVERQUERY} candidates (its
  * beam). {@code m32-int8} walks the graph with {@linkplain GraphConfig#int8Navigation() 8-bit codes} of the
  * vectors and reranks the candidates exactly (the default configuration); {@code m32} walks it with the float
- * vectors (not in the default run: about two thirds of the speed of {@code m32-int8} at the same recall);
+ * vectors (not in the default run: about half the speed of {@code m32-int8} at the same recall);
  * {@code m32-pq96} walks it with 96-subspace product quantisation codes and reranks (not in the default run: on the
  * clustered set its recall stays below 0.85 even with 80 candidates). Add one with {@code -p setting=m32/3}. The
  * three default settings are paired in order with Lucene's three candidate counts, at similar recall.
