@@ -55,16 +55,20 @@ import org.openjdk.jmh.annotations.Warmup;
  * Top-10 search, one query per operation, single-threaded, on two data sets: {@code clustered}, 100,000 seeded
  * clustered 384-dimensional vectors, and {@code minilm}, real all-MiniLM-L6-v2 embeddings of 20,000 English passages
  * from the Javadoc of {@code java.base} ({@link JdkJavadocCorpus}, every 21st passage held out as one of 1,000
- * queries). All cosine. Compared in the same run: Sluice's {@link GraphIndex} (jvector, max degree 32, beam 100;
- * exact navigation, or PQ navigation with exact rerank) at several settings, its exact {@link FlatIndex}, and
+ * queries). All cosine. Compared in the same run: Sluice's {@link GraphIndex} (jvector graph, max degree 32, beam
+ * 100; walked with 8-bit codes and reranked exactly, or walked with the float vectors) at several settings, its
+ * exact {@link FlatIndex}, and
  * Lucene's HNSW ({@code Lucene99HnswVectorsFormat}, max-conn 16 so the base layer has 32 neighbours like ours, beam
  * 100) at several candidate counts. Each fork prints its recall@10 over all queries against the exact ground truth,
  * the one-time build time of its index and its resident memory (VmRSS of the fork).
  *
- * <p>A graph {@code setting} is {@code INDEX/OVERQUERY}: {@code m32} navigates with exact scores and keeps
- * {@code 10 * OVERQUERY} candidates; {@code m32-pq96} (not in the default run: on the clustered set its recall stays
- * below 0.85 even with 80 candidates) navigates with 96-subspace product quantisation codes and reranks the
- * candidates exactly. Add one with {@code -p setting=m32-pq96/8}.
+ * <p>A graph {@code setting} is {@code INDEX/OVERQUERY}; the search keeps {@code 10 * OVERQUERY} candidates (its
+ * beam). {@code m32-int8} walks the graph with {@linkplain GraphConfig#int8Navigation() 8-bit codes} of the
+ * vectors and reranks the candidates exactly (the default configuration); {@code m32} walks it with the float
+ * vectors (not in the default run: about half the speed of {@code m32-int8} at the same recall);
+ * {@code m32-pq96} walks it with 96-subspace product quantisation codes and reranks (not in the default run: on the
+ * clustered set its recall stays below 0.85 even with 80 candidates). Add one with {@code -p setting=m32/3}. The
+ * three default settings are paired in order with Lucene's three candidate counts, at similar recall.
  *
  * <p>The vectors (the passages are embedded once, minutes on two cores), the ground truth and the built indexes are
  * cached under {@code bench/target/vector-bench/DATASET} (override the root with {@code -Dsluice.bench.cache=DIR});
@@ -88,7 +92,7 @@ public class VectorSearchBenchmark {
     static final int QUERIES = 1_000;
     static final int PASSAGES = 20_000;
     static final long SEED = 20_261_126L;
-    private static final Pattern INDEX_NAME = Pattern.compile("m(\\d+)(?:-pq(\\d+))?");
+    private static final Pattern INDEX_NAME = Pattern.compile("m(\\d+)(?:-(int8)|-pq(\\d+))?");
 
     /** One cached data set: base vectors, queries and exact ground truth. */
     static final class Data {
@@ -230,7 +234,7 @@ public class VectorSearchBenchmark {
         public String dataset;
 
         /** {@code INDEX/OVERQUERY}, see the class comment. */
-        @Param({"m32/2", "m32/3", "m32/4"})
+        @Param({"m32-int8/2", "m32-int8/2.5", "m32-int8/4"})
         public String setting;
 
         Data data;
@@ -246,10 +250,12 @@ public class VectorSearchBenchmark {
             overquery = Float.parseFloat(setting.substring(setting.indexOf('/') + 1));
             Matcher parts = INDEX_NAME.matcher(indexName);
             if (!parts.matches()) {
-                throw new IllegalArgumentException("graph setting " + setting + " is not m<DEGREE>[-pq<SUBSPACES>]/OQ");
+                throw new IllegalArgumentException("graph setting " + setting
+                        + " is not m<DEGREE>[-int8|-pq<SUBSPACES>]/OQ");
             }
             GraphConfig config = GraphConfig.defaults().withMaxDegree(Integer.parseInt(parts.group(1)))
-                    .withPqSubspaces(parts.group(2) == null ? 0 : Integer.parseInt(parts.group(2)));
+                    .withInt8Navigation(parts.group(2) != null)
+                    .withPqSubspaces(parts.group(3) == null ? 0 : Integer.parseInt(parts.group(3)));
             Path directory = data.cache.resolve("graph-" + indexName);
             double seconds = data.buildSeconds("graph-" + indexName, () -> {
                 try (GraphIndex built = GraphIndex.build(data.openStore(), config)) {

@@ -17,10 +17,14 @@ import dev.sluice.core.BadInputException;
  *     1): higher raises recall and cost
  * @param pqSubspaces product quantisation subspaces (0 for none): the search walks the graph with compressed vectors
  *     in memory and reranks the best candidates exactly from the store (which may be mmapped and larger than memory)
+ * @param int8Navigation without PQ: whether the search walks the graph with 8-bit codes of the vectors (one byte per
+ *     component, a quarter of the vectors' memory, derived from the store when the index is built or opened) and
+ *     reranks the best candidates exactly; 1.8 to 2 times the queries per second of walking with the float vectors
+ *     on 384-dimensional sets, at nearly the same recall
  * @param buildThreads threads that insert nodes in parallel while building
  */
 public record GraphConfig(int maxDegree, int beamWidth, float neighborOverflow, float alpha, boolean hierarchy,
-        float overquery, int pqSubspaces, int buildThreads) {
+        float overquery, int pqSubspaces, boolean int8Navigation, int buildThreads) {
     /** Checks every value against its range. */
     public GraphConfig {
         requireRange("maxDegree", maxDegree, 2, 512);
@@ -44,55 +48,65 @@ public record GraphConfig(int maxDegree, int beamWidth, float neighborOverflow, 
         }
     }
 
-    /** @return degree 32, beam 100, overflow 1.2, alpha 1.2, hierarchy on, overquery 2, no PQ, all cores */
+    /**
+     * @return degree 32, beam 100, overflow 1.2, alpha 1.2, hierarchy on, overquery 2, no PQ, int8 navigation, all
+     *     cores
+     */
     public static GraphConfig defaults() {
-        return new GraphConfig(32, 100, 1.2f, 1.2f, true, 2, 0, Runtime.getRuntime().availableProcessors());
+        return new GraphConfig(32, 100, 1.2f, 1.2f, true, 2, 0, true, Runtime.getRuntime().availableProcessors());
     }
 
     /** @param value see {@link #maxDegree()} @return a copy with it changed */
     public GraphConfig withMaxDegree(int value) {
         return new GraphConfig(value, beamWidth, neighborOverflow, alpha, hierarchy, overquery, pqSubspaces,
-                buildThreads);
+                int8Navigation, buildThreads);
     }
 
     /** @param value see {@link #beamWidth()} @return a copy with it changed */
     public GraphConfig withBeamWidth(int value) {
         return new GraphConfig(maxDegree, value, neighborOverflow, alpha, hierarchy, overquery, pqSubspaces,
-                buildThreads);
+                int8Navigation, buildThreads);
     }
 
     /** @param value see {@link #neighborOverflow()} @return a copy with it changed */
     public GraphConfig withNeighborOverflow(float value) {
-        return new GraphConfig(maxDegree, beamWidth, value, alpha, hierarchy, overquery, pqSubspaces, buildThreads);
+        return new GraphConfig(maxDegree, beamWidth, value, alpha, hierarchy, overquery, pqSubspaces,
+                int8Navigation, buildThreads);
     }
 
     /** @param value see {@link #alpha()} @return a copy with it changed */
     public GraphConfig withAlpha(float value) {
         return new GraphConfig(maxDegree, beamWidth, neighborOverflow, value, hierarchy, overquery, pqSubspaces,
-                buildThreads);
+                int8Navigation, buildThreads);
     }
 
     /** @param value see {@link #hierarchy()} @return a copy with it changed */
     public GraphConfig withHierarchy(boolean value) {
         return new GraphConfig(maxDegree, beamWidth, neighborOverflow, alpha, value, overquery, pqSubspaces,
-                buildThreads);
+                int8Navigation, buildThreads);
     }
 
     /** @param value see {@link #overquery()} @return a copy with it changed */
     public GraphConfig withOverquery(float value) {
         return new GraphConfig(maxDegree, beamWidth, neighborOverflow, alpha, hierarchy, value, pqSubspaces,
-                buildThreads);
+                int8Navigation, buildThreads);
     }
 
     /** @param value see {@link #pqSubspaces()} @return a copy with it changed */
     public GraphConfig withPqSubspaces(int value) {
         return new GraphConfig(maxDegree, beamWidth, neighborOverflow, alpha, hierarchy, overquery, value,
+                int8Navigation, buildThreads);
+    }
+
+    /** @param value see {@link #int8Navigation()} @return a copy with it changed */
+    public GraphConfig withInt8Navigation(boolean value) {
+        return new GraphConfig(maxDegree, beamWidth, neighborOverflow, alpha, hierarchy, overquery, pqSubspaces, value,
                 buildThreads);
     }
 
     /** @param value see {@link #buildThreads()} @return a copy with it changed */
     public GraphConfig withBuildThreads(int value) {
         return new GraphConfig(maxDegree, beamWidth, neighborOverflow, alpha, hierarchy, overquery, pqSubspaces,
-                value);
+                int8Navigation, value);
     }
 }

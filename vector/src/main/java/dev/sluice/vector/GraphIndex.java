@@ -6,26 +6,27 @@ import dev.sluice.core.hash.ContentHash;
 import dev.sluice.ffi.MappedFile;
 import dev.sluice.vector.internal.AcceptedRows;
 import dev.sluice.vector.internal.AtomicFiles;
+import dev.sluice.vector.internal.BeamSearch;
 import dev.sluice.vector.internal.CopyingVectorValues;
 import dev.sluice.vector.internal.ExactScores;
 import dev.sluice.vector.internal.GraphMetaFile;
+import dev.sluice.vector.internal.Int8Rows;
+import dev.sluice.vector.internal.RowScorer;
 import dev.sluice.vector.internal.RowSource;
 import dev.sluice.vector.internal.StoreFileLayout;
+import dev.sluice.vector.internal.TopK;
 import io.github.jbellis.jvector.disk.ReaderSupplier;
 import io.github.jbellis.jvector.disk.ReaderSupplierFactory;
 import io.github.jbellis.jvector.disk.SimpleWriter;
 import io.github.jbellis.jvector.graph.GraphIndexBuilder;
-import io.github.jbellis.jvector.graph.GraphSearcher;
 import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
-import io.github.jbellis.jvector.graph.SearchResult;
 import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
 import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndexWriter;
 import io.github.jbellis.jvector.graph.disk.feature.Feature;
 import io.github.jbellis.jvector.graph.disk.feature.FeatureId;
 import io.github.jbellis.jvector.graph.disk.feature.InlineVectors;
-import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
+import io.github.jbellis.jvector.graph.disk.feature.SeparatedVectors;
 import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
-import io.github.jbellis.jvector.graph.similarity.SearchScoreProvider;
 import io.github.jbellis.jvector.quantization.KMeansPlusPlusClusterer;
 import io.github.jbellis.jvector.quantization.PQVectors;
 import io.github.jbellis.jvector.quantization.ProductQuantization;
@@ -51,14 +52,20 @@ import java.util.stream.IntStream;
  * Approximate top-k search with a jvector 4 graph (Vamana/DiskANN with optional HNSW-style layers) over a
  * {@link VectorStore}.
  *
- * <p><b>Design.</b> jvector never owns or copies our vectors: construction and search score nodes through
- * {@link ExactScores}, score functions that read the store's off-heap chunks or mapped file in place with our SIMD
+ * <p><b>Design.</b> jvector builds and stores the graph; it never owns or copies our vectors: construction scores
+ * nodes through {@link ExactScores}, which reads the store's off-heap chunks or mapped file in place with our SIMD
  * kernels. Graph node ids are store row numbers, so hits need no mapping. Deleted rows stay in the graph as routing
- * nodes and are excluded from results. With {@linkplain GraphConfig#pqSubspaces() product quantisation} the search
- * walks the graph with compressed vectors held on the heap and reranks the best {@code k * overquery} candidates
- * exactly from the store, so the full vectors may live in a mapped file larger than memory. Filters are evaluated
- * once per search; when they keep few rows the search is exact over those rows (correct at any selectivity), else
- * jvector searches the graph restricted to them.
+ * nodes and are excluded from results.
+ *
+ * <p><b>Search.</b> The walk over the graph is ours ({@link BeamSearch}): HNSW's beam search, but the unvisited
+ * neighbours of each expanded node are scored as one batch, four rows per SIMD kernel call, so that their memory
+ * loads overlap; a search spends most of its time waiting for scattered rows, and this is where it is won. What
+ * the walk scores is, by default, {@linkplain GraphConfig#int8Navigation() 8-bit codes} of the vectors held
+ * off-heap (a quarter of the bytes per visited node), or with {@linkplain GraphConfig#pqSubspaces() product
+ * quantisation} compressed vectors on the heap (so the full vectors may live in a mapped file larger than memory),
+ * or else the float vectors. With codes, the best {@code k * overquery} candidates are then reranked exactly from
+ * the store. Filters are evaluated once per search; when they keep few rows the search is exact over those rows
+ * (correct at any selectivity), else the walk passes through rejected rows without returning them.
  *
  * <p><b>Lifecycle.</b> {@link #build} inserts the store's rows in parallel; {@link #add} inserts more while searches
  * run. {@link #save} finalises the graph (jvector prunes every node to its maximum degree) and writes the store file,
@@ -66,9 +73,10 @@ import java.util.stream.IntStream;
  * opened index is read-only for the graph: adding rows is refused (build a new index), deleting rows through
  * {@link VectorStore#delete} works. {@link #close()} closes the store too.
  *
- * <p><b>Cost and threads.</b> Searches are thread-safe and allocate a few small objects (jvector's result and one
- * score provider); each thread reuses its own searcher scratch space. Adds are thread-safe and run in parallel with
- * each other and with searches.
+ * <p><b>Cost and threads.</b> Searches are thread-safe and allocate only their result (and, with PQ, its query
+ * tables); each thread reuses its own search scratch space. Building or opening with int8 navigation encodes the
+ * vectors once ({@code rows * dimension} bytes off-heap). Adds are thread-safe and run in parallel with each other
+ * and with searches; rows added after the build are scored exactly.
  */
 public final class GraphIndex implements VectorIndex, AutoCloseable {
     private static final String STORE_FILE = "vectors.slv";
@@ -83,11 +91,12 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
     private final GraphIndexBuilder builder;
     private final ImmutableGraphIndex graph;
     private final PQVectors pqVectors;
+    private final Int8Rows int8Rows;
     private final ReaderSupplier graphReaders;
     private final ForkJoinPool pool;
     private final AtomicInteger graphNodes;
-    private final ThreadLocal<GraphSearcher> searchers;
-    private final ConcurrentLinkedQueue<GraphSearcher> allSearchers = new ConcurrentLinkedQueue<>();
+    private final ThreadLocal<Searcher> searchers;
+    private final ConcurrentLinkedQueue<ImmutableGraphIndex.View> searcherViews = new ConcurrentLinkedQueue<>();
     private volatile boolean sealed;
     private volatile boolean closed;
 
@@ -103,15 +112,26 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
         this.builder = builder;
         this.graph = graph;
         this.pqVectors = pqVectors;
+        this.int8Rows = pqVectors == null && config.int8Navigation() ? Int8Rows.encode(store.rows(), graphNodes)
+                : null;
         this.graphReaders = graphReaders;
         this.pool = pool;
         this.sealed = builder == null;
         this.graphNodes = new AtomicInteger(graphNodes);
         this.searchers = ThreadLocal.withInitial(() -> {
-            GraphSearcher searcher = new GraphSearcher(graph);
-            allSearchers.add(searcher);
-            return searcher;
+            ImmutableGraphIndex.View view = null;
+            if (builder == null) { // an opened graph never changes: one view (and file reader) per thread
+                view = graph.getView();
+                searcherViews.add(view);
+            }
+            RowScorer exact = new RowScorer(store.rows());
+            return new Searcher(new BeamSearch(), view, exact, int8Rows == null ? null : int8Rows.scorer(exact));
         });
+    }
+
+    /** One thread's search state, reused by each of its searches. */
+    private record Searcher(BeamSearch beamSearch, ImmutableGraphIndex.View view, RowScorer exact,
+            Int8Rows.Scorer int8) {
     }
 
     /** Receives build progress; called from the building threads, so it must be thread-safe. */
@@ -267,7 +287,6 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
      */
     public Hits search(float[] query, int k, SearchFilter filter, float overquery) {
         float queryScale = store.checkQuery(query, k);
-        MemorySegment querySegment = MemorySegment.ofArray(query);
         ensureOpen();
         if (!(overquery >= 1)) {
             throw new BadInputException("overquery must be at least 1, got " + overquery);
@@ -280,41 +299,40 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
         } else {
             AcceptedRows acceptedRows = FlatIndex.acceptedRows(store, filter, store.size());
             if (acceptedRows.count() <= Math.max(20L * candidates, graphNodes.get() / 50)) {
-                return FlatIndex.searchAccepted(store.rows(), querySegment, queryScale, k, acceptedRows);
+                return FlatIndex.searchAccepted(store.rows(), MemorySegment.ofArray(query), queryScale, k, acceptedRows);
             }
             accepted = acceptedRows;
         }
-        ScoreFunction.ExactScoreFunction exact = exactScores.against(querySegment, queryScale);
-        SearchScoreProvider scoreProvider = pqVectors == null
-                ? new DefaultSearchScoreProvider(exact)
-                : new DefaultSearchScoreProvider(approximate(query, queryScale, exact), exact);
-        GraphSearcher searcher = searchers.get();
-        if (builder != null) {
-            searcher.setView(graph.getView()); // sees nodes inserted since the last search on this thread
+        Searcher searcher = searchers.get();
+        RowScorer exact = searcher.exact().reset(query, queryScale);
+        BeamSearch.NodeScores navigation;
+        if (pqVectors != null) {
+            navigation = pqScores(exact);
+        } else if (searcher.int8() != null) {
+            navigation = searcher.int8().reset();
+        } else {
+            navigation = exact;
         }
-        SearchResult result = searcher.search(scoreProvider, k, candidates, 0f, 0f, accepted);
-        SearchResult.NodeScore[] nodes = result.getNodes();
-        int[] hitRows = new int[nodes.length];
-        float[] hitScores = new float[nodes.length];
-        for (int i = 0; i < nodes.length; i++) {
-            hitRows[i] = nodes[i].node;
-            hitScores[i] = nodes[i].score;
-        }
-        return new Hits(hitRows, hitScores);
+        // a graph still being built is read through a fresh view, which sees the nodes inserted since the last search
+        ImmutableGraphIndex.View view = searcher.view() != null ? searcher.view() : graph.getView();
+        BeamSearch beamSearch = searcher.beamSearch();
+        beamSearch.search(view, navigation, candidates, accepted);
+        TopK top = new TopK(k);
+        beamSearch.drainBeam(top, navigation == exact ? null : exact); // rerank: exact scores replace approximate ones
+        return top.drain();
     }
 
     /** PQ scores for rows that were encoded; exact ones for rows added after the build. */
-    private ScoreFunction.ApproximateScoreFunction approximate(float[] query, float queryScale,
-            ScoreFunction.ExactScoreFunction exact) {
-        float[] scaled = new float[query.length];
-        for (int i = 0; i < scaled.length; i++) {
-            scaled[i] = query[i] * queryScale;
-        }
+    private BeamSearch.NodeScores pqScores(RowScorer exact) {
         ScoreFunction.ApproximateScoreFunction pq = pqVectors.precomputedScoreFunctionFor(
-                VectorizationProvider.getInstance().getVectorTypeSupport().createFloatVector(scaled),
+                VectorizationProvider.getInstance().getVectorTypeSupport().createFloatVector(exact.target()),
                 jvectorSimilarity);
         int encoded = pqVectors.count();
-        return row -> row < encoded ? pq.similarityTo(row) : exact.similarityTo(row);
+        return (nodes, count, scores) -> {
+            for (int i = 0; i < count; i++) {
+                scores[i] = nodes[i] < encoded ? pq.similarityTo(nodes[i]) : exact.similarityTo(nodes[i]);
+            }
+        };
     }
 
     /**
@@ -324,17 +342,19 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
      */
     @Override
     public ContentHash version() {
-        ByteBuffer bytes = ByteBuffer.allocate(32 + 40).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes = ByteBuffer.allocate(32 + 44).order(ByteOrder.LITTLE_ENDIAN);
         bytes.put(store.version().toBytes()).putInt(config.maxDegree()).putInt(config.beamWidth())
                 .putFloat(config.neighborOverflow()).putFloat(config.alpha()).putInt(config.hierarchy() ? 1 : 0)
-                .putFloat(config.overquery()).putInt(config.pqSubspaces()).putInt(graphNodes.get());
+                .putFloat(config.overquery()).putInt(config.pqSubspaces()).putInt(config.int8Navigation() ? 1 : 0)
+                .putInt(graphNodes.get());
         return ContentHash.of(bytes.array(), 0, bytes.position());
     }
 
     /**
      * Saves into a directory (created if needed): the store file ({@value #STORE_FILE}), jvector's on-disk graph
-     * ({@value #GRAPH_FILE}: neighbour lists, plus the inline copy of the vectors that jvector's format requires;
-     * searches of an opened index still score from the store file, the single source of truth), the PQ codes
+     * ({@value #GRAPH_FILE}: the neighbour lists, then the copy of the vectors that jvector's format requires, kept
+     * apart so that the neighbour lists a search reads lie close together; searches of an opened index still score
+     * from the store file, the single source of truth), the PQ codes
      * ({@value #PQ_FILE}) when used, and last a checksummed meta file ({@value #META_FILE}). Each file is replaced
      * atomically. Stops concurrent adds to the store while the store file is written.
      *
@@ -358,8 +378,8 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
         CopyingVectorValues copies = new CopyingVectorValues(store.rows(), nodes);
         AtomicFiles.writeByPath(graphFile, temporary -> {
             try (OnDiskGraphIndexWriter writer = new OnDiskGraphIndexWriter.Builder(graph, temporary)
-                    .withMap(identity).with(new InlineVectors(store.dimension())).build()) {
-                writer.write(Feature.singleStateFactory(FeatureId.INLINE_VECTORS,
+                    .withMap(identity).with(new SeparatedVectors(store.dimension(), 0L)).build()) {
+                writer.write(Feature.singleStateFactory(FeatureId.SEPARATED_VECTORS,
                         row -> new InlineVectors.State(copies.getVector(row))));
             }
         });
@@ -375,7 +395,7 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
         }
         new GraphMetaFile(config.maxDegree(), config.beamWidth(), config.neighborOverflow(), config.alpha(),
                 config.hierarchy(), config.overquery(), config.pqSubspaces(), nodes, storeVersion,
-                fileCrc(graphFile), pqCrc).write(directory.resolve(META_FILE));
+                fileCrc(graphFile), pqCrc, config.int8Navigation()).write(directory.resolve(META_FILE));
     }
 
     /**
@@ -414,7 +434,7 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
             ReaderSupplier graphReaders = ReaderSupplierFactory.open(graphFile);
             OnDiskGraphIndex graph = OnDiskGraphIndex.load(graphReaders);
             GraphConfig config = new GraphConfig(meta.maxDegree(), meta.beamWidth(), meta.neighborOverflow(),
-                    meta.alpha(), meta.hierarchy(), meta.overquery(), meta.pqSubspaces(), 1);
+                    meta.alpha(), meta.hierarchy(), meta.overquery(), meta.pqSubspaces(), meta.int8Navigation(), 1);
             return new GraphIndex(store, config, null, graph, pqVectors, graphReaders, null, meta.graphNodes());
         } catch (IOException e) {
             store.close();
@@ -457,10 +477,13 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
         }
         closed = true;
         try {
-            for (GraphSearcher searcher : allSearchers) {
-                searcher.close();
+            for (ImmutableGraphIndex.View view : searcherViews) {
+                view.close();
             }
             graph.close();
+            if (int8Rows != null) {
+                int8Rows.close();
+            }
             if (builder != null) {
                 builder.close();
             }

@@ -39,6 +39,26 @@ class GraphIndexTest {
     }
 
     @Test
+    void int8AndFloatNavigationBothReachRecallAndReturnExactScores() {
+        float[][] queries = Fixtures.queries(100, 64);
+        // Dot product scores like cosine in both; these fixtures are not unit vectors, which dot product expects.
+        for (Similarity similarity : new Similarity[] {Similarity.COSINE, Similarity.EUCLIDEAN}) {
+            for (boolean int8 : new boolean[] {true, false}) {
+                try (GraphIndex index = GraphIndex.build(Fixtures.clusteredStore(3_000, 64, similarity),
+                        GraphConfig.defaults().withMaxDegree(16).withInt8Navigation(int8))) {
+                    String what = similarity + (int8 ? " with int8 navigation" : " with float navigation");
+                    double recall = Fixtures.recall(FlatIndex.of(index.store()), index, queries, 10, SearchFilter.ALL);
+                    assertTrue(recall >= 0.95, "recall@10 " + recall + ", " + what);
+                    Hits hits = index.search(queries[0], 10);
+                    Hits exact = FlatIndex.of(index.store()).search(queries[0], 10);
+                    assertEquals(exact.score(0), hits.score(0), 1e-6, "the best score is exact, " + what);
+                    assertEquals(hits, index.search(queries[0], 10), "repeatable, " + what);
+                }
+            }
+        }
+    }
+
+    @Test
     void savedAndOpenedIndexGivesIdenticalResults() {
         float[][] queries = Fixtures.queries(50, 64);
         List<Hits> before = new ArrayList<>();
@@ -55,6 +75,7 @@ class GraphIndexTest {
                 }
                 assertEquals(index.version(), opened.version());
                 assertEquals(index.config().maxDegree(), opened.config().maxDegree());
+                assertTrue(opened.config().int8Navigation());
                 IllegalStateException readOnly = assertThrows(IllegalStateException.class,
                         () -> opened.add("x", queries[0], null));
                 assertTrue(readOnly.getMessage().contains("read-only"), readOnly.getMessage());
@@ -215,5 +236,50 @@ class GraphIndexTest {
         Files.delete(directory.resolve("index.meta"));
         BadInputException missing = assertThrows(BadInputException.class, () -> GraphIndex.open(directory));
         assertTrue(missing.getMessage().contains("index.meta is missing"), missing.getMessage());
+    }
+
+    @Test
+    void metaFileOfFormatVersion1OpensAsWalkingWithTheFloatVectors() throws IOException {
+        float[][] queries = Fixtures.queries(20, 32);
+        try (GraphIndex index = GraphIndex.build(Fixtures.clusteredStore(1_000, 32, Similarity.COSINE),
+                GraphConfig.defaults().withMaxDegree(16))) {
+            index.save(directory);
+        }
+        Path metaFile = directory.resolve("index.meta");
+        byte[] version2 = Files.readAllBytes(metaFile);
+        java.nio.ByteBuffer version1 = java.nio.ByteBuffer.allocate(88).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        version1.put(version2, 0, 84).putInt(8, 1); // version 1 had no int8 navigation field
+        version1.putInt(84, dev.sluice.vector.internal.StoreFileLayout.crc32c(
+                java.lang.foreign.MemorySegment.ofArray(version1.array()).asSlice(0, 84)));
+        Files.write(metaFile, version1.array());
+        try (GraphIndex opened = GraphIndex.open(directory)) {
+            assertTrue(!opened.config().int8Navigation());
+            double recall = Fixtures.recall(FlatIndex.of(opened.store()), opened, queries, 10, SearchFilter.ALL);
+            assertTrue(recall >= 0.95, "recall@10 " + recall);
+        }
+    }
+
+    @Test
+    void searchOfAnOpenedIndexAllocatesLittleMoreThanItsResultOnceCompiled() {
+        // Rounds run until C2 has compiled the search (the Vector API allocates before): a per-node allocation, such
+        // as an iterator per expanded node, would keep every round above the bound.
+        float[][] queries = Fixtures.queries(100, 64);
+        try (GraphIndex index = GraphIndex.build(Fixtures.clusteredStore(3_000, 64, Similarity.COSINE),
+                GraphConfig.defaults().withMaxDegree(16))) {
+            index.save(directory);
+        }
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (GraphIndex opened = GraphIndex.open(directory)) {
+            long bytesPerQuery = Long.MAX_VALUE;
+            for (int round = 0; round < 300 && bytesPerQuery >= 1_000; round++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (float[] query : queries) {
+                    assertEquals(10, opened.search(query, 10, SearchFilter.ALL, 4).size());
+                }
+                bytesPerQuery = (threads.getCurrentThreadAllocatedBytes() - before) / queries.length;
+            }
+            assertTrue(bytesPerQuery < 1_000, "a search still allocates " + bytesPerQuery + " bytes after 300 rounds");
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.core.memory;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
@@ -47,6 +48,34 @@ final class ScalarKernels implements VectorKernels {
             sum += d * d;
         }
         return sum;
+    }
+
+    @Override
+    public float dot(float[] a, float[] b, int dimension) {
+        return dot(MemorySegment.ofArray(a), 0, b, dimension);
+    }
+
+    @Override
+    public float squaredDistance(float[] a, float[] b, int dimension) {
+        return squaredDistance(MemorySegment.ofArray(a), 0, b, dimension);
+    }
+
+    @Override
+    public float dotBytes(MemorySegment a, long aOffset, float[] b, int dimension) {
+        float sum = 0f;
+        for (int i = 0; i < dimension; i++) {
+            sum += a.get(JAVA_BYTE, aOffset + i) * b[i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void dotBytes4(MemorySegment a, long offset0, long offset1, long offset2, long offset3, float[] b,
+            int dimension, float[] out, int at) {
+        out[at] = dotBytes(a, offset0, b, dimension);
+        out[at + 1] = dotBytes(a, offset1, b, dimension);
+        out[at + 2] = dotBytes(a, offset2, b, dimension);
+        out[at + 3] = dotBytes(a, offset3, b, dimension);
     }
 
     @Override

@@ -88,6 +88,59 @@ public final class VectorMath {
     }
 
     /**
+     * The fastest way to score many rows that lie scattered in memory: copy each row into one scratch array (a bulk
+     * copy fetches all of its cache lines at once) and call this, which keeps several SIMD accumulators in flight.
+     *
+     * @param a a heap vector of at least {@code dimension} floats
+     * @param b another
+     * @param dimension the number of floats
+     * @return the dot product
+     */
+    public static float dot(float[] a, float[] b, int dimension) {
+        return KERNELS.dot(a, b, dimension);
+    }
+
+    /**
+     * @param a a heap vector of at least {@code dimension} floats
+     * @param b another
+     * @param dimension the number of floats
+     * @return the squared Euclidean distance; see {@link #dot(float[], float[], int)}
+     */
+    public static float squaredDistance(float[] a, float[] b, int dimension) {
+        return KERNELS.squaredDistance(a, b, dimension);
+    }
+
+    /**
+     * @param a signed bytes (quantised codes, one per component)
+     * @param aOffset the first byte's offset in {@code a}
+     * @param b a heap vector of at least {@code dimension} floats
+     * @param dimension the number of components
+     * @return the dot product of the bytes, as numbers from -128 to 127, with {@code b}
+     */
+    public static float dotBytes(MemorySegment a, long aOffset, float[] b, int dimension) {
+        return KERNELS.dotBytes(a, aOffset, b, dimension);
+    }
+
+    /**
+     * Four {@link #dotBytes} at once, faster than one by one when the rows lie scattered in memory (their loads
+     * overlap). Each result has the same bits as {@code dotBytes} of that row.
+     *
+     * @param a the segment holding the four rows of signed bytes
+     * @param offset0 the first row's offset in {@code a}
+     * @param offset1 the second's
+     * @param offset2 the third's
+     * @param offset3 the fourth's
+     * @param b a heap vector of at least {@code dimension} floats
+     * @param dimension the number of components
+     * @param out receives the four dot products
+     * @param at where in {@code out} the first goes
+     */
+    public static void dotBytes4(MemorySegment a, long offset0, long offset1, long offset2, long offset3, float[] b,
+            int dimension, float[] out, int at) {
+        KERNELS.dotBytes4(a, offset0, offset1, offset2, offset3, b, dimension, out, at);
+    }
+
+    /**
      * Computes the dot product and both norms in one pass.
      *
      * @param a the first vector's segment

@@ -122,6 +122,21 @@ class FloatMatrixTest {
                 assertEquals(scalar.dot(s, second, query, dimension), simd.dot(s, second, query, dimension), tolerance);
                 assertEquals(scalar.squaredDistance(s, 0, query, dimension), simd.squaredDistance(s, 0, query, dimension),
                         tolerance);
+                float[] row = m.row(1).toArray();
+                assertEquals(scalar.dot(row, query, dimension), simd.dot(row, query, dimension), tolerance);
+                assertEquals(scalar.squaredDistance(row, query, dimension), simd.squaredDistance(row, query, dimension),
+                        tolerance);
+                byte[] codes = new byte[dimension];
+                random.nextBytes(codes);
+                MemorySegment codeSegment = MemorySegment.ofArray(codes);
+                assertEquals(scalar.dotBytes(codeSegment, 0, query, dimension),
+                        simd.dotBytes(codeSegment, 0, query, dimension), tolerance * 128);
+                for (VectorKernels kernels : new VectorKernels[] {simd, scalar}) {
+                    float[] four = new float[5];
+                    kernels.dotBytes4(codeSegment, 0, 0, 0, 0, query, dimension, four, 1);
+                    float alone = kernels.dotBytes(codeSegment, 0, query, dimension);
+                    assertArrayEquals(new float[] {0, alone, alone, alone, alone}, four);
+                }
                 assertEquals(m.row(1).dot(query), m.dot(1, query));
                 assertEquals(m.row(0).dot(m.row(1)), m.row(1).dot(m.row(0)), tolerance);
             }
@@ -163,8 +178,12 @@ class FloatMatrixTest {
         MemorySegment sa = MemorySegment.ofArray(a);
         MemorySegment sb = MemorySegment.ofArray(b);
         int first = Float.floatToIntBits(VectorMath.dot(sa, 0, sb, 0, a.length));
+        int firstArrays = Float.floatToIntBits(VectorMath.dot(a, b, a.length));
+        int firstDistance = Float.floatToIntBits(VectorMath.squaredDistance(a, b, a.length));
         for (int i = 0; i < 200_000; i++) { // long enough for C2 to compile the kernel
             assertEquals(first, Float.floatToIntBits(VectorMath.dot(sa, 0, sb, 0, a.length)), "call " + i);
+            assertEquals(firstArrays, Float.floatToIntBits(VectorMath.dot(a, b, a.length)), "call " + i);
+            assertEquals(firstDistance, Float.floatToIntBits(VectorMath.squaredDistance(a, b, a.length)), "call " + i);
         }
     }
 }

@@ -176,6 +176,8 @@ final class IndexCommand implements Callable<Integer> {
                         graph.graphSize(), config.maxDegree(), config.beamWidth(), config.alpha(),
                         config.neighborOverflow(), config.hierarchy());
                 out.printf("pq:          %s%n", config.pqSubspaces() == 0 ? "none" : config.pqSubspaces() + " subspaces");
+                out.printf("navigation:  %s%n", config.pqSubspaces() > 0 ? "PQ codes, exact rerank"
+                        : config.int8Navigation() ? "int8 codes, exact rerank" : "float vectors");
                 out.printf("store ver.:  %s%n", store.version().hex());
                 out.printf("index ver.:  %s%n", graph.version().hex());
                 try (var files = Files.list(index)) {

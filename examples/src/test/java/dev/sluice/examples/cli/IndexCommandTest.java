@@ -63,6 +63,7 @@ class IndexCommandTest {
         assertEquals(0, info.exitCode(), info::toString);
         assertTrue(info.out().contains("rows:        2000 (2000 live)"), info::toString);
         assertTrue(info.out().contains("EUCLIDEAN"), info::toString);
+        assertTrue(info.out().contains("navigation:  int8 codes, exact rerank"), info::toString);
     }
 
     @Test

@@ -4,15 +4,14 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
 import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
 import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
-import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
 import io.github.jbellis.jvector.graph.similarity.SearchScoreProvider;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import java.lang.foreign.MemorySegment;
 
 /**
- * How jvector scores our vectors: exact similarities computed by our SIMD kernels straight from the store's
- * segments (owned chunks or the mapped file), with no copy into jvector's own vector types. Used for graph
- * construction ({@link BuildScoreProvider}) and as the exact scorer or reranker of searches.
+ * How jvector scores our vectors while building a graph: exact similarities computed by our SIMD kernels from the
+ * store's segments (owned chunks or the mapped file), with no copy into jvector's own vector types. Each provider it
+ * hands out has its own {@link RowScorer}, so the providers of different threads share no scratch space.
  *
  * <p>jvector's own kernels only accept its own {@code VectorFloat} classes, whose constructors copy; plugging in at
  * the score-function level is what lets it walk vectors it does not own. Thread-safe.
@@ -23,25 +22,6 @@ public final class ExactScores implements BuildScoreProvider {
     /** @param rows the vectors */
     public ExactScores(RowSource rows) {
         this.rows = rows;
-    }
-
-    /**
-     * @param query the query's floats as a segment
-     * @param queryScale the query's {@linkplain dev.sluice.vector.Similarity#queryScale scale}
-     * @return the exact score function of the query against every row
-     */
-    public ScoreFunction.ExactScoreFunction against(MemorySegment query, float queryScale) {
-        return row -> rows.score(row, query, 0, queryScale);
-    }
-
-    /**
-     * @param row a row
-     * @return the exact score function of that row's vector against every row, read in place
-     */
-    public ScoreFunction.ExactScoreFunction againstRow(int row) {
-        MemorySegment segment = rows.segment(row);
-        long offset = rows.offset(row);
-        return other -> rows.score(other, segment, offset, 1);
     }
 
     @Override
@@ -75,13 +55,13 @@ public final class ExactScores implements BuildScoreProvider {
         for (float value : values) {
             squaredNorm += (double) value * value;
         }
-        return new DefaultSearchScoreProvider(against(MemorySegment.ofArray(values),
+        return new DefaultSearchScoreProvider(new RowScorer(rows).reset(values,
                 rows.similarity().queryScale(squaredNorm)));
     }
 
     @Override
     public SearchScoreProvider searchProviderFor(int row) {
-        return new DefaultSearchScoreProvider(againstRow(row));
+        return new DefaultSearchScoreProvider(new RowScorer(rows).resetToRow(row));
     }
 
     @Override

@@ -21,8 +21,9 @@ import java.util.Arrays;
  * <pre>
  * magic "SLUICEGI" (8), format version (4), max degree (4), beam width (4), neighbour overflow (f32), alpha (f32),
  * hierarchy (4), overquery (f32), PQ subspaces (4), graph nodes (4), store content hash (32), graph CRC32C (4),
- * PQ CRC32C (4, 0 without PQ), CRC32C of all the preceding bytes (4)
+ * PQ CRC32C (4, 0 without PQ), int8 navigation (4, from format version 2), CRC32C of all the preceding bytes (4)
  * </pre>
+ * Version 1 files (without int8 navigation) are read as walking the graph with the float vectors.
  *
  * @param maxDegree see GraphConfig
  * @param beamWidth see GraphConfig
@@ -35,19 +36,23 @@ import java.util.Arrays;
  * @param storeVersion the content hash of the store file saved beside it
  * @param graphCrc the CRC32C of the graph file
  * @param pqCrc the CRC32C of the PQ file, 0 without PQ
+ * @param int8Navigation see GraphConfig
  */
 public record GraphMetaFile(int maxDegree, int beamWidth, float neighborOverflow, float alpha, boolean hierarchy,
-        float overquery, int pqSubspaces, int graphNodes, ContentHash storeVersion, int graphCrc, int pqCrc) {
+        float overquery, int pqSubspaces, int graphNodes, ContentHash storeVersion, int graphCrc, int pqCrc,
+        boolean int8Navigation) {
     private static final byte[] MAGIC = "SLUICEGI".getBytes(StandardCharsets.US_ASCII);
-    private static final int FORMAT_VERSION = 1;
-    private static final int BYTES = 88;
+    private static final int FORMAT_VERSION = 2;
+    private static final int BYTES = 92;
+    private static final int VERSION_1_BYTES = 88;
 
     /** @param file where to write it, atomically */
     public void write(Path file) {
         ByteBuffer bytes = ByteBuffer.allocate(BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.put(MAGIC).putInt(FORMAT_VERSION).putInt(maxDegree).putInt(beamWidth).putFloat(neighborOverflow)
                 .putFloat(alpha).putInt(hierarchy ? 1 : 0).putFloat(overquery).putInt(pqSubspaces)
-                .putInt(graphNodes).put(storeVersion.toBytes()).putInt(graphCrc).putInt(pqCrc);
+                .putInt(graphNodes).put(storeVersion.toBytes()).putInt(graphCrc).putInt(pqCrc)
+                .putInt(int8Navigation ? 1 : 0);
         bytes.putInt(StoreFileLayout.crc32c(MemorySegment.ofArray(bytes.array()).asSlice(0, BYTES - 4)));
         AtomicFiles.write(file, channel -> channel.write(bytes.flip()));
     }
@@ -76,11 +81,12 @@ public record GraphMetaFile(int maxDegree, int beamWidth, float neighborOverflow
             throw new CorruptDataException(file + " has format version " + version + ", newer than version "
                     + FORMAT_VERSION + " that this build reads; upgrade Sluice");
         }
-        if (content.length != BYTES) {
-            throw new CorruptDataException(file + " is " + content.length + " bytes, expected " + BYTES);
+        int expectedBytes = version == 1 ? VERSION_1_BYTES : BYTES;
+        if (content.length != expectedBytes) {
+            throw new CorruptDataException(file + " is " + content.length + " bytes, expected " + expectedBytes);
         }
-        int computed = StoreFileLayout.crc32c(MemorySegment.ofArray(content).asSlice(0, BYTES - 4));
-        int stored = bytes.getInt(BYTES - 4);
+        int computed = StoreFileLayout.crc32c(MemorySegment.ofArray(content).asSlice(0, expectedBytes - 4));
+        int stored = bytes.getInt(expectedBytes - 4);
         if (computed != stored) {
             throw new CorruptDataException(file + " fails its checksum: stored CRC32C 0x" + Integer.toHexString(stored)
                     + ", computed 0x" + Integer.toHexString(computed));
@@ -95,7 +101,10 @@ public record GraphMetaFile(int maxDegree, int beamWidth, float neighborOverflow
         int graphNodes = bytes.getInt();
         byte[] hash = new byte[32];
         bytes.get(hash);
+        int graphCrc = bytes.getInt();
+        int pqCrc = bytes.getInt();
+        boolean int8Navigation = version >= 2 && bytes.getInt() != 0;
         return new GraphMetaFile(maxDegree, beamWidth, overflow, alpha, hierarchy, overquery, pqSubspaces,
-                graphNodes, ContentHash.fromBytes(hash), bytes.getInt(), bytes.getInt());
+                graphNodes, ContentHash.fromBytes(hash), graphCrc, pqCrc, int8Navigation);
     }
 }
