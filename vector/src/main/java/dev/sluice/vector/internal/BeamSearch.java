@@ -14,8 +14,9 @@ import org.agrona.collections.IntHashSet;
  * unvisited neighbours of an expanded node are scored together, as one batch ({@link NodeScores}), so that the
  * memory loads of several neighbours are in flight at once instead of one after the other.
  *
- * <p>Rows the filter rejects are walked through but never enter the beam. Read the result with {@link #drainBeam}. Reuses its queues, visited set and batch
- * arrays between searches: allocation-free once they have grown. Not thread-safe.
+ * <p>Rows the filter rejects are walked through but never enter the beam. Read the result with
+ * {@link #drainBeam}. Reuses its queues, visited set and batch arrays between searches: allocation-free once they
+ * have grown. Not thread-safe.
  */
 public final class BeamSearch {
     /** Scores graph nodes against one query, in batches. */
