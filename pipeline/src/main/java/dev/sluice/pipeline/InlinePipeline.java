@@ -91,20 +91,23 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
                 long startNs = System.nanoTime();
                 Span nodeSpan = provenance.startNode(k, runSpan.getSpanContext());
                 try {
-                    executor.executeInline(value, s.in, 0, length, runId, tokens, s.out, s.output);
+                    executor.executeInline(value, s.in, 0, length, edgeHash, runId, tokens, s.out, s.output);
                 } catch (RuntimeException e) {
                     Provenance.failNode(nodeSpan, e);
                     throw e;
                 }
-                ContentHash outputHash = ContentHash.of(s.out, 0, s.output.length);
+                ContentHash outputHash = NodeExecutor.outputHash(s.output, s.out, edgeHash, s.in, 0, length);
                 NodeTrace trace = trace(executor.node, edgeHash, outputHash, s.output, System.nanoTime() - startNs,
                         runStartEpochNs + (startNs - runStartNs));
                 traces.add(trace);
-                provenance.endNode(nodeSpan, k, trace, value, s.output.value);
+                provenance.endNode(nodeSpan, k, trace, value, s.in, 0, length, s.output, s.out);
                 value = s.output.value;
                 length = s.output.length;
                 edgeHash = outputHash;
                 s.swap();
+            }
+            if (value == null) {
+                value = executors[executors.length - 1].outputValue(s.output, s.in); // the output, decoded once
             }
             RunResult<O> result = new RunResult<>(runId, (O) value, edgeHash, traces);
             if (journaled != null) {

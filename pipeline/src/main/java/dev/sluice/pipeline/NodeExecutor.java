@@ -2,6 +2,7 @@ package dev.sluice.pipeline;
 
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.hash.CacheKey;
+import dev.sluice.core.hash.ContentHash;
 import dev.sluice.core.hash.Seed;
 import dev.sluice.core.schema.Schema;
 import dev.sluice.pipeline.evidence.EvidenceLink;
@@ -20,38 +21,67 @@ import org.agrona.MutableDirectBuffer;
  * of an adapter from the input bytes in place, serves hits from the cache unchanged, and encodes outputs once.
  * Both runtimes use it, which is why they give identical bytes. Thread-safe; per-call state lives in the
  * caller's {@link NodeOutput}.
+ *
+ * <p><b>Values stay bytes until needed.</b> An output that comes as bytes (a cache hit, an adapter's result, a
+ * reused pure output) is not decoded here: {@link NodeOutput#value} stays null and the next node decodes it only
+ * if it has to run ({@link #decodeInput}); the runtime decodes the flow's output once for the caller. A pure
+ * {@code map} node is a function of its input bytes, so its output is remembered by the input's hash (bounded by
+ * {@link #MEMO_BYTES}, for the life of the started pipeline) and reused for the same input without decoding it or
+ * calling the function; an adapter's cache hit brings the output's hash and evidence links remembered beside the
+ * key. So a request whose adapters all hit decodes only what gates and sinks read and what the caller gets.
  */
 final class NodeExecutor {
     /** Bumped when the meaning of the version string below changes: it enters every adapter's cache key. */
     static final int KEY_LAYOUT_VERSION = 1;
 
     final Node node;
+    private final Schema<Object> inputSchema;
     private final String keyVersion;
     private final Seed seed;
     private final ResultCache cache;
     private final Semaphore slots;
-    /** The evidence links of cached outputs, so that a cache hit reports the links of the execution it reuses. */
-    private final Cache<CacheKey, List<EvidenceLink>> evidenceByKey;
+    /**
+     * The hash and evidence links of cached outputs, so that a cache hit reports the links of the execution it
+     * reuses and hashes nothing; valid while the cache hands out the same array.
+     */
+    private final Cache<CacheKey, Remembered> rememberedByKey;
+    /** A pure node's outputs by the hash of their input. */
+    private final Cache<ContentHash, Remembered> memo;
 
+    /** An output's bytes as the cache (or memo) holds them, their hash, and the evidence of their execution. */
+    private record Remembered(byte[] bytes, ContentHash hash, List<EvidenceLink> evidence) {
+    }
+
+    @SuppressWarnings("unchecked")
     NodeExecutor(Flow<?, ?> flow, Node node, Schema<?> inputSchema, Seed pipelineSeed, ResultCache cache) {
         this.node = node;
+        this.inputSchema = (Schema<Object>) inputSchema;
         this.keyVersion = "sluice=" + KEY_LAYOUT_VERSION + ";flow=" + flow.name() + "@" + flow.version() + ";node="
                 + node.id + "@" + node.version + ";in=" + inputSchema.version() + ";out=" + node.outputSchema.version()
                 + ";state=";
         this.seed = pipelineSeed.derive(node.id);
         this.cache = cache;
         this.slots = node.kind == NodeKind.CALL ? new Semaphore(node.adapter.maxConcurrency(), true) : null;
-        this.evidenceByKey = node.kind == NodeKind.CALL
+        this.rememberedByKey = node.kind == NodeKind.CALL
                 ? Caffeine.newBuilder().maximumSize(EVIDENCE_REMEMBERED).executor(Runnable::run).build() : null;
+        this.memo = node.kind == NodeKind.MAP ? Caffeine.newBuilder().maximumWeight(MEMO_BYTES)
+                .weigher((ContentHash in, Remembered out) -> out.bytes.length + MEMO_ENTRY_OVERHEAD_BYTES)
+                .executor(Runnable::run).build() : null;
     }
 
-    /** How many cached outputs' evidence links each adapter node remembers. */
+    /** How many cached outputs' hashes and evidence links each adapter node remembers. */
     private static final int EVIDENCE_REMEMBERED = 4096;
+    /** The most output bytes (plus a small overhead per entry) each pure node remembers. */
+    static final long MEMO_BYTES = 1 << 20;
+    private static final int MEMO_ENTRY_OVERHEAD_BYTES = 128;
 
     /** The result of one execution, reused by the caller between executions. */
     static final class NodeOutput {
+        /** The output value, or null while it is only bytes (see {@link #outputValue}). */
         Object value;
         int length;
+        /** The SHA-256 of the output bytes when the execution knows it, else null (see {@link #outputHash}). */
+        ContentHash hash;
         boolean cacheHit;
         long tokens;
         int retries;
@@ -62,6 +92,7 @@ final class NodeExecutor {
             evidence = List.of();
             value = null;
             length = 0;
+            hash = null;
             cacheHit = false;
             tokens = 0;
             retries = 0;
@@ -106,12 +137,27 @@ final class NodeExecutor {
 
     /**
      * Runs the node to completion on the calling thread, writing the output bytes to {@code out} from index 0.
+     *
+     * @param input the input value, or null to decode it from the bytes if the node needs it
+     * @param inputHash the SHA-256 of the input bytes
      */
-    void executeInline(Object input, DirectBuffer in, int offset, int length, UUID runId, TokenListener tokens,
-            ExpandableArrayBuffer out, NodeOutput result) {
+    void executeInline(Object input, DirectBuffer in, int offset, int length, ContentHash inputHash, UUID runId,
+            TokenListener tokens, ExpandableArrayBuffer out, NodeOutput result) {
         result.reset();
+        if (input == null && (node.kind == NodeKind.GATE || node.kind == NodeKind.SINK)) {
+            input = decodeInput(null, in, offset, length);
+        }
         switch (node.kind) {
-            case MAP -> encode(apply(input), out, result);
+            case MAP -> {
+                Remembered known = memo.getIfPresent(inputHash);
+                if (known != null) {
+                    acceptBytes(known.bytes, out, result);
+                    result.hash = known.hash;
+                } else {
+                    encode(apply(decodeInput(input, in, offset, length)), out, result);
+                    remember(inputHash, out, result);
+                }
+            }
             case GATE -> {
                 GateDecision<Object> decision = decide(input);
                 result.decision = decision;
@@ -126,30 +172,27 @@ final class NodeExecutor {
             case CALL -> {
                 AdapterContext context = newContext(runId, tokens, NOT_CANCELLED);
                 if (!node.adapter.cacheable()) {
-                    acceptBytes(invoke(input, context, null), out, result);
+                    acceptBytes(invoke(decodeInput(input, in, offset, length), context, null), out, result);
                     result.countAdapter(context);
                     return;
                 }
                 CacheKey key = key(in, offset, length);
                 byte[] hit = cache.getIfPresent(key);
                 if (hit != null) {
+                    acceptCached(key, hit, out, result);
                     result.cacheHit = true;
-                    result.evidence = rememberedEvidence(key);
-                    acceptBytes(hit, out, result);
                     return;
                 }
+                Object value = decodeInput(input, in, offset, length);
                 byte[] bytes;
                 try {
                     bytes = cache.computeIfAbsent(key, () -> CompletableFuture.completedFuture(
-                            invoke(input, context, key))).join();
+                            invoke(value, context, key))).join();
                 } catch (java.util.concurrent.CompletionException e) {
                     throw e.getCause() instanceof NodeFailedException failed ? failed : e;
                 }
                 result.countAdapter(context);
-                if (result.evidence.isEmpty()) {
-                    result.evidence = rememberedEvidence(key); // another caller computed it (single flight)
-                }
-                acceptBytes(bytes, out, result);
+                acceptCached(key, bytes, out, result);
             }
         }
     }
@@ -163,16 +206,30 @@ final class NodeExecutor {
     }
 
     /**
-     * @return the evidence links of the execution whose output is cached under this key: from this node's memory,
-     *     else from the result cache (which keeps them beside the output, also across restarts)
+     * Takes output bytes cached under {@code key} (a hit, or the result of a load) into {@code out} and
+     * {@code result}, undecoded, with their hash and, unless this execution reported its own, the evidence links of
+     * the execution that computed them: from this node's memory, else from the result cache (which keeps them beside
+     * the output, also across restarts).
      */
-    List<EvidenceLink> rememberedEvidence(CacheKey key) {
-        List<EvidenceLink> links = evidenceByKey.getIfPresent(key);
-        if (links == null) {
-            links = cache.evidence(key);
-            evidenceByKey.put(key, links);
+    void acceptCached(CacheKey key, byte[] bytes, MutableDirectBuffer out, NodeOutput result) {
+        Remembered known = rememberedByKey.getIfPresent(key);
+        if (known == null || known.bytes != bytes) {
+            known = new Remembered(bytes, ContentHash.of(bytes), known != null ? known.evidence : cache.evidence(key));
+            rememberedByKey.put(key, known);
         }
-        return links;
+        acceptBytes(bytes, out, result);
+        result.hash = known.hash;
+        if (result.evidence.isEmpty()) {
+            result.evidence = known.evidence;
+        }
+    }
+
+    /** Remembers a pure node's output bytes, just written to {@code out}, by its input's hash. */
+    private void remember(ContentHash inputHash, DirectBuffer out, NodeOutput result) {
+        byte[] bytes = new byte[result.length];
+        out.getBytes(0, bytes);
+        result.hash = ContentHash.of(bytes);
+        memo.put(inputHash, new Remembered(bytes, result.hash, List.of()));
     }
 
     /**
@@ -215,19 +272,70 @@ final class NodeExecutor {
         } catch (BadInputException e) {
             throw unencodable(e);
         }
-        if (key != null && !context.evidence().isEmpty()) {
+        if (key != null) {
             List<EvidenceLink> links = List.copyOf(context.evidence());
-            evidenceByKey.put(key, links);
-            cache.putEvidence(key, links);
+            rememberedByKey.put(key, new Remembered(bytes, ContentHash.of(bytes), links));
+            if (!links.isEmpty()) {
+                cache.putEvidence(key, links);
+            }
         }
         return bytes;
     }
 
-    /** Decodes output bytes that came from the cache or an adapter into {@code out} and {@code result}. */
+    /** Copies output bytes that came from the cache, an adapter or the memo into {@code out}, undecoded. */
     void acceptBytes(byte[] bytes, MutableDirectBuffer out, NodeOutput result) {
         out.putBytes(0, bytes);
         result.length = bytes.length;
-        result.value = node.outputSchema.decode(out, 0, bytes.length);
+    }
+
+    /**
+     * @param input the input value, or null if the node before left it as bytes
+     * @return the input value, decoded from {@code in} if it was null
+     */
+    Object decodeInput(Object input, DirectBuffer in, int offset, int length) {
+        return input != null ? input : inputSchema.decode(in, offset, length);
+    }
+
+    /**
+     * @param out the buffer the execution wrote its output bytes to (from index 0)
+     * @return the output value, decoded (once) from the bytes if the execution left it as bytes
+     */
+    Object outputValue(NodeOutput result, DirectBuffer out) {
+        if (result.value == null) {
+            result.value = node.outputSchema.decode(out, 0, result.length);
+        }
+        return result.value;
+    }
+
+    /**
+     * @return the SHA-256 of the output bytes: known by the execution, else the input's when the output bytes are
+     *     the input bytes (a gate that passes, a sink), else computed
+     */
+    static ContentHash outputHash(NodeOutput result, DirectBuffer out, ContentHash inputHash, DirectBuffer in,
+            int offset, int length) {
+        if (result.hash == null) {
+            result.hash = sameBytes(in, offset, length, out, result.length) ? inputHash
+                    : ContentHash.of(out, 0, result.length);
+        }
+        return result.hash;
+    }
+
+    private static boolean sameBytes(DirectBuffer a, int offset, int length, DirectBuffer b, int bLength) {
+        if (length != bLength) {
+            return false;
+        }
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES) {
+            if (a.getLong(offset + i) != b.getLong(i)) {
+                return false;
+            }
+        }
+        for (; i < length; i++) {
+            if (a.getByte(offset + i) != b.getByte(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Object apply(Object input) {

@@ -90,6 +90,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
         final long spanId;
         final byte traceFlags;
         byte[] journaled;
+        /** The hash of the input bytes; each later edge's hash is the previous node's {@code outputHash}. */
         ContentHash inputHash;
 
         PendingRun(long correlationId, UUID runId, TokenListener tokens, int nodes, Span span) {
@@ -213,10 +214,10 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
                     + MAX_IN_FLIGHT + " requests in flight; none can be accepted until one completes"));
         }
         ContentHash inputHash = ContentHash.of(s.payload, 0, length);
+        run.inputHash = inputHash;
         if (provenance.recordsEvidence()) {
             run.journaled = new byte[length];
             s.payload.getBytes(0, run.journaled);
-            run.inputHash = inputHash;
         }
         inFlight.incrementAndGet();
         int index = claim(rings[0], messageLength, submitTimeoutNs);
@@ -338,7 +339,6 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
     private final class Stage implements Agent, ControlledMessageHandler {
         private final int k;
         private final NodeExecutor executor;
-        private final Schema<Object> inputSchema;
         private final RingBuffer in;
         private final RingBuffer out;
         private final Envelope reader = new Envelope();
@@ -352,11 +352,9 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
         private final AtomicInteger outstandingCalls;
         private final int maxOutstandingCalls;
 
-        @SuppressWarnings("unchecked")
         Stage(int k) {
             this.k = k;
             this.executor = executors[k];
-            this.inputSchema = (Schema<Object>) (k == 0 ? flow.inputSchema() : executors[k - 1].node.outputSchema);
             this.in = rings[k];
             this.out = k + 1 < rings.length ? rings[k + 1] : null;
             boolean adapter = executor.node.kind == NodeKind.CALL;
@@ -397,16 +395,16 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
                     reader.traceFlags());
             try {
                 reader.validate();
-                ContentHash inputHash = reader.inputHash();
+                // the header carries this hash too; the run's object is taken so that no stage allocates a copy
+                ContentHash inputHash = k == 0 ? run.inputHash : run.traces[k - 1].outputHash();
                 int offset = reader.payloadOffset();
                 int payloadLength = reader.payloadLength();
-                Object value = inputSchema.decode(buffer, offset, payloadLength);
                 if (executor.node.kind == NodeKind.CALL) {
-                    callAdapter(run, value, buffer, offset, payloadLength, inputHash, startNs, span);
+                    callAdapter(run, buffer, offset, payloadLength, inputHash, startNs, span);
                 } else {
-                    executor.executeInline(value, buffer, offset, payloadLength, run.runId, run.tokens, scratch,
-                            output);
-                    deliver(run, inputHash, value, output, scratch, startNs, span);
+                    executor.executeInline(null, buffer, offset, payloadLength, inputHash, run.runId, run.tokens,
+                            scratch, output);
+                    deliver(run, inputHash, buffer, offset, payloadLength, startNs, span);
                 }
             } catch (RuntimeException e) {
                 Provenance.failNode(span, e);
@@ -415,23 +413,26 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
             return parkedRun == null ? Action.CONTINUE : Action.BREAK;
         }
 
-        private void callAdapter(PendingRun run, Object value, DirectBuffer buffer, int offset, int length,
-                ContentHash inputHash, long startNs, Span span) {
-            AdapterContext context = executor.newContext(run.runId, run.tokens, run.future::isCancelled);
-            CompletableFuture<byte[]> bytes;
+        private void callAdapter(PendingRun run, DirectBuffer buffer, int offset, int length, ContentHash inputHash,
+                long startNs, Span span) {
             CacheKey cacheKey = null;
             if (executor.isCachedCall()) {
                 CacheKey key = executor.key(buffer, offset, length);
                 byte[] hit = cache.getIfPresent(key);
                 if (hit != null) {
                     output.reset();
+                    executor.acceptCached(key, hit, scratch, output);
                     output.cacheHit = true;
-                    output.evidence = executor.rememberedEvidence(key);
-                    executor.acceptBytes(hit, scratch, output);
-                    deliver(run, inputHash, value, output, scratch, startNs, span);
+                    deliver(run, inputHash, buffer, offset, length, startNs, span);
                     return;
                 }
                 cacheKey = key;
+            }
+            Object value = executor.decodeInput(null, buffer, offset, length); // the ring's bytes stay here
+            AdapterContext context = executor.newContext(run.runId, run.tokens, run.future::isCancelled);
+            CompletableFuture<byte[]> bytes;
+            if (cacheKey != null) {
+                CacheKey key = cacheKey;
                 bytes = cache.computeIfAbsent(key,
                         () -> CompletableFuture.supplyAsync(() -> executor.invoke(value, context, key), adapterPool));
             } else {
@@ -463,18 +464,20 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
                 try {
                     NodeExecutor.NodeOutput poolOutput = new NodeExecutor.NodeOutput();
                     ExpandableArrayBuffer poolScratch = new ExpandableArrayBuffer(result.length);
-                    executor.acceptBytes(result, poolScratch, poolOutput);
                     poolOutput.countAdapter(context);
-                    if (poolOutput.evidence.isEmpty() && joinedKey != null) {
-                        poolOutput.evidence = executor.rememberedEvidence(joinedKey); // single flight: another run's
+                    if (joinedKey != null) { // the links are another run's if it computed the output (single flight)
+                        executor.acceptCached(joinedKey, result, poolScratch, poolOutput);
+                    } else {
+                        executor.acceptBytes(result, poolScratch, poolOutput);
+                        poolOutput.hash = ContentHash.of(result);
                     }
-                    ContentHash outputHash = ContentHash.of(result);
+                    ContentHash outputHash = poolOutput.hash;
                     NodeTrace trace = InlinePipeline.trace(executor.node, inputHash, outputHash, poolOutput,
                             System.nanoTime() - startNs, run.startedEpochNs(startNs));
                     run.traces[k] = trace;
-                    provenance.endNode(span, k, trace, value, poolOutput.value);
+                    provenance.endNode(span, k, trace, value, null, 0, 0, poolOutput, poolScratch);
                     if (out == null) {
-                        complete(run, poolOutput.value, outputHash);
+                        complete(run, executor.outputValue(poolOutput, poolScratch), outputHash);
                     } else {
                         publishFromPool(run, outputHash, poolScratch, poolOutput.length);
                     }
@@ -485,20 +488,21 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
             }, adapterPool);
         }
 
-        private void deliver(PendingRun run, ContentHash inputHash, Object input, NodeExecutor.NodeOutput result,
-                MutableDirectBuffer bytes, long startNs, Span span) {
-            ContentHash outputHash = ContentHash.of(bytes, 0, result.length);
-            NodeTrace trace = InlinePipeline.trace(executor.node, inputHash, outputHash, result,
+        /** Hands the stage's output (in {@link #output} and {@link #scratch}) on; the input bytes are still in the ring. */
+        private void deliver(PendingRun run, ContentHash inputHash, DirectBuffer in, int inOffset, int inLength,
+                long startNs, Span span) {
+            ContentHash outputHash = NodeExecutor.outputHash(output, scratch, inputHash, in, inOffset, inLength);
+            NodeTrace trace = InlinePipeline.trace(executor.node, inputHash, outputHash, output,
                     System.nanoTime() - startNs, run.startedEpochNs(startNs));
             run.traces[k] = trace;
-            provenance.endNode(span, k, trace, input, result.value);
+            provenance.endNode(span, k, trace, null, in, inOffset, inLength, output, scratch);
             if (out == null) {
-                complete(run, result.value, outputHash);
-            } else if (!publishFromStage(run, outputHash, bytes, result.length)) {
+                complete(run, executor.outputValue(output, scratch), outputHash);
+            } else if (!publishFromStage(run, outputHash, scratch, output.length)) {
                 parkedRun = run;
                 parkedHash = outputHash;
-                parkedPayload.putBytes(0, bytes, 0, result.length);
-                parkedLength = result.length;
+                parkedPayload.putBytes(0, scratch, 0, output.length);
+                parkedLength = output.length;
             }
         }
 

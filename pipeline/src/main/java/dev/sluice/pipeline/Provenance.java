@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import org.agrona.DirectBuffer;
 
 /**
  * The provenance side of a running flow, shared by both runtimes: spans (one per run, one child per node
@@ -137,17 +138,28 @@ final class Provenance<I, O> {
                 .startSpan();
     }
 
-    /** Sets the node span's attributes (when it records) and ends it. */
-    void endNode(Span span, int k, NodeTrace trace, Object input, Object output) {
+    /**
+     * Sets the node span's attributes (when it records) and ends it. The input and output values are decoded from
+     * their bytes only if a recording span needs them.
+     *
+     * @param input the input value, null if it is only bytes
+     * @param in the input bytes
+     * @param output the execution's output (its value may still be null)
+     * @param out the output bytes
+     */
+    void endNode(Span span, int k, NodeTrace trace, Object input, DirectBuffer in, int inOffset, int inLength,
+            NodeExecutor.NodeOutput output, DirectBuffer out) {
         if (span.isRecording()) {
-            Node node = executors[k].node;
+            NodeExecutor executor = executors[k];
+            Node node = executor.node;
             span.setAttribute(SluiceAttributes.SCHEMA_VER, inputSchemaVersions[k]);
             span.setAttribute(SluiceAttributes.NODE_ID, node.id);
             span.setAttribute(SluiceAttributes.NODE_VER, node.version);
             span.setAttribute(SluiceAttributes.INPUT_HASH, trace.inputHash().hex());
             span.setAttribute(SluiceAttributes.OUTPUT_HASH, trace.outputHash().hex());
             if (node.kind == NodeKind.CALL) {
-                adapterAttributes(span, k, node, trace, input, output);
+                adapterAttributes(span, k, node, trace, executor.decodeInput(input, in, inOffset, inLength),
+                        executor.outputValue(output, out));
             }
             trace.gateDecision().ifPresent(d -> span.setAttribute(SluiceAttributes.GATE_OUTCOME, d.outcome().name()));
         }
