@@ -5,9 +5,7 @@ import dev.sluice.core.hash.ContentHash;
 import dev.sluice.core.hash.Seed;
 import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,7 +66,7 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
         long runStartNs = System.nanoTime();
         long runStartEpochNs = Provenance.epochNowNs();
         Span runSpan = provenance.startRun(runId);
-        List<NodeTrace> traces = new ArrayList<>(executors.length);
+        RunTraces traces = null;
         byte[] journaled = null;
         ContentHash inputHash = null;
         try {
@@ -85,6 +83,7 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
             }
             ContentHash edgeHash = ContentHash.of(s.in, 0, length);
             inputHash = edgeHash;
+            traces = new RunTraces(executors, runStartNs, runStartEpochNs, edgeHash);
             Object value = input;
             for (int k = 0; k < executors.length; k++) {
                 NodeExecutor executor = executors[k];
@@ -97,10 +96,8 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
                     throw e;
                 }
                 ContentHash outputHash = NodeExecutor.outputHash(s.output, s.out, edgeHash, s.in, 0, length);
-                NodeTrace trace = trace(executor.node, edgeHash, outputHash, s.output, System.nanoTime() - startNs,
-                        runStartEpochNs + (startNs - runStartNs));
-                traces.add(trace);
-                provenance.endNode(nodeSpan, k, trace, value, s.in, 0, length, s.output, s.out);
+                traces.record(k, startNs, System.nanoTime() - startNs, outputHash, s.output);
+                provenance.endNode(nodeSpan, k, traces, value, s.in, 0, length, s.output, s.out);
                 value = s.output.value;
                 length = s.output.length;
                 edgeHash = outputHash;
@@ -120,8 +117,8 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
             return result;
         } catch (RuntimeException e) {
             if (journaled != null) {
-                provenance.record(runId, runSpan.getSpanContext(), runStartEpochNs, journaled, inputHash, traces,
-                        null, null, e);
+                provenance.record(runId, runSpan.getSpanContext(), runStartEpochNs, journaled, inputHash,
+                        traces == null ? List.of() : traces, null, null, e);
             }
             Provenance.endRun(runSpan, e);
             throw e;
@@ -129,15 +126,6 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
             s.inUse = false;
         }
     }
-
-    static NodeTrace trace(Node node, ContentHash inputHash, ContentHash outputHash, NodeExecutor.NodeOutput output,
-            long elapsedNs, long startedEpochNs) {
-        return new NodeTrace(node.id, node.version, node.kind, inputHash, outputHash, output.cacheHit, elapsedNs,
-                output.tokens, output.retries, Optional.ofNullable(output.decision), startedEpochNs, output.evidence);
-    }
-
-
-
 
     @Override
     public List<String> close(Duration timeout) {

@@ -170,8 +170,8 @@ final class NodeExecutor {
                 result.length = length;
             }
             case CALL -> {
-                AdapterContext context = newContext(runId, tokens, NOT_CANCELLED);
                 if (!node.adapter.cacheable()) {
+                    AdapterContext context = newContext(runId, tokens, NOT_CANCELLED);
                     acceptBytes(invoke(decodeInput(input, in, offset, length), context, null), out, result);
                     result.countAdapter(context);
                     return;
@@ -184,6 +184,7 @@ final class NodeExecutor {
                     return;
                 }
                 Object value = decodeInput(input, in, offset, length);
+                AdapterContext context = newContext(runId, tokens, NOT_CANCELLED);
                 byte[] bytes;
                 try {
                     bytes = cache.computeIfAbsent(key, () -> CompletableFuture.completedFuture(
@@ -214,7 +215,8 @@ final class NodeExecutor {
     void acceptCached(CacheKey key, byte[] bytes, MutableDirectBuffer out, NodeOutput result) {
         Remembered known = rememberedByKey.getIfPresent(key);
         if (known == null || known.bytes != bytes) {
-            known = new Remembered(bytes, ContentHash.of(bytes), known != null ? known.evidence : cache.evidence(key));
+            known = new Remembered(bytes, ContentHash.of(bytes), known != null ? known.evidence
+                    : List.copyOf(cache.evidence(key)));
             rememberedByKey.put(key, known);
         }
         acceptBytes(bytes, out, result);

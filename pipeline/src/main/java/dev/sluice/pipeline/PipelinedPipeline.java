@@ -12,7 +12,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -79,7 +78,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
         final long correlationId;
         final UUID runId;
         final TokenListener tokens;
-        final NodeTrace[] traces;
+        final RunTraces traces;
         final CompletableFuture<RunResult<Object>> future = new CompletableFuture<>();
         final long startNs = System.nanoTime();
         final long startEpochNs = Provenance.epochNowNs();
@@ -90,14 +89,13 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
         final long spanId;
         final byte traceFlags;
         byte[] journaled;
-        /** The hash of the input bytes; each later edge's hash is the previous node's {@code outputHash}. */
-        ContentHash inputHash;
 
-        PendingRun(long correlationId, UUID runId, TokenListener tokens, int nodes, Span span) {
+        PendingRun(long correlationId, UUID runId, TokenListener tokens, NodeExecutor[] executors,
+                ContentHash inputHash, Span span) {
             this.correlationId = correlationId;
             this.runId = runId;
             this.tokens = tokens;
-            this.traces = new NodeTrace[nodes];
+            this.traces = new RunTraces(executors, startNs, startEpochNs, inputHash);
             this.span = span;
             SpanContext context = span.getSpanContext();
             if (context.isValid()) {
@@ -114,9 +112,6 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
             }
         }
 
-        long startedEpochNs(long nodeStartNs) {
-            return startEpochNs + (nodeStartNs - startNs);
-        }
     }
 
     private static final class SubmitScratch {
@@ -206,15 +201,14 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
         long correlationId = nextCorrelationId.getAndIncrement();
         int slot = (int) (correlationId & (MAX_IN_FLIGHT - 1));
         UUID runId = runIds.next();
+        ContentHash inputHash = ContentHash.of(s.payload, 0, length);
         PendingRun run = new PendingRun(correlationId, runId, tokens == null ? TokenListener.NONE : tokens,
-                executors.length, provenance.startRun(runId));
+                executors, inputHash, provenance.startRun(runId));
         if (!pending.compareAndSet(slot, null, run)) {
             run.span.end();
             return CompletableFuture.failedFuture(new PipelineFullException("flow '" + flow.name() + "' has "
                     + MAX_IN_FLIGHT + " requests in flight; none can be accepted until one completes"));
         }
-        ContentHash inputHash = ContentHash.of(s.payload, 0, length);
-        run.inputHash = inputHash;
         if (provenance.recordsEvidence()) {
             run.journaled = new byte[length];
             s.payload.getBytes(0, run.journaled);
@@ -290,11 +284,11 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
 
     private void complete(PendingRun run, Object value, ContentHash outputHash) {
         if (release(run)) {
-            RunResult<Object> result = new RunResult<>(run.runId, value, outputHash, Arrays.asList(run.traces));
+            RunResult<Object> result = new RunResult<>(run.runId, value, outputHash, run.traces);
             if (run.journaled != null) {
                 try {
                     provenance.record(run.runId, run.span.getSpanContext(), run.startEpochNs, run.journaled,
-                            run.inputHash, result.nodes(), value, outputHash, null);
+                            run.traces.inputHash(0), run.traces, value, outputHash, null);
                 } catch (RuntimeException e) {
                     Provenance.endRun(run.span, e);
                     run.future.completeExceptionally(e);
@@ -316,7 +310,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
             if (run.journaled != null) {
                 try {
                     provenance.record(run.runId, run.span.getSpanContext(), run.startEpochNs, run.journaled,
-                            run.inputHash, Arrays.asList(run.traces), null, null, cause);
+                            run.traces.inputHash(0), run.traces, null, null, cause);
                 } catch (RuntimeException e) {
                     cause.addSuppressed(e);
                 }
@@ -396,7 +390,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
             try {
                 reader.validate();
                 // the header carries this hash too; the run's object is taken so that no stage allocates a copy
-                ContentHash inputHash = k == 0 ? run.inputHash : run.traces[k - 1].outputHash();
+                ContentHash inputHash = run.traces.inputHash(k);
                 int offset = reader.payloadOffset();
                 int payloadLength = reader.payloadLength();
                 if (executor.node.kind == NodeKind.CALL) {
@@ -472,10 +466,8 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
                         poolOutput.hash = ContentHash.of(result);
                     }
                     ContentHash outputHash = poolOutput.hash;
-                    NodeTrace trace = InlinePipeline.trace(executor.node, inputHash, outputHash, poolOutput,
-                            System.nanoTime() - startNs, run.startedEpochNs(startNs));
-                    run.traces[k] = trace;
-                    provenance.endNode(span, k, trace, value, null, 0, 0, poolOutput, poolScratch);
+                    run.traces.record(k, startNs, System.nanoTime() - startNs, outputHash, poolOutput);
+                    provenance.endNode(span, k, run.traces, value, null, 0, 0, poolOutput, poolScratch);
                     if (out == null) {
                         complete(run, executor.outputValue(poolOutput, poolScratch), outputHash);
                     } else {
@@ -492,10 +484,8 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
         private void deliver(PendingRun run, ContentHash inputHash, DirectBuffer in, int inOffset, int inLength,
                 long startNs, Span span) {
             ContentHash outputHash = NodeExecutor.outputHash(output, scratch, inputHash, in, inOffset, inLength);
-            NodeTrace trace = InlinePipeline.trace(executor.node, inputHash, outputHash, output,
-                    System.nanoTime() - startNs, run.startedEpochNs(startNs));
-            run.traces[k] = trace;
-            provenance.endNode(span, k, trace, null, in, inOffset, inLength, output, scratch);
+            run.traces.record(k, startNs, System.nanoTime() - startNs, outputHash, output);
+            provenance.endNode(span, k, run.traces, null, in, inOffset, inLength, output, scratch);
             if (out == null) {
                 complete(run, executor.outputValue(output, scratch), outputHash);
             } else if (!publishFromStage(run, outputHash, scratch, output.length)) {

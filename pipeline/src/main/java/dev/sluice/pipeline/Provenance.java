@@ -147,9 +147,10 @@ final class Provenance<I, O> {
      * @param output the execution's output (its value may still be null)
      * @param out the output bytes
      */
-    void endNode(Span span, int k, NodeTrace trace, Object input, DirectBuffer in, int inOffset, int inLength,
+    void endNode(Span span, int k, RunTraces traces, Object input, DirectBuffer in, int inOffset, int inLength,
             NodeExecutor.NodeOutput output, DirectBuffer out) {
         if (span.isRecording()) {
+            NodeTrace trace = traces.get(k);
             NodeExecutor executor = executors[k];
             Node node = executor.node;
             span.setAttribute(SluiceAttributes.SCHEMA_VER, inputSchemaVersions[k]);
