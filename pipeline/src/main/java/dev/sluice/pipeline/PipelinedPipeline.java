@@ -480,7 +480,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
             }, adapterPool);
         }
 
-        /** Hands the stage's output (in {@link #output} and {@link #scratch}) on; the input bytes are still in the ring. */
+        /** Hands the stage's output ({@link #output}, {@link #scratch}) on; the input bytes are still in the ring. */
         private void deliver(PendingRun run, ContentHash inputHash, DirectBuffer in, int inOffset, int inLength,
                 long startNs, Span span) {
             ContentHash outputHash = NodeExecutor.outputHash(output, scratch, inputHash, in, inOffset, inLength);
