@@ -72,7 +72,7 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
         try {
             int length;
             try {
-                length = flow.inputSchema().encode(input, s.in, 0);
+                length = NodeExecutor.encode(flow.inputSchema(), input, s.in, s.output.writer);
             } catch (BadInputException e) {
                 throw new BadInputException("input of flow '" + flow.name() + "' cannot be encoded as "
                         + flow.inputSchema().typeName() + ": " + e.getMessage(), e);

@@ -4,6 +4,8 @@ import dev.sluice.core.BadInputException;
 import dev.sluice.core.hash.CacheKey;
 import dev.sluice.core.hash.ContentHash;
 import dev.sluice.core.hash.Seed;
+import dev.sluice.core.schema.CanonicalReader;
+import dev.sluice.core.schema.CanonicalWriter;
 import dev.sluice.core.schema.Schema;
 import dev.sluice.pipeline.evidence.EvidenceLink;
 import java.util.List;
@@ -82,6 +84,9 @@ final class NodeExecutor {
         int length;
         /** The SHA-256 of the output bytes when the execution knows it, else null (see {@link #outputHash}). */
         ContentHash hash;
+        /** The codec flyweights of the thread that owns this holder, rewrapped for each value. */
+        final CanonicalWriter writer = new CanonicalWriter();
+        final CanonicalReader reader = new CanonicalReader();
         boolean cacheHit;
         long tokens;
         int retries;
@@ -145,7 +150,7 @@ final class NodeExecutor {
             TokenListener tokens, ExpandableArrayBuffer out, NodeOutput result) {
         result.reset();
         if (input == null && (node.kind == NodeKind.GATE || node.kind == NodeKind.SINK)) {
-            input = decodeInput(null, in, offset, length);
+            input = decodeInput(null, in, offset, length, result);
         }
         switch (node.kind) {
             case MAP -> {
@@ -154,7 +159,7 @@ final class NodeExecutor {
                     acceptBytes(known.bytes, out, result);
                     result.hash = known.hash;
                 } else {
-                    encode(apply(decodeInput(input, in, offset, length)), out, result);
+                    encode(apply(decodeInput(input, in, offset, length, result)), out, result);
                     remember(inputHash, out, result);
                 }
             }
@@ -172,7 +177,7 @@ final class NodeExecutor {
             case CALL -> {
                 if (!node.adapter.cacheable()) {
                     AdapterContext context = newContext(runId, tokens, NOT_CANCELLED);
-                    acceptBytes(invoke(decodeInput(input, in, offset, length), context, null), out, result);
+                    acceptBytes(invoke(decodeInput(input, in, offset, length, result), context, null), out, result);
                     result.countAdapter(context);
                     return;
                 }
@@ -183,7 +188,7 @@ final class NodeExecutor {
                     result.cacheHit = true;
                     return;
                 }
-                Object value = decodeInput(input, in, offset, length);
+                Object value = decodeInput(input, in, offset, length, result);
                 AdapterContext context = newContext(runId, tokens, NOT_CANCELLED);
                 byte[] bytes;
                 try {
@@ -292,10 +297,11 @@ final class NodeExecutor {
 
     /**
      * @param input the input value, or null if the node before left it as bytes
+     * @param codec the calling thread's holder, whose reader is used
      * @return the input value, decoded from {@code in} if it was null
      */
-    Object decodeInput(Object input, DirectBuffer in, int offset, int length) {
-        return input != null ? input : inputSchema.decode(in, offset, length);
+    Object decodeInput(Object input, DirectBuffer in, int offset, int length, NodeOutput codec) {
+        return input != null ? input : decode(inputSchema, in, offset, length, codec.reader);
     }
 
     /**
@@ -304,9 +310,28 @@ final class NodeExecutor {
      */
     Object outputValue(NodeOutput result, DirectBuffer out) {
         if (result.value == null) {
-            result.value = node.outputSchema.decode(out, 0, result.length);
+            result.value = decode(node.outputSchema, out, 0, result.length, result.reader);
         }
         return result.value;
+    }
+
+    /** {@link Schema#decode(DirectBuffer, int, int)} with a reused reader. */
+    private static Object decode(Schema<Object> schema, DirectBuffer bytes, int offset, int length,
+            CanonicalReader reader) {
+        reader.wrap(bytes, offset, length);
+        Object value = schema.readValue(reader);
+        reader.expectEnd();
+        return value;
+    }
+
+    /**
+     * {@link Schema#encode(Object, MutableDirectBuffer, int)} at index 0 with a reused writer.
+     *
+     * @return the number of bytes written
+     */
+    static <T> int encode(Schema<T> schema, T value, MutableDirectBuffer out, CanonicalWriter writer) {
+        schema.writeValue(value, writer.wrap(out, 0));
+        return writer.position();
     }
 
     /**
@@ -371,7 +396,7 @@ final class NodeExecutor {
 
     private void encode(Object value, MutableDirectBuffer out, NodeOutput result) {
         try {
-            result.length = node.outputSchema.encode(value, out, 0);
+            result.length = encode(node.outputSchema, value, out, result.writer);
             result.value = value;
         } catch (BadInputException e) {
             throw unencodable(e);

@@ -5,6 +5,7 @@ import dev.sluice.core.envelope.Envelope;
 import dev.sluice.core.envelope.EnvelopeDescriptor;
 import dev.sluice.core.hash.CacheKey;
 import dev.sluice.core.hash.ContentHash;
+import dev.sluice.core.schema.CanonicalWriter;
 import dev.sluice.core.schema.Schema;
 import dev.sluice.ffi.CpuAffinity;
 import dev.sluice.ffi.CpuSet;
@@ -117,6 +118,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
     private static final class SubmitScratch {
         final ExpandableArrayBuffer payload = new ExpandableArrayBuffer(256);
         final Envelope envelope = new Envelope();
+        final CanonicalWriter writer = new CanonicalWriter();
     }
 
     PipelinedPipeline(Flow<I, O> flow, FlowRuntime runtime) {
@@ -187,7 +189,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
         SubmitScratch s = submitScratch.get();
         int length;
         try {
-            length = flow.inputSchema().encode(input, s.payload, 0);
+            length = NodeExecutor.encode(flow.inputSchema(), input, s.payload, s.writer);
         } catch (BadInputException e) {
             return CompletableFuture.failedFuture(new BadInputException("input of flow '" + flow.name()
                     + "' cannot be encoded as " + flow.inputSchema().typeName() + ": " + e.getMessage(), e));
@@ -422,7 +424,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
                 }
                 cacheKey = key;
             }
-            Object value = executor.decodeInput(null, buffer, offset, length); // the ring's bytes stay here
+            Object value = executor.decodeInput(null, buffer, offset, length, output); // the ring's bytes stay here
             AdapterContext context = executor.newContext(run.runId, run.tokens, run.future::isCancelled);
             CompletableFuture<byte[]> bytes;
             if (cacheKey != null) {
