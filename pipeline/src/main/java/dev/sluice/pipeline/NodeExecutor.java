@@ -1,6 +1,7 @@
 package dev.sluice.pipeline;
 
 import dev.sluice.core.BadInputException;
+import dev.sluice.core.CorruptDataException;
 import dev.sluice.core.hash.CacheKey;
 import dev.sluice.core.hash.ContentHash;
 import dev.sluice.core.hash.Seed;
@@ -213,18 +214,27 @@ final class NodeExecutor {
 
     /**
      * Takes output bytes cached under {@code key} (a hit, or the result of a load) into {@code out} and
-     * {@code result}, undecoded, with their hash and, unless this execution reported its own, the evidence links of
-     * the execution that computed them: from this node's memory, else from the result cache (which keeps them beside
-     * the output, also across restarts).
+     * {@code result} with their hash and, unless this execution reported its own, the evidence links of the
+     * execution that computed them: from this node's memory, else from the result cache (which keeps them beside
+     * the output, also across restarts). Bytes this node has not seen before (a persistent-tier row, another
+     * pipeline's output) are decoded once, so that a corrupt row fails here; later hits stay undecoded.
      */
     void acceptCached(CacheKey key, byte[] bytes, MutableDirectBuffer out, NodeOutput result) {
         Remembered known = rememberedByKey.getIfPresent(key);
+        Object firstSeen = null;
         if (known == null || known.bytes != bytes) {
+            try {
+                firstSeen = node.outputSchema.decode(bytes);
+            } catch (CorruptDataException e) {
+                throw new NodeFailedException(node.id, "its cached output of " + bytes.length + " bytes is not a "
+                        + node.outputSchema.typeName() + ": " + e.getMessage(), e);
+            }
             known = new Remembered(bytes, ContentHash.of(bytes), known != null ? known.evidence
                     : List.copyOf(cache.evidence(key)));
             rememberedByKey.put(key, known);
         }
         acceptBytes(bytes, out, result);
+        result.value = firstSeen;
         result.hash = known.hash;
         if (result.evidence.isEmpty()) {
             result.evidence = known.evidence;
