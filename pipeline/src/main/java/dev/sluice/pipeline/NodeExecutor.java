@@ -76,6 +76,8 @@ final class NodeExecutor {
     private static final int EVIDENCE_REMEMBERED = 4096;
     /** The most output bytes (plus a small overhead per entry) each pure node remembers. */
     static final long MEMO_BYTES = 1 << 20;
+    /** Larger outputs are not remembered: they would crowd out many small ones. */
+    private static final int MEMO_MAX_OUTPUT_BYTES = (int) (MEMO_BYTES / 16);
     private static final int MEMO_ENTRY_OVERHEAD_BYTES = 128;
 
     /** The result of one execution, reused by the caller between executions. */
@@ -241,8 +243,11 @@ final class NodeExecutor {
         }
     }
 
-    /** Remembers a pure node's output bytes, just written to {@code out}, by its input's hash. */
+    /** Remembers a pure node's output bytes, just written to {@code out}, by its input's hash, unless too large. */
     private void remember(ContentHash inputHash, DirectBuffer out, NodeOutput result) {
+        if (result.length > MEMO_MAX_OUTPUT_BYTES) {
+            return;
+        }
         byte[] bytes = new byte[result.length];
         out.getBytes(0, bytes);
         result.hash = ContentHash.of(bytes);

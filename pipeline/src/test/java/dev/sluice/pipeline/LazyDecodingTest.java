@@ -85,6 +85,21 @@ class LazyDecodingTest {
     }
 
     @Test
+    void aPureNodesLargeOutputIsNotRemembered() {
+        AtomicInteger calls = new AtomicInteger();
+        Flow<String, String> flow = Flow.named("large", "1").input(Schemas.string())
+                .map("repeat", "1", Schemas.string(), s -> {
+                    calls.incrementAndGet();
+                    return s.repeat(100_000);
+                })
+                .build();
+        try (Pipeline<String, String> p = flow.start(FlowRuntime.inline())) {
+            assertEquals(p.submit("ab").join().outputHash(), p.submit("ab").join().outputHash());
+        }
+        assertEquals(2, calls.get(), "a 200 KB output is computed again rather than crowding the memo");
+    }
+
+    @Test
     void theFlowsOutputIsDecodedOnceForTheCallerAndAGateDecodesWhatItReads() {
         for (FlowRuntime runtime : runtimes()) {
             Flow<String, Doc> withoutGate = Flow.named("lazy-out", "1").input(Schemas.string())
