@@ -51,6 +51,10 @@ class TelemetryTest {
         model.close();
     }
 
+    private static SdkTracerProvider exportingTo(InMemorySpanExporter exporter) {
+        return SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
+    }
+
     private static Flow<String, Completion> flow() {
         return Flow.named("traced", "1").input(Schemas.string())
                 .map("assemble", "1", Schemas.string(), q -> "Question: " + q + "\nAnswer:")
@@ -130,11 +134,9 @@ class TelemetryTest {
     @ValueSource(booleans = {false, true})
     void aCacheHitsSpanCarriesTheUsageAndTextOfTheCachedCompletion(boolean pipelined) {
         InMemorySpanExporter exporter = InMemorySpanExporter.create();
-        try (SdkTracerProvider tracing = SdkTracerProvider.builder()
-                .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()) {
-            OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(tracing).build();
+        try (SdkTracerProvider tracing = exportingTo(exporter)) {
             FlowRuntime runtime = (pipelined ? FlowRuntime.pipelined() : FlowRuntime.inline())
-                    .withTelemetry(otel, true);
+                    .withTelemetry(OpenTelemetrySdk.builder().setTracerProvider(tracing).build(), true);
             RunResult<Completion> hit;
             try (Pipeline<String, Completion> p = flow().start(runtime)) {
                 p.submit("what is a hit").orTimeout(60, TimeUnit.SECONDS).join();
@@ -158,8 +160,7 @@ class TelemetryTest {
     @ValueSource(booleans = {false, true})
     void aFailingNodeMarksItsSpanAndTheRunSpan(boolean pipelined) {
         InMemorySpanExporter exporter = InMemorySpanExporter.create();
-        try (SdkTracerProvider tracing = SdkTracerProvider.builder()
-                .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()) {
+        try (SdkTracerProvider tracing = exportingTo(exporter)) {
             OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(tracing).build();
             Flow<String, String> failing = Flow.named("failing", "1").input(Schemas.string())
                     .map("explode", "1", Schemas.string(), s -> {
