@@ -46,7 +46,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The six-node RAG flow of the design (normalize, retrieve on a {@link FlatIndex} of 2,000 passages embedded with
  * the real all-MiniLM-L6-v2, compress to the top three, assemble, generate on a tiny self-written llama model,
  * gate) on cache hits: every adapter's output is already cached, so what is measured is Sluice's own overhead per
- * request — canonical encoding, hashing every edge, cache keys and lookups, decoding, the runtime's hand-offs.
+ * request — encoding and hashing the input, cache keys and lookups, reusing the pure nodes' outputs, running the
+ * gate on the decoded answer, node traces, the runtime's hand-offs. Values between nodes stay canonical bytes
+ * (the retrieved passages are never decoded on a hit); the answer is decoded once for the caller.
  *
  * <ul>
  *   <li>{@code latencyInline} / {@code latencyPipelined}: one request at a time ({@code SampleTime}: p50, p99);</li>

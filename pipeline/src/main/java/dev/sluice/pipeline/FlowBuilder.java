@@ -38,7 +38,10 @@ public final class FlowBuilder<I, T> {
     }
 
     /**
-     * Adds a pure node.
+     * Adds a pure node. A started pipeline remembers the node's recent outputs (up to about 1 MiB, each at most
+     * 64 KiB) by the hash of their input bytes and reuses one for the same input instead of calling the function
+     * again, so the function must depend on its input alone and have no side effect (use {@link #call} or
+     * {@link #sink} for those).
      *
      * @param id the node id, unique in the flow
      * @param version the node version; change it when the function's behaviour changes

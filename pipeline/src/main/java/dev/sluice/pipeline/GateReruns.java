@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.ObjIntConsumer;
 import org.agrona.ExpandableArrayBuffer;
 
 /**
@@ -67,12 +66,12 @@ final class GateReruns {
      * @param gate the gate's index
      * @param failed the gate's decision, with its re-run
      * @param nodeInputs the inputs of this run's nodes that {@link #keepsInput} names, by index
-     * @param traces receives each re-run node's trace and the gate's final one, with the node's index
+     * @param traces the run's traces: each re-run node's trace and the gate's final one replace the first ones
      * @return the value that continues after the gate
      */
     @SuppressWarnings("unchecked")
     Result run(int gate, GateDecision<?> failed, Object[] nodeInputs, UUID runId, TokenListener tokens,
-            SpanContext runSpan, long runStartNs, long runStartEpochNs, ObjIntConsumer<NodeTrace> traces) {
+            SpanContext runSpan, RunTraces traces) {
         Node gateNode = executors[gate].node;
         Rerun<Object> rerun = (Rerun<Object>) failed.rerun().orElseThrow();
         Integer target = gateNode.rerunTargets.get(rerun.nodeId());
@@ -89,15 +88,16 @@ final class GateReruns {
         Object failing = failed.value();
         for (int attempt = 1; ; attempt++) {
             input = changedInput(gateNode, rerun, input, failing);
-            int length = encode(gateNode, rerun, (Schema<Object>) inputSchemas.get(target), input, in);
+            int length = encode(gateNode, rerun, (Schema<Object>) inputSchemas.get(target), input, in, output);
             ContentHash edgeHash = ContentHash.of(in, 0, length);
+            traces.recordChangedInput(target, edgeHash);
             Object value = input;
             for (int k = target; k <= gate; k++) {
                 NodeExecutor executor = executors[k];
                 long startNs = System.nanoTime();
                 Span span = provenance.startNode(k, runSpan);
                 try {
-                    executor.executeInline(value, in, 0, length, runId, tokens, out, output);
+                    executor.executeInline(value, in, 0, length, edgeHash, runId, tokens, out, output);
                     if (k == gate) {
                         decideAfter(attempt, failed, rerun, scores, executor, out, output);
                     }
@@ -105,11 +105,9 @@ final class GateReruns {
                     Provenance.failNode(span, e);
                     throw e;
                 }
-                ContentHash outputHash = ContentHash.of(out, 0, output.length);
-                NodeTrace trace = InlinePipeline.trace(executor.node, edgeHash, outputHash, output,
-                        System.nanoTime() - startNs, runStartEpochNs + (startNs - runStartNs));
-                traces.accept(trace, k);
-                provenance.endNode(span, k, trace, value, output.value);
+                ContentHash outputHash = NodeExecutor.outputHash(output, out, edgeHash, in, 0, length);
+                traces.record(k, startNs, System.nanoTime() - startNs, outputHash, output);
+                provenance.endNode(span, k, traces, value, in, 0, length, output, out);
                 value = output.value;
                 length = output.length;
                 edgeHash = outputHash;
@@ -132,6 +130,7 @@ final class GateReruns {
     private static void decideAfter(int attempt, GateDecision<?> first, Rerun<Object> rerun,
             Map<String, Double> scores, NodeExecutor gate, ExpandableArrayBuffer out, NodeExecutor.NodeOutput output) {
         GateDecision<?> check = output.decision;
+        output.hash = null; // the gate's output may change below; the caller hashes what stays
         for (Map.Entry<String, Double> score : check.scores().entrySet()) {
             scores.put("rerun" + attempt + "." + score.getKey(), score.getValue());
         }
@@ -173,9 +172,9 @@ final class GateReruns {
     }
 
     private static int encode(Node gate, Rerun<Object> rerun, Schema<Object> schema, Object input,
-            ExpandableArrayBuffer in) {
+            ExpandableArrayBuffer in, NodeExecutor.NodeOutput codec) {
         try {
-            return schema.encode(input, in, 0);
+            return NodeExecutor.encode(schema, input, in, codec.writer);
         } catch (BadInputException | ClassCastException e) {
             throw new NodeFailedException(gate.id, "its re-run input for node '" + rerun.nodeId() + "' cannot be"
                     + " encoded as " + schema.typeName() + ": " + e.getMessage(), e);

@@ -5,10 +5,8 @@ import dev.sluice.core.hash.ContentHash;
 import dev.sluice.core.hash.Seed;
 import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,13 +71,13 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
         long runStartNs = System.nanoTime();
         long runStartEpochNs = Provenance.epochNowNs();
         Span runSpan = provenance.startRun(runId);
-        List<NodeTrace> traces = new ArrayList<>(executors.length);
+        RunTraces traces = null;
         byte[] journaled = null;
         ContentHash inputHash = null;
         try {
             int length;
             try {
-                length = flow.inputSchema().encode(input, s.in, 0);
+                length = NodeExecutor.encode(flow.inputSchema(), input, s.in, s.output.writer);
             } catch (BadInputException e) {
                 throw new BadInputException("input of flow '" + flow.name() + "' cannot be encoded as "
                         + flow.inputSchema().typeName() + ": " + e.getMessage(), e);
@@ -90,37 +88,40 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
             }
             ContentHash edgeHash = ContentHash.of(s.in, 0, length);
             inputHash = edgeHash;
+            traces = new RunTraces(executors, runStartNs, runStartEpochNs, edgeHash);
             Object value = input;
             for (int k = 0; k < executors.length; k++) {
                 NodeExecutor executor = executors[k];
                 if (reruns.keepsInput(k)) {
+                    value = executor.decodeInput(value, s.in, 0, length, s.output);
                     s.nodeInputs[k] = value;
                 }
                 long startNs = System.nanoTime();
                 Span nodeSpan = provenance.startNode(k, runSpan.getSpanContext());
                 try {
-                    executor.executeInline(value, s.in, 0, length, runId, tokens, s.out, s.output);
+                    executor.executeInline(value, s.in, 0, length, edgeHash, runId, tokens, s.out, s.output);
                 } catch (RuntimeException e) {
                     Provenance.failNode(nodeSpan, e);
                     throw e;
                 }
-                ContentHash outputHash = ContentHash.of(s.out, 0, s.output.length);
-                NodeTrace trace = trace(executor.node, edgeHash, outputHash, s.output, System.nanoTime() - startNs,
-                        runStartEpochNs + (startNs - runStartNs));
-                traces.add(trace);
-                provenance.endNode(nodeSpan, k, trace, value, s.output.value);
+                ContentHash outputHash = NodeExecutor.outputHash(s.output, s.out, edgeHash, s.in, 0, length);
+                traces.record(k, startNs, System.nanoTime() - startNs, outputHash, s.output);
+                provenance.endNode(nodeSpan, k, traces, value, s.in, 0, length, s.output, s.out);
                 value = s.output.value;
                 length = s.output.length;
                 edgeHash = outputHash;
                 s.swap();
-                if (trace.gateDecision().isPresent() && trace.gateDecision().get().rerun().isPresent()) {
-                    GateReruns.Result rerun = reruns.run(k, trace.gateDecision().get(), s.nodeInputs, runId, tokens,
-                            runSpan.getSpanContext(), runStartNs, runStartEpochNs, (t, i) -> traces.set(i, t));
+                if (s.output.decision != null && s.output.decision.rerun().isPresent()) {
+                    GateReruns.Result rerun = reruns.run(k, s.output.decision, s.nodeInputs, runId, tokens,
+                            runSpan.getSpanContext(), traces);
                     value = rerun.value();
                     length = rerun.length();
                     edgeHash = rerun.hash();
                     s.in.putBytes(0, rerun.bytes(), 0, length);
                 }
+            }
+            if (value == null) {
+                value = executors[executors.length - 1].outputValue(s.output, s.in); // the output, decoded once
             }
             RunResult<O> result = new RunResult<>(runId, (O) value, edgeHash, traces);
             if (journaled != null) {
@@ -133,8 +134,8 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
             return result;
         } catch (RuntimeException e) {
             if (journaled != null) {
-                provenance.record(runId, runSpan.getSpanContext(), runStartEpochNs, journaled, inputHash, traces,
-                        null, null, e);
+                provenance.record(runId, runSpan.getSpanContext(), runStartEpochNs, journaled, inputHash,
+                        traces == null ? List.of() : traces, null, null, e);
             }
             Provenance.endRun(runSpan, e);
             throw e;
@@ -143,15 +144,6 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
             Arrays.fill(s.nodeInputs, null);
         }
     }
-
-    static NodeTrace trace(Node node, ContentHash inputHash, ContentHash outputHash, NodeExecutor.NodeOutput output,
-            long elapsedNs, long startedEpochNs) {
-        return new NodeTrace(node.id, node.version, node.kind, inputHash, outputHash, output.cacheHit, elapsedNs,
-                output.tokens, output.retries, Optional.ofNullable(output.decision), startedEpochNs, output.evidence);
-    }
-
-
-
 
     @Override
     public List<String> close(Duration timeout) {

@@ -5,6 +5,7 @@ import dev.sluice.core.envelope.Envelope;
 import dev.sluice.core.envelope.EnvelopeDescriptor;
 import dev.sluice.core.hash.CacheKey;
 import dev.sluice.core.hash.ContentHash;
+import dev.sluice.core.schema.CanonicalWriter;
 import dev.sluice.core.schema.Schema;
 import dev.sluice.ffi.CpuAffinity;
 import dev.sluice.ffi.CpuSet;
@@ -12,7 +13,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -82,7 +82,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
         final long correlationId;
         final UUID runId;
         final TokenListener tokens;
-        final NodeTrace[] traces;
+        final RunTraces traces;
         final CompletableFuture<RunResult<Object>> future = new CompletableFuture<>();
         final long startNs = System.nanoTime();
         final long startEpochNs = Provenance.epochNowNs();
@@ -93,16 +93,16 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
         final long spanId;
         final byte traceFlags;
         byte[] journaled;
-        ContentHash inputHash;
         /** The inputs of nodes that a gate may re-run, by index; null when no gate of the flow re-runs. */
         final Object[] nodeInputs;
 
-        PendingRun(long correlationId, UUID runId, TokenListener tokens, int nodes, boolean keepsInputs, Span span) {
+        PendingRun(long correlationId, UUID runId, TokenListener tokens, NodeExecutor[] executors,
+                ContentHash inputHash, boolean keepsInputs, Span span) {
             this.correlationId = correlationId;
             this.runId = runId;
             this.tokens = tokens;
-            this.traces = new NodeTrace[nodes];
-            this.nodeInputs = keepsInputs ? new Object[nodes] : null;
+            this.traces = new RunTraces(executors, startNs, startEpochNs, inputHash);
+            this.nodeInputs = keepsInputs ? new Object[executors.length] : null;
             this.span = span;
             SpanContext context = span.getSpanContext();
             if (context.isValid()) {
@@ -119,14 +119,12 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
             }
         }
 
-        long startedEpochNs(long nodeStartNs) {
-            return startEpochNs + (nodeStartNs - startNs);
-        }
     }
 
     private static final class SubmitScratch {
         final ExpandableArrayBuffer payload = new ExpandableArrayBuffer(256);
         final Envelope envelope = new Envelope();
+        final CanonicalWriter writer = new CanonicalWriter();
     }
 
     PipelinedPipeline(Flow<I, O> flow, FlowRuntime runtime) {
@@ -197,7 +195,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
         SubmitScratch s = submitScratch.get();
         int length;
         try {
-            length = flow.inputSchema().encode(input, s.payload, 0);
+            length = NodeExecutor.encode(flow.inputSchema(), input, s.payload, s.writer);
         } catch (BadInputException e) {
             return CompletableFuture.failedFuture(new BadInputException("input of flow '" + flow.name()
                     + "' cannot be encoded as " + flow.inputSchema().typeName() + ": " + e.getMessage(), e));
@@ -211,18 +209,17 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
         long correlationId = nextCorrelationId.getAndIncrement();
         int slot = (int) (correlationId & (MAX_IN_FLIGHT - 1));
         UUID runId = runIds.next();
+        ContentHash inputHash = ContentHash.of(s.payload, 0, length);
         PendingRun run = new PendingRun(correlationId, runId, tokens == null ? TokenListener.NONE : tokens,
-                executors.length, reruns.any(), provenance.startRun(runId));
+                executors, inputHash, reruns.any(), provenance.startRun(runId));
         if (!pending.compareAndSet(slot, null, run)) {
             run.span.end();
             return CompletableFuture.failedFuture(new PipelineFullException("flow '" + flow.name() + "' has "
                     + MAX_IN_FLIGHT + " requests in flight; none can be accepted until one completes"));
         }
-        ContentHash inputHash = ContentHash.of(s.payload, 0, length);
         if (provenance.recordsEvidence()) {
             run.journaled = new byte[length];
             s.payload.getBytes(0, run.journaled);
-            run.inputHash = inputHash;
         }
         inFlight.incrementAndGet();
         int index = claim(rings[0], messageLength, submitTimeoutNs);
@@ -295,11 +292,11 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
 
     private void complete(PendingRun run, Object value, ContentHash outputHash) {
         if (release(run)) {
-            RunResult<Object> result = new RunResult<>(run.runId, value, outputHash, Arrays.asList(run.traces));
+            RunResult<Object> result = new RunResult<>(run.runId, value, outputHash, run.traces);
             if (run.journaled != null) {
                 try {
                     provenance.record(run.runId, run.span.getSpanContext(), run.startEpochNs, run.journaled,
-                            run.inputHash, result.nodes(), value, outputHash, null);
+                            run.traces.inputHash(0), run.traces, value, outputHash, null);
                 } catch (RuntimeException e) {
                     Provenance.endRun(run.span, e);
                     run.future.completeExceptionally(e);
@@ -321,7 +318,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
             if (run.journaled != null) {
                 try {
                     provenance.record(run.runId, run.span.getSpanContext(), run.startEpochNs, run.journaled,
-                            run.inputHash, Arrays.asList(run.traces), null, null, cause);
+                            run.traces.inputHash(0), run.traces, null, null, cause);
                 } catch (RuntimeException e) {
                     cause.addSuppressed(e);
                 }
@@ -344,7 +341,6 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
     private final class Stage implements Agent, ControlledMessageHandler {
         private final int k;
         private final NodeExecutor executor;
-        private final Schema<Object> inputSchema;
         private final RingBuffer in;
         private final RingBuffer out;
         private final Envelope reader = new Envelope();
@@ -358,11 +354,9 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
         private final AtomicInteger outstandingCalls;
         private final int maxOutstandingCalls;
 
-        @SuppressWarnings("unchecked")
         Stage(int k) {
             this.k = k;
             this.executor = executors[k];
-            this.inputSchema = (Schema<Object>) (k == 0 ? flow.inputSchema() : executors[k - 1].node.outputSchema);
             this.in = rings[k];
             this.out = k + 1 < rings.length ? rings[k + 1] : null;
             boolean adapter = executor.node.kind == NodeKind.CALL;
@@ -403,23 +397,25 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
                     reader.traceFlags());
             try {
                 reader.validate();
-                ContentHash inputHash = reader.inputHash();
+                // the header carries this hash too; the run's object is taken so that no stage allocates a copy
+                ContentHash inputHash = run.traces.inputHash(k);
                 int offset = reader.payloadOffset();
                 int payloadLength = reader.payloadLength();
-                Object value = inputSchema.decode(buffer, offset, payloadLength);
+                Object kept = null;
                 if (reruns.keepsInput(k)) {
-                    run.nodeInputs[k] = value;
+                    kept = executor.decodeInput(null, buffer, offset, payloadLength, output);
+                    run.nodeInputs[k] = kept;
                 }
                 if (executor.node.kind == NodeKind.CALL) {
-                    callAdapter(run, value, buffer, offset, payloadLength, inputHash, startNs, span);
+                    callAdapter(run, kept, buffer, offset, payloadLength, inputHash, startNs, span);
                 } else {
-                    executor.executeInline(value, buffer, offset, payloadLength, run.runId, run.tokens, scratch,
-                            output);
+                    executor.executeInline(kept, buffer, offset, payloadLength, inputHash, run.runId, run.tokens,
+                            scratch, output);
                     if (output.decision != null && output.decision.rerun().isPresent()) {
-                        traceNode(run, inputHash, value, output, scratch, startNs, span);
+                        traceNode(run, inputHash, buffer, offset, payloadLength, startNs, span);
                         rerunOffStage(run, output.decision);
                     } else {
-                        deliver(run, inputHash, value, output, scratch, startNs, span);
+                        deliver(run, inputHash, buffer, offset, payloadLength, startNs, span);
                     }
                 }
             } catch (RuntimeException e) {
@@ -429,23 +425,27 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
             return parkedRun == null ? Action.CONTINUE : Action.BREAK;
         }
 
-        private void callAdapter(PendingRun run, Object value, DirectBuffer buffer, int offset, int length,
+        /** @param kept the input value when the stage decoded it already (for a gate's re-run), else null */
+        private void callAdapter(PendingRun run, Object kept, DirectBuffer buffer, int offset, int length,
                 ContentHash inputHash, long startNs, Span span) {
-            AdapterContext context = executor.newContext(run.runId, run.tokens, run.future::isCancelled);
-            CompletableFuture<byte[]> bytes;
             CacheKey cacheKey = null;
             if (executor.isCachedCall()) {
                 CacheKey key = executor.key(buffer, offset, length);
                 byte[] hit = cache.getIfPresent(key);
                 if (hit != null) {
                     output.reset();
+                    executor.acceptCached(key, hit, scratch, output);
                     output.cacheHit = true;
-                    output.evidence = executor.rememberedEvidence(key);
-                    executor.acceptBytes(hit, scratch, output);
-                    deliver(run, inputHash, value, output, scratch, startNs, span);
+                    deliver(run, inputHash, buffer, offset, length, startNs, span);
                     return;
                 }
                 cacheKey = key;
+            }
+            Object value = executor.decodeInput(kept, buffer, offset, length, output); // the ring's bytes stay here
+            AdapterContext context = executor.newContext(run.runId, run.tokens, run.future::isCancelled);
+            CompletableFuture<byte[]> bytes;
+            if (cacheKey != null) {
+                CacheKey key = cacheKey;
                 bytes = cache.computeIfAbsent(key,
                         () -> CompletableFuture.supplyAsync(() -> executor.invoke(value, context, key), adapterPool));
             } else {
@@ -477,18 +477,18 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
                 try {
                     NodeExecutor.NodeOutput poolOutput = new NodeExecutor.NodeOutput();
                     ExpandableArrayBuffer poolScratch = new ExpandableArrayBuffer(result.length);
-                    executor.acceptBytes(result, poolScratch, poolOutput);
                     poolOutput.countAdapter(context);
-                    if (poolOutput.evidence.isEmpty() && joinedKey != null) {
-                        poolOutput.evidence = executor.rememberedEvidence(joinedKey); // single flight: another run's
+                    if (joinedKey != null) { // the links are another run's if it computed the output (single flight)
+                        executor.acceptCached(joinedKey, result, poolScratch, poolOutput);
+                    } else {
+                        executor.acceptBytes(result, poolScratch, poolOutput);
+                        poolOutput.hash = ContentHash.of(result);
                     }
-                    ContentHash outputHash = ContentHash.of(result);
-                    NodeTrace trace = InlinePipeline.trace(executor.node, inputHash, outputHash, poolOutput,
-                            System.nanoTime() - startNs, run.startedEpochNs(startNs));
-                    run.traces[k] = trace;
-                    provenance.endNode(span, k, trace, value, poolOutput.value);
+                    ContentHash outputHash = poolOutput.hash;
+                    run.traces.record(k, startNs, System.nanoTime() - startNs, outputHash, poolOutput);
+                    provenance.endNode(span, k, run.traces, value, null, 0, 0, poolOutput, poolScratch);
                     if (out == null) {
-                        complete(run, poolOutput.value, outputHash);
+                        complete(run, executor.outputValue(poolOutput, poolScratch), outputHash);
                     } else {
                         publishFromPool(run, outputHash, poolScratch, poolOutput.length);
                     }
@@ -499,14 +499,26 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
             }, adapterPool);
         }
 
-        /** Records the node's trace and ends its span; returns the output's hash. */
-        private ContentHash traceNode(PendingRun run, ContentHash inputHash, Object input,
-                NodeExecutor.NodeOutput result, MutableDirectBuffer bytes, long startNs, Span span) {
-            ContentHash outputHash = ContentHash.of(bytes, 0, result.length);
-            NodeTrace trace = InlinePipeline.trace(executor.node, inputHash, outputHash, result,
-                    System.nanoTime() - startNs, run.startedEpochNs(startNs));
-            run.traces[k] = trace;
-            provenance.endNode(span, k, trace, input, result.value);
+        /** Hands the stage's output ({@link #output}, {@link #scratch}) on; the input bytes are still in the ring. */
+        private void deliver(PendingRun run, ContentHash inputHash, DirectBuffer in, int inOffset, int inLength,
+                long startNs, Span span) {
+            ContentHash outputHash = traceNode(run, inputHash, in, inOffset, inLength, startNs, span);
+            if (out == null) {
+                complete(run, executor.outputValue(output, scratch), outputHash);
+            } else if (!publishFromStage(run, outputHash, scratch, output.length)) {
+                parkedRun = run;
+                parkedHash = outputHash;
+                parkedPayload.putBytes(0, scratch, 0, output.length);
+                parkedLength = output.length;
+            }
+        }
+
+        /** Records the stage's execution in the run's traces and ends its span; returns the output's hash. */
+        private ContentHash traceNode(PendingRun run, ContentHash inputHash, DirectBuffer in, int inOffset,
+                int inLength, long startNs, Span span) {
+            ContentHash outputHash = NodeExecutor.outputHash(output, scratch, inputHash, in, inOffset, inLength);
+            run.traces.record(k, startNs, System.nanoTime() - startNs, outputHash, output);
+            provenance.endNode(span, k, run.traces, null, in, inOffset, inLength, output, scratch);
             return outputHash;
         }
 
@@ -518,7 +530,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
             rerunThreads.execute(() -> {
                 try {
                     GateReruns.Result result = reruns.run(k, failed, run.nodeInputs, run.runId, run.tokens,
-                            run.span.getSpanContext(), run.startNs, run.startEpochNs, (t, i) -> run.traces[i] = t);
+                            run.span.getSpanContext(), run.traces);
                     if (out == null) {
                         complete(run, result.value(), result.hash());
                     } else {
@@ -528,19 +540,6 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
                     fail(run, executor.node, e);
                 }
             });
-        }
-
-        private void deliver(PendingRun run, ContentHash inputHash, Object input, NodeExecutor.NodeOutput result,
-                MutableDirectBuffer bytes, long startNs, Span span) {
-            ContentHash outputHash = traceNode(run, inputHash, input, result, bytes, startNs, span);
-            if (out == null) {
-                complete(run, result.value, outputHash);
-            } else if (!publishFromStage(run, outputHash, bytes, result.length)) {
-                parkedRun = run;
-                parkedHash = outputHash;
-                parkedPayload.putBytes(0, bytes, 0, result.length);
-                parkedLength = result.length;
-            }
         }
 
         /** Writes to the next ring buffer without waiting; false when it is full. */

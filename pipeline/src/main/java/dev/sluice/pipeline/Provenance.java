@@ -20,6 +20,7 @@ import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceId;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.Context;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,14 +31,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import org.agrona.DirectBuffer;
 
 /**
  * The provenance side of a running flow, shared by both runtimes: spans (one per run, one child per node
  * execution), the evidence chain handed to the store when a run ends, and replay of the journal.
  *
- * <p>Costs: with no SDK installed the tracer is a no-op and the run span is invalid, so no node span is even
- * built; attributes that need hex strings are computed only when a span is recording. Without a store nothing is
- * copied or built for evidence. Thread-safe (stateless per run).
+ * <p>Costs: with no SDK installed the tracer is the API's no-op one: the run span is the invalid span (or a
+ * wrapper of the caller's current span, as the no-op tracer would return), no span builder is made and no node
+ * span is even built; attributes that need hex strings are computed only when a span is recording. Without a
+ * store nothing is copied or built for evidence. Thread-safe (stateless per run).
  */
 final class Provenance<I, O> {
     private static final String INSTRUMENTATION_NAME = "dev.sluice.pipeline";
@@ -46,6 +49,8 @@ final class Provenance<I, O> {
     private final NodeExecutor[] executors;
     private final EvidenceStore store;
     private final Tracer tracer;
+    /** Whether {@link #tracer} is the API's no-op tracer, whose spans only wrap the caller's current context. */
+    private final boolean noopTracer;
     private final boolean captureText;
     private final Seed seed;
     private final ResultCache cache;
@@ -66,6 +71,7 @@ final class Provenance<I, O> {
                 .setInstrumentationVersion(version == null ? "dev" : version)
                 .setSchemaUrl(SluiceAttributes.SCHEMA_URL)
                 .build();
+        this.noopTracer = tracer == TracerProvider.noop().get(INSTRUMENTATION_NAME);
         this.runSpanName = "sluice.run " + flow.name();
         this.nodeSpanNames = new String[executors.length];
         this.genAi = new GenAiCall[executors.length];
@@ -93,6 +99,10 @@ final class Provenance<I, O> {
 
     /** Starts the run's span, a child of the caller's current span if any. */
     Span startRun(UUID runId) {
+        if (noopTracer) { // what the no-op tracer starts, without its builder
+            SpanContext caller = Span.current().getSpanContext();
+            return caller.isValid() ? Span.wrap(caller) : Span.getInvalid();
+        }
         Span span = tracer.spanBuilder(runSpanName).setSpanKind(SpanKind.INTERNAL).startSpan();
         if (span.isRecording()) {
             span.setAttribute(SluiceAttributes.FLOW_NAME, flow.name());
@@ -137,17 +147,29 @@ final class Provenance<I, O> {
                 .startSpan();
     }
 
-    /** Sets the node span's attributes (when it records) and ends it. */
-    void endNode(Span span, int k, NodeTrace trace, Object input, Object output) {
+    /**
+     * Sets the node span's attributes (when it records) and ends it. The input and output values are decoded from
+     * their bytes only if a recording span needs them.
+     *
+     * @param input the input value, null if it is only bytes
+     * @param in the input bytes
+     * @param output the execution's output (its value may still be null)
+     * @param out the output bytes
+     */
+    void endNode(Span span, int k, RunTraces traces, Object input, DirectBuffer in, int inOffset, int inLength,
+            NodeExecutor.NodeOutput output, DirectBuffer out) {
         if (span.isRecording()) {
-            Node node = executors[k].node;
+            NodeTrace trace = traces.get(k);
+            NodeExecutor executor = executors[k];
+            Node node = executor.node;
             span.setAttribute(SluiceAttributes.SCHEMA_VER, inputSchemaVersions[k]);
             span.setAttribute(SluiceAttributes.NODE_ID, node.id);
             span.setAttribute(SluiceAttributes.NODE_VER, node.version);
             span.setAttribute(SluiceAttributes.INPUT_HASH, trace.inputHash().hex());
             span.setAttribute(SluiceAttributes.OUTPUT_HASH, trace.outputHash().hex());
             if (node.kind == NodeKind.CALL) {
-                adapterAttributes(span, k, node, trace, input, output);
+                adapterAttributes(span, k, node, trace, executor.decodeInput(input, in, inOffset, inLength, output),
+                        executor.outputValue(output, out));
             }
             trace.gateDecision().ifPresent(d -> span.setAttribute(SluiceAttributes.GATE_OUTCOME, d.outcome().name()));
         }

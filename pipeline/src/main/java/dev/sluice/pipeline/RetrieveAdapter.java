@@ -27,6 +27,7 @@ final class RetrieveAdapter implements Adapter<String, Retrieval> {
     private final int k;
     private final SnippetTexts texts;
     private final String identity;
+    private final String settings;
     /** The last index version seen and its hex, so that an unchanged index costs no string per request. */
     private volatile StateVersion lastState = new StateVersion(null, "");
 
@@ -39,6 +40,7 @@ final class RetrieveAdapter implements Adapter<String, Retrieval> {
         this.k = k;
         this.texts = texts;
         this.identity = embedder.identity().key();
+        this.settings = "k=" + k;
     }
 
     @Override
@@ -85,7 +87,7 @@ final class RetrieveAdapter implements Adapter<String, Retrieval> {
 
     @Override
     public String settings() {
-        return "k=" + k;
+        return settings;
     }
 
     @Override

@@ -14,9 +14,9 @@ import java.util.UUID;
  * @param <O> the output type
  */
 public record RunResult<O>(UUID runId, O value, ContentHash outputHash, List<NodeTrace> nodes) {
-    /** Freezes the traces. */
+    /** Freezes the traces (a runtime's own trace list is immutable already and built into records when read). */
     public RunResult {
-        nodes = List.copyOf(nodes);
+        nodes = nodes instanceof RunTraces ? nodes : List.copyOf(nodes);
     }
 
     /** @return whether any node's output came from the cache */

@@ -51,6 +51,10 @@ class TelemetryTest {
         model.close();
     }
 
+    private static SdkTracerProvider exportingTo(InMemorySpanExporter exporter) {
+        return SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
+    }
+
     private static Flow<String, Completion> flow() {
         return Flow.named("traced", "1").input(Schemas.string())
                 .map("assemble", "1", Schemas.string(), q -> "Question: " + q + "\nAnswer:")
@@ -125,12 +129,38 @@ class TelemetryTest {
         }
     }
 
+    /** A hit leaves the output as bytes; a recording span still gets what the decoded values say. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aCacheHitsSpanCarriesTheUsageAndTextOfTheCachedCompletion(boolean pipelined) {
+        InMemorySpanExporter exporter = InMemorySpanExporter.create();
+        try (SdkTracerProvider tracing = exportingTo(exporter)) {
+            FlowRuntime runtime = (pipelined ? FlowRuntime.pipelined() : FlowRuntime.inline())
+                    .withTelemetry(OpenTelemetrySdk.builder().setTracerProvider(tracing).build(), true);
+            RunResult<Completion> hit;
+            try (Pipeline<String, Completion> p = flow().start(runtime)) {
+                p.submit("what is a hit").orTimeout(60, TimeUnit.SECONDS).join();
+                hit = p.submit("what is a hit").orTimeout(60, TimeUnit.SECONDS).join();
+            }
+            assertTrue(hit.nodes().get(1).cacheHit());
+            List<SpanData> calls = exporter.getFinishedSpanItems().stream()
+                    .filter(s -> s.getName().startsWith("text_completion ")).toList();
+            assertEquals(2, calls.size());
+            var a = calls.get(1).getAttributes();
+            assertEquals(true, a.get(SluiceAttributes.CACHE_HIT));
+            assertEquals((long) hit.value().promptTokens(), a.get(SluiceAttributes.GEN_AI_USAGE_INPUT_TOKENS));
+            assertEquals((long) hit.value().completionTokens(), a.get(SluiceAttributes.GEN_AI_USAGE_OUTPUT_TOKENS));
+            assertTrue(a.get(SluiceAttributes.GEN_AI_INPUT_MESSAGES).contains("Question: what is a hit"));
+            assertEquals(calls.get(0).getAttributes().get(SluiceAttributes.GEN_AI_OUTPUT_MESSAGES),
+                    a.get(SluiceAttributes.GEN_AI_OUTPUT_MESSAGES));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void aFailingNodeMarksItsSpanAndTheRunSpan(boolean pipelined) {
         InMemorySpanExporter exporter = InMemorySpanExporter.create();
-        try (SdkTracerProvider tracing = SdkTracerProvider.builder()
-                .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()) {
+        try (SdkTracerProvider tracing = exportingTo(exporter)) {
             OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(tracing).build();
             Flow<String, String> failing = Flow.named("failing", "1").input(Schemas.string())
                     .map("explode", "1", Schemas.string(), s -> {
