@@ -55,15 +55,29 @@ final class SimdKernels implements VectorKernels {
         return "simd(" + SPECIES.vectorBitSize() + "-bit)";
     }
 
+    // The six float kernels below differ only in where their operands live (native segment or heap array): each
+    // has four independent accumulators (one would wait on the latency of every fused multiply-add), then folds
+    // them and the lanes in the same order, so a score has the same bits whichever kernel computed it (a graph
+    // search's exact rerank from a heap copy equals the flat index's score from the store).
+
     @Override
     public float dot(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
-        FloatVector acc = FloatVector.zero(SPECIES);
-        int bound = SPECIES.loopBound(dimension);
+        int lanes = SPECIES.length();
+        FloatVector acc0 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
         int i = 0;
-        for (; i < bound; i += SPECIES.length()) {
-            acc = load(a, aOffset + 4L * i).fma(load(b, bOffset + 4L * i), acc);
+        for (; i <= dimension - 4 * lanes; i += 4 * lanes) {
+            acc0 = load(a, aOffset + 4L * i).fma(load(b, bOffset + 4L * i), acc0);
+            acc1 = load(a, aOffset + 4L * (i + lanes)).fma(load(b, bOffset + 4L * (i + lanes)), acc1);
+            acc2 = load(a, aOffset + 4L * (i + 2 * lanes)).fma(load(b, bOffset + 4L * (i + 2 * lanes)), acc2);
+            acc3 = load(a, aOffset + 4L * (i + 3 * lanes)).fma(load(b, bOffset + 4L * (i + 3 * lanes)), acc3);
         }
-        float sum = sum(acc);
+        for (; i <= dimension - lanes; i += lanes) {
+            acc0 = load(a, aOffset + 4L * i).fma(load(b, bOffset + 4L * i), acc0);
+        }
+        float sum = sum(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < dimension; i++) {
             sum += a.get(JAVA_FLOAT_UNALIGNED, aOffset + 4L * i) * b.get(JAVA_FLOAT_UNALIGNED, bOffset + 4L * i);
         }
@@ -72,14 +86,27 @@ final class SimdKernels implements VectorKernels {
 
     @Override
     public float squaredDistance(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
-        FloatVector acc = FloatVector.zero(SPECIES);
-        int bound = SPECIES.loopBound(dimension);
+        int lanes = SPECIES.length();
+        FloatVector acc0 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
         int i = 0;
-        for (; i < bound; i += SPECIES.length()) {
-            FloatVector d = load(a, aOffset + 4L * i).sub(load(b, bOffset + 4L * i));
-            acc = d.fma(d, acc);
+        for (; i <= dimension - 4 * lanes; i += 4 * lanes) {
+            FloatVector d0 = load(a, aOffset + 4L * i).sub(load(b, bOffset + 4L * i));
+            FloatVector d1 = load(a, aOffset + 4L * (i + lanes)).sub(load(b, bOffset + 4L * (i + lanes)));
+            FloatVector d2 = load(a, aOffset + 4L * (i + 2 * lanes)).sub(load(b, bOffset + 4L * (i + 2 * lanes)));
+            FloatVector d3 = load(a, aOffset + 4L * (i + 3 * lanes)).sub(load(b, bOffset + 4L * (i + 3 * lanes)));
+            acc0 = d0.fma(d0, acc0);
+            acc1 = d1.fma(d1, acc1);
+            acc2 = d2.fma(d2, acc2);
+            acc3 = d3.fma(d3, acc3);
         }
-        float sum = sum(acc);
+        for (; i <= dimension - lanes; i += lanes) {
+            FloatVector d = load(a, aOffset + 4L * i).sub(load(b, bOffset + 4L * i));
+            acc0 = d.fma(d, acc0);
+        }
+        float sum = sum(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < dimension; i++) {
             float d = a.get(JAVA_FLOAT_UNALIGNED, aOffset + 4L * i) - b.get(JAVA_FLOAT_UNALIGNED, bOffset + 4L * i);
             sum += d * d;
@@ -89,13 +116,24 @@ final class SimdKernels implements VectorKernels {
 
     @Override
     public float dot(MemorySegment a, long aOffset, float[] b, int dimension) {
-        FloatVector acc = FloatVector.zero(SPECIES);
-        int bound = SPECIES.loopBound(dimension);
+        int lanes = SPECIES.length();
+        FloatVector acc0 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
         int i = 0;
-        for (; i < bound; i += SPECIES.length()) {
-            acc = load(a, aOffset + 4L * i).fma(FloatVector.fromArray(SPECIES, b, i), acc);
+        for (; i <= dimension - 4 * lanes; i += 4 * lanes) {
+            acc0 = load(a, aOffset + 4L * i).fma(FloatVector.fromArray(SPECIES, b, i), acc0);
+            acc1 = load(a, aOffset + 4L * (i + lanes)).fma(FloatVector.fromArray(SPECIES, b, i + lanes), acc1);
+            acc2 = load(a, aOffset + 4L * (i + 2 * lanes)).fma(FloatVector.fromArray(SPECIES, b, i + 2 * lanes),
+                    acc2);
+            acc3 = load(a, aOffset + 4L * (i + 3 * lanes)).fma(FloatVector.fromArray(SPECIES, b, i + 3 * lanes),
+                    acc3);
         }
-        float sum = sum(acc);
+        for (; i <= dimension - lanes; i += lanes) {
+            acc0 = load(a, aOffset + 4L * i).fma(FloatVector.fromArray(SPECIES, b, i), acc0);
+        }
+        float sum = sum(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < dimension; i++) {
             sum += a.get(JAVA_FLOAT_UNALIGNED, aOffset + 4L * i) * b[i];
         }
@@ -104,14 +142,29 @@ final class SimdKernels implements VectorKernels {
 
     @Override
     public float squaredDistance(MemorySegment a, long aOffset, float[] b, int dimension) {
-        FloatVector acc = FloatVector.zero(SPECIES);
-        int bound = SPECIES.loopBound(dimension);
+        int lanes = SPECIES.length();
+        FloatVector acc0 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
         int i = 0;
-        for (; i < bound; i += SPECIES.length()) {
-            FloatVector d = load(a, aOffset + 4L * i).sub(FloatVector.fromArray(SPECIES, b, i));
-            acc = d.fma(d, acc);
+        for (; i <= dimension - 4 * lanes; i += 4 * lanes) {
+            FloatVector d0 = load(a, aOffset + 4L * i).sub(FloatVector.fromArray(SPECIES, b, i));
+            FloatVector d1 = load(a, aOffset + 4L * (i + lanes)).sub(FloatVector.fromArray(SPECIES, b, i + lanes));
+            FloatVector d2 = load(a, aOffset + 4L * (i + 2 * lanes))
+                    .sub(FloatVector.fromArray(SPECIES, b, i + 2 * lanes));
+            FloatVector d3 = load(a, aOffset + 4L * (i + 3 * lanes))
+                    .sub(FloatVector.fromArray(SPECIES, b, i + 3 * lanes));
+            acc0 = d0.fma(d0, acc0);
+            acc1 = d1.fma(d1, acc1);
+            acc2 = d2.fma(d2, acc2);
+            acc3 = d3.fma(d3, acc3);
         }
-        float sum = sum(acc);
+        for (; i <= dimension - lanes; i += lanes) {
+            FloatVector d = load(a, aOffset + 4L * i).sub(FloatVector.fromArray(SPECIES, b, i));
+            acc0 = d.fma(d, acc0);
+        }
+        float sum = sum(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < dimension; i++) {
             float d = a.get(JAVA_FLOAT_UNALIGNED, aOffset + 4L * i) - b[i];
             sum += d * d;
@@ -121,12 +174,11 @@ final class SimdKernels implements VectorKernels {
 
     @Override
     public float dot(float[] a, float[] b, int dimension) {
-        // Four independent accumulators: a single one would wait on the latency of each fused multiply-add.
         int lanes = SPECIES.length();
         FloatVector acc0 = FloatVector.zero(SPECIES);
-        FloatVector acc1 = FloatVector.zero(SPECIES);
-        FloatVector acc2 = FloatVector.zero(SPECIES);
-        FloatVector acc3 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
         int i = 0;
         for (; i <= dimension - 4 * lanes; i += 4 * lanes) {
             acc0 = FloatVector.fromArray(SPECIES, a, i).fma(FloatVector.fromArray(SPECIES, b, i), acc0);
@@ -150,19 +202,28 @@ final class SimdKernels implements VectorKernels {
     public float squaredDistance(float[] a, float[] b, int dimension) {
         int lanes = SPECIES.length();
         FloatVector acc0 = FloatVector.zero(SPECIES);
-        FloatVector acc1 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
         int i = 0;
-        for (; i <= dimension - 2 * lanes; i += 2 * lanes) {
+        for (; i <= dimension - 4 * lanes; i += 4 * lanes) {
             FloatVector d0 = FloatVector.fromArray(SPECIES, a, i).sub(FloatVector.fromArray(SPECIES, b, i));
-            FloatVector d1 = FloatVector.fromArray(SPECIES, a, i + lanes).sub(FloatVector.fromArray(SPECIES, b, i + lanes));
+            FloatVector d1 = FloatVector.fromArray(SPECIES, a, i + lanes)
+                    .sub(FloatVector.fromArray(SPECIES, b, i + lanes));
+            FloatVector d2 = FloatVector.fromArray(SPECIES, a, i + 2 * lanes)
+                    .sub(FloatVector.fromArray(SPECIES, b, i + 2 * lanes));
+            FloatVector d3 = FloatVector.fromArray(SPECIES, a, i + 3 * lanes)
+                    .sub(FloatVector.fromArray(SPECIES, b, i + 3 * lanes));
             acc0 = d0.fma(d0, acc0);
             acc1 = d1.fma(d1, acc1);
+            acc2 = d2.fma(d2, acc2);
+            acc3 = d3.fma(d3, acc3);
         }
         for (; i <= dimension - lanes; i += lanes) {
             FloatVector d = FloatVector.fromArray(SPECIES, a, i).sub(FloatVector.fromArray(SPECIES, b, i));
             acc0 = d.fma(d, acc0);
         }
-        float sum = sum(acc0.add(acc1));
+        float sum = sum(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < dimension; i++) {
             float d = a[i] - b[i];
             sum += d * d;

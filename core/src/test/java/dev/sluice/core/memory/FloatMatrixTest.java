@@ -144,6 +144,33 @@ class FloatMatrixTest {
     }
 
     @Test
+    void eachKernelGivesTheSameBitsWhereverItsOperandsLive() {
+        SplittableRandom random = new SplittableRandom(12);
+        for (VectorKernels kernels : new VectorKernels[] {new SimdKernels(), new ScalarKernels()}) {
+            for (int dimension : new int[] {1, 7, 16, 31, 64, 100, 384, 1000}) {
+                try (FloatMatrix m = FloatMatrix.allocate("m", 2, dimension)) {
+                    for (int i = 0; i < dimension; i++) {
+                        m.set(0, i, (float) random.nextGaussian());
+                        m.set(1, i, (float) random.nextGaussian());
+                    }
+                    MemorySegment s = m.segment();
+                    long second = 4L * dimension;
+                    float[] a = m.row(0).toArray();
+                    float[] b = m.row(1).toArray();
+                    String where = kernels.name() + " at dimension " + dimension;
+                    float dot = kernels.dot(s, 0, s, second, dimension);
+                    assertEquals(dot, kernels.dot(s, 0, b, dimension), where);
+                    assertEquals(dot, kernels.dot(a, b, dimension), where);
+                    assertEquals(dot, kernels.dot(b, a, dimension), where);
+                    float distance = kernels.squaredDistance(s, 0, s, second, dimension);
+                    assertEquals(distance, kernels.squaredDistance(s, 0, b, dimension), where);
+                    assertEquals(distance, kernels.squaredDistance(a, b, dimension), where);
+                }
+            }
+        }
+    }
+
+    @Test
     void rowDotProductsAgainstAHeapQueryAllocateNothingOnceCompiled() {
         // The Vector API allocates until C2 compiles the kernel, so rounds run until one allocates nothing (or the
         // test gives up): a regression to a per-call allocation, like wrapping the query in a segment, never does.
