@@ -16,8 +16,10 @@ import dev.sluice.inference.ModelIdentity;
 import dev.sluice.inference.embed.internal.HfTokenizer;
 import dev.sluice.inference.embed.internal.OnnxFileCheck;
 import dev.sluice.inference.embed.internal.Pooler;
+import dev.sluice.inference.embed.internal.RunPlanner;
 import dev.sluice.inference.embed.internal.Scratch;
 import dev.sluice.inference.embed.internal.ScratchPool;
+import dev.sluice.inference.embed.internal.TokenizedBatch;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -53,10 +55,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link #executionProvider()} and {@link #fallbackReason()}.
  *
  * <p><b>Cost and threads.</b> Thread-safe; concurrent calls run in parallel on one ONNX Runtime session, each with
- * its own scratch memory from a pool (no allocation per call beyond the small JNI wrappers ONNX Runtime and the
- * tokenizer create). Texts are ordered by length and run in chunks of at most {@link Builder#maxBatchSize(int)},
- * so each run pads little; the vectors land in the caller's order. {@link #close()} waits for
- * calls in progress; afterwards every call throws {@link IllegalStateException}.
+ * its own scratch memory from a pool (off-heap memory is reused; on the heap, a call makes the token arrays the
+ * tokenizer binding returns, about 16 bytes a token, and small index arrays). Texts are tokenised together (in
+ * windows of 256 for long lists), ordered by token count and split into runs of at most
+ * {@link Builder#maxBatchSize(int)} by a cost model ({@code RunPlanner}: a run costs a fixed amount plus its padded
+ * token positions), so a long text does not make many short ones pad to its length; each run is padded to its own
+ * longest text, and the vectors land in the caller's order. The split depends only on the batch, so the same batch
+ * gives the same bytes. {@link #close()} waits for calls in progress; afterwards every call throws
+ * {@link IllegalStateException}.
  */
 public final class OnnxEmbedder implements Embedder {
     /** The runtime name in {@link ModelIdentity}. */
@@ -64,6 +70,8 @@ public final class OnnxEmbedder implements Embedder {
     private static final String INPUT_IDS = "input_ids";
     private static final String ATTENTION_MASK = "attention_mask";
     private static final String TOKEN_TYPE_IDS = "token_type_ids";
+    /** Texts tokenised and planned together; a longer list is taken in windows of texts of similar length. */
+    private static final int WINDOW_TEXTS = 256;
     private static final System.Logger LOG = System.getLogger(OnnxEmbedder.class.getName());
 
     private final OrtEnvironment environment;
@@ -158,6 +166,11 @@ public final class OnnxEmbedder implements Embedder {
         return tokenizer.maxTokens();
     }
 
+    /** @return the most texts given to the model in one run */
+    public int maxBatchSize() {
+        return maxBatchSize;
+    }
+
     /** @return how many texts this embedder has cut to {@link #maxTokens()} since it was built */
     public long truncatedTexts() {
         return truncatedTexts.sum();
@@ -167,7 +180,7 @@ public final class OnnxEmbedder implements Embedder {
     public float[] embed(String text) {
         checkText(text, 0);
         float[] vector = new float[dimension];
-        withScratch(new String[] {text}, new int[1], MemorySegment.ofArray(vector), 0L);
+        embedWindow(new String[] {text}, new int[1], MemorySegment.ofArray(vector), 0L);
         return vector;
     }
 
@@ -200,15 +213,15 @@ public final class OnnxEmbedder implements Embedder {
         long[] byLength = sortedByLength(texts);
         int truncated = 0;
         int longest = 0;
-        for (int first = 0; first < texts.size(); first += maxBatchSize) {
-            int count = Math.min(maxBatchSize, texts.size() - first);
-            String[] chunk = new String[count];
-            int[] indices = new int[count];
+        for (int first = 0; first < texts.size(); first += WINDOW_TEXTS) {
+            int count = Math.min(WINDOW_TEXTS, texts.size() - first);
+            String[] window = new String[count];
+            int[] rows = new int[count];
             for (int k = 0; k < count; k++) {
-                indices[k] = (int) byLength[first + k];
-                chunk[k] = texts.get(indices[k]);
+                rows[k] = (int) byLength[first + k];
+                window[k] = texts.get(rows[k]);
             }
-            long stats = withScratch(chunk, indices, memory, 4L * dimension * firstRow);
+            long stats = embedWindow(window, rows, memory, 4L * dimension * firstRow);
             truncated += (int) (stats >>> 32);
             longest = Math.max(longest, (int) stats);
         }
@@ -216,7 +229,7 @@ public final class OnnxEmbedder implements Embedder {
     }
 
     /**
-     * Orders texts by length so that each model run gets texts of similar length and pads little.
+     * Orders texts by length in characters, so that a long list is tokenised in windows of texts of similar length.
      *
      * @return {@code length << 32 | index} per text, ascending
      */
@@ -230,42 +243,63 @@ public final class OnnxEmbedder implements Embedder {
     }
 
     /**
-     * Runs one chunk under the read lock.
+     * Tokenises a window of texts, orders them by token count, splits them into runs ({@link RunPlanner}) and runs
+     * each into the target, all under the read lock.
      *
-     * @param indices per text, its index in the caller's list and its row relative to {@code baseOffsetBytes}
-     * @return {@code truncated << 32 | paddedLength}
+     * @param rows per text, its row relative to {@code baseOffsetBytes} (its index in the caller's list)
+     * @return {@code truncated << 32 | longest token count}
      */
-    private long withScratch(String[] texts, int[] indices, MemorySegment target, long baseOffsetBytes) {
+    private long embedWindow(String[] texts, int[] rows, MemorySegment target, long baseOffsetBytes) {
         ReentrantReadWriteLock.ReadLock lock = lifecycle.readLock();
         lock.lock();
         try {
             if (closed) {
                 throw new IllegalStateException("embedder for " + identity.key() + " is closed");
             }
+            TokenizedBatch batch = tokenizer.tokenize(texts, feedsTypes);
+            if (batch.truncatedTexts > 0) {
+                if (overlength == Overlength.REJECT) {
+                    throw new BadInputException("text " + rows[batch.firstTruncated] + " has more than the "
+                            + tokenizer.maxTokens() + " tokens model " + identity.name() + " accepts");
+                }
+                truncatedTexts.add(batch.truncatedTexts);
+            }
+            int count = texts.length;
+            long[] byTokens = new long[count];
+            for (int i = 0; i < count; i++) {
+                byTokens[i] = (long) batch.tokens(i) << 32 | i;
+            }
+            Arrays.sort(byTokens);
+            int[] order = new int[count];
+            int[] sortedTokens = new int[count];
+            for (int i = 0; i < count; i++) {
+                order[i] = (int) byTokens[i];
+                sortedTokens[i] = (int) (byTokens[i] >>> 32);
+            }
+            int[] runEnds = new int[count];
+            int runs = RunPlanner.plan(sortedTokens, maxBatchSize, dimension, runEnds);
             Scratch scratch = scratchPool.acquire();
             try {
-                return runChunk(texts, indices, scratch, target, baseOffsetBytes);
+                for (int run = 0, from = 0; run < runs; from = runEnds[run++]) {
+                    runOnce(batch, order, from, runEnds[run], sortedTokens[runEnds[run] - 1], rows, scratch,
+                            target, baseOffsetBytes);
+                }
             } finally {
                 scratchPool.release(scratch);
             }
+            return (long) batch.truncatedTexts << 32 | sortedTokens[count - 1];
         } finally {
             lock.unlock();
         }
     }
 
-    private long runChunk(String[] texts, int[] indices, Scratch scratch, MemorySegment target,
-            long baseOffsetBytes) {
-        int count = texts.length;
-        int length = tokenizer.encodeInto(texts, scratch, feedsTypes, outputPerToken ? dimension : 0,
-                outputPerToken ? 0 : dimension);
-        if (scratch.truncatedTexts > 0) {
-            if (overlength == Overlength.REJECT) {
-                throw new BadInputException("text " + indices[scratch.firstTruncated] + " has more than the "
-                        + tokenizer.maxTokens() + " tokens model " + identity.name() + " accepts");
-            }
-            truncatedTexts.add(scratch.truncatedTexts);
-        }
+    /** Runs the model on texts {@code order[from..to)} padded to {@code length} and pools them into their rows. */
+    private void runOnce(TokenizedBatch batch, int[] order, int from, int to, int length, int[] rows,
+            Scratch scratch, MemorySegment target, long baseOffsetBytes) {
+        int count = to - from;
         int floats = outputPerToken ? count * length * dimension : count * dimension;
+        scratch.ensureCapacity((long) count * length, floats);
+        tokenizer.writeRun(batch, order, from, to, length, scratch);
         OnnxTensor output = null;
         try {
             feedInputs(scratch, count, length);
@@ -282,16 +316,15 @@ public final class OnnxEmbedder implements Embedder {
                 output.close();
             }
         }
-        pool(scratch, count, length, indices, target, baseOffsetBytes);
-        return (long) scratch.truncatedTexts << 32 | length;
+        pool(scratch, order, from, to, length, rows, target, baseOffsetBytes);
     }
 
-    private void pool(Scratch scratch, int count, int length, int[] indices, MemorySegment target,
+    private void pool(Scratch scratch, int[] order, int from, int to, int length, int[] rows, MemorySegment target,
             long baseOffsetBytes) {
         MemorySegment output = scratch.output();
         long vectorBytes = 4L * dimension;
-        for (int i = 0; i < count; i++) {
-            long at = baseOffsetBytes + indices[i] * vectorBytes;
+        for (int i = 0; i < to - from; i++) {
+            long at = baseOffsetBytes + rows[order[from + i]] * vectorBytes;
             if (!outputPerToken) {
                 Pooler.copy(output, i * vectorBytes, dimension, target, at);
             } else if (pooling == Pooling.MEAN) {
@@ -331,7 +364,10 @@ public final class OnnxEmbedder implements Embedder {
     /** Runs the model once on a short text to learn a dimension the model leaves symbolic. */
     private int probeDimension() {
         try (Scratch scratch = new Scratch()) {
-            int length = tokenizer.encodeInto(new String[] {"dimension probe"}, scratch, feedsTypes, 0, 0);
+            TokenizedBatch batch = tokenizer.tokenize(new String[] {"dimension probe"}, feedsTypes);
+            int length = batch.tokens(0);
+            scratch.ensureCapacity(length, 0);
+            tokenizer.writeRun(batch, new int[1], 0, 1, length, scratch);
             feedInputs(scratch, 1, length);
             try (OrtSession.Result result = session.run(scratch.inputs, java.util.Set.of(outputName))) {
                 long[] shape = ((TensorInfo) result.get(0).getInfo()).getShape();
@@ -506,8 +542,9 @@ public final class OnnxEmbedder implements Embedder {
         }
 
         /**
-         * @param maxBatchSize the most texts given to the model in one run (default 16, where padding waste and
-         *     matrix size balance on CPU; a GPU wants more); longer lists are split after ordering by length
+         * @param maxBatchSize the most texts given to the model in one run (default 16; a GPU wants more); texts are
+         *     ordered by token count and split into runs of at most this many where padding would cost more than a
+         *     run
          * @return this builder
          */
         public Builder maxBatchSize(int maxBatchSize) {
