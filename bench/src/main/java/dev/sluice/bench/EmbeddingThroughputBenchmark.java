@@ -73,7 +73,7 @@ public class EmbeddingThroughputBenchmark {
         segments = texts.stream().map(TextSegment::from).toList();
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT); // as OnnxEmbedder on CPU
             options.setDeterministicCompute(true);
             bareSession = environment.createSession(EmbeddingFixture.model().toString(), options);
         }
