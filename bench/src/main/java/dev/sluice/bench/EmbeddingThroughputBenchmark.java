@@ -12,6 +12,8 @@ import dev.sluice.core.memory.FloatMatrix;
 import dev.sluice.inference.embed.EmbeddedBatch;
 import dev.sluice.inference.embed.OnnxEmbedder;
 import dev.sluice.inference.embed.internal.RunPlanner;
+import dev.sluice.inference.embed.internal.RunWorkers;
+import dev.sluice.inference.embed.internal.ScratchPool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,8 +42,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * Batches per second of all-MiniLM-L6-v2 for Sluice's {@link OnnxEmbedder} (tokenise, order by token count, split
  * into runs, run into a pinned output, pool into an off-heap matrix), for LangChain4j's in-process
  * {@link AllMiniLmL6V2EmbeddingModel} (the peer, with its defaults), and for bare {@link OrtSession#run} calls on
- * the same runs Sluice makes, tokenised and padded in advance (the floor: our overhead is {@code bareOnnxRuntime}
- * over {@code sluice} in time per batch). Sentences per second = score x {@code batchSize}. Same sentences, same
+ * the same runs Sluice makes, tokenised and padded in advance and spread over the same threads (the floor: our
+ * overhead is {@code bareOnnxRuntime} over {@code sluice} in time per batch). Sentences per second = score x {@code batchSize}. Same sentences, same
  * JVM, same run.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar EmbeddingThroughput -f 1 -wi 2 -i 3 -w 2s -r 3s}
@@ -62,6 +64,8 @@ public class EmbeddingThroughputBenchmark {
     private List<TextSegment> segments;
     private OrtSession bareSession;
     private List<Map<String, OnnxTensor>> bareRuns;
+    private ScratchPool bareScratch;
+    private RunWorkers bareWorkers;
 
     /** Loads both embedders, tokenises the batch for the bare run. */
     @Setup(Level.Trial)
@@ -72,16 +76,21 @@ public class EmbeddingThroughputBenchmark {
         langchain4j = new AllMiniLmL6V2EmbeddingModel();
         segments = texts.stream().map(TextSegment::from).toList();
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT); // as OnnxEmbedder on CPU
-            options.setDeterministicCompute(true);
-            bareSession = environment.createSession(EmbeddingFixture.model().toString(), options);
-        }
         try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(EmbeddingFixture.tokenizer(),
                 Map.of("padding", "false", "truncation", "longest_first"))) {
             bareRuns = bareRuns(environment, tokenizer.batchEncode(texts.toArray(new String[0])),
                     embedder.dimension());
         }
+        boolean spread = embedder.runThreads() > 1 && bareRuns.size() > 1;
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            // As the OnnxEmbedder session that runs this batch on CPU: one thread per run when runs are spread.
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT);
+            options.setDeterministicCompute(true);
+            options.setIntraOpNumThreads(spread ? 1 : 0);
+            bareSession = environment.createSession(EmbeddingFixture.model().toString(), options);
+        }
+        bareScratch = new ScratchPool(4);
+        bareWorkers = new RunWorkers(spread ? embedder.runThreads() : 1, bareScratch, "bench-bare");
     }
 
     /**
@@ -131,19 +140,20 @@ public class EmbeddingThroughputBenchmark {
     }
 
     /**
-     * The floor: ONNX Runtime alone on the runs Sluice makes of this batch, tokenised and padded in advance, outputs
-     * allocated by ONNX Runtime.
+     * The floor: ONNX Runtime alone on the runs Sluice makes of this batch, tokenised and padded in advance, spread
+     * over the same threads with the same single-threaded session settings, outputs allocated by ONNX Runtime.
      *
      * @param blackhole keeps the outputs alive
-     * @throws OrtException never, for this model
      */
     @Benchmark
-    public void bareOnnxRuntime(Blackhole blackhole) throws OrtException {
-        for (int run = 0; run < bareRuns.size(); run++) {
+    public void bareOnnxRuntime(Blackhole blackhole) {
+        bareWorkers.runAll(bareRuns.size(), (run, scratch) -> {
             try (OrtSession.Result result = bareSession.run(bareRuns.get(run))) {
                 blackhole.consume(result.get(0));
+            } catch (OrtException e) {
+                throw new IllegalStateException(e);
             }
-        }
+        });
     }
 
     /** Frees native memory. */
@@ -155,6 +165,8 @@ public class EmbeddingThroughputBenchmark {
             }
         }
         bareSession.close();
+        bareWorkers.close();
+        bareScratch.close();
         target.close();
         embedder.close();
     }
