@@ -11,12 +11,19 @@ import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2Embedding
 import dev.sluice.core.memory.FloatMatrix;
 import dev.sluice.inference.embed.EmbeddedBatch;
 import dev.sluice.inference.embed.OnnxEmbedder;
+import dev.sluice.inference.embed.internal.RunPlanner;
+import dev.sluice.inference.embed.internal.RunWorkers;
+import dev.sluice.inference.embed.internal.ScratchPool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,11 +39,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Batches per second of all-MiniLM-L6-v2 for Sluice's {@link OnnxEmbedder} (tokenise, run into a pinned output, pool
- * into an off-heap matrix), for LangChain4j's in-process {@link AllMiniLmL6V2EmbeddingModel} (the peer), and for a
- * bare {@link OrtSession#run} on the same batch already tokenised and padded as one run (the floor at batch 1, where
- * our overhead is {@code sluice} over {@code bareOnnxRuntime}; at larger batches Sluice orders texts by length and
- * runs chunks of 16, which pads less than one run). Sentences per second = score x {@code batchSize}. Same sentences, same JVM, same run.
+ * Batches per second of all-MiniLM-L6-v2 for Sluice's {@link OnnxEmbedder} (tokenise, order by token count, split
+ * into runs, run into a pinned output, pool into an off-heap matrix), for LangChain4j's in-process
+ * {@link AllMiniLmL6V2EmbeddingModel} (the peer, with its defaults), and for bare {@link OrtSession#run} calls on
+ * the same runs Sluice makes, tokenised and padded in advance and spread over the same threads (the floor: our
+ * overhead is {@code bareOnnxRuntime} over {@code sluice} in time per batch). Sentences per second = score x {@code batchSize}. Same sentences, same
+ * JVM, same run.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar EmbeddingThroughput -f 1 -wi 2 -i 3 -w 2s -r 3s}
  * (add {@code -prof gc} for allocation per batch).
@@ -55,7 +63,9 @@ public class EmbeddingThroughputBenchmark {
     private AllMiniLmL6V2EmbeddingModel langchain4j;
     private List<TextSegment> segments;
     private OrtSession bareSession;
-    private Map<String, OnnxTensor> bareInputs;
+    private List<Map<String, OnnxTensor>> bareRuns;
+    private ScratchPool bareScratch;
+    private RunWorkers bareWorkers;
 
     /** Loads both embedders, tokenises the batch for the bare run. */
     @Setup(Level.Trial)
@@ -66,30 +76,55 @@ public class EmbeddingThroughputBenchmark {
         langchain4j = new AllMiniLmL6V2EmbeddingModel();
         segments = texts.stream().map(TextSegment::from).toList();
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(EmbeddingFixture.tokenizer(),
+                Map.of("padding", "false", "truncation", "longest_first"))) {
+            bareRuns = bareRuns(environment, tokenizer.batchEncode(texts.toArray(new String[0])),
+                    embedder.dimension());
+        }
+        boolean spread = embedder.runThreads() > 1 && bareRuns.size() > 1;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // As the OnnxEmbedder session that runs this batch on CPU: one thread per run when runs are spread.
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.BASIC_OPT);
             options.setDeterministicCompute(true);
+            options.setIntraOpNumThreads(spread ? 1 : 0);
             bareSession = environment.createSession(EmbeddingFixture.model().toString(), options);
         }
-        try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(EmbeddingFixture.tokenizer(),
-                Map.of("padding", "longest", "truncation", "longest_first"))) {
-            Encoding[] encodings = tokenizer.batchEncode(texts.toArray(new String[0]));
-            long[] shape = {batchSize, encodings[0].getIds().length};
-            bareInputs = Map.of(
-                    "input_ids", tensor(environment, encodings, shape, Encoding::getIds),
-                    "attention_mask", tensor(environment, encodings, shape, Encoding::getAttentionMask),
-                    "token_type_ids", tensor(environment, encodings, shape, Encoding::getTypeIds));
-        }
+        bareScratch = new ScratchPool(4);
+        bareWorkers = new RunWorkers(spread ? embedder.runThreads() : 1, bareScratch, "bench-bare");
     }
 
+    /**
+     * The runs Sluice makes of this batch, tokenised and padded in advance: texts ordered by token count and split
+     * by the same {@link RunPlanner}, each run padded to its longest text.
+     */
+    private List<Map<String, OnnxTensor>> bareRuns(OrtEnvironment environment, Encoding[] encodings, int dimension)
+            throws OrtException {
+        Encoding[] sorted = encodings.clone();
+        Arrays.sort(sorted, Comparator.comparingInt(encoding -> encoding.getIds().length));
+        int[] sortedTokens = Arrays.stream(sorted).mapToInt(encoding -> encoding.getIds().length).toArray();
+        int[] runEnds = new int[sorted.length];
+        int runs = RunPlanner.plan(sortedTokens, embedder.maxBatchSize(), dimension, runEnds);
+        List<Map<String, OnnxTensor>> inputs = new ArrayList<>();
+        for (int run = 0, from = 0; run < runs; from = runEnds[run++]) {
+            Encoding[] texts = Arrays.copyOfRange(sorted, from, runEnds[run]);
+            long[] shape = {texts.length, sortedTokens[runEnds[run] - 1]};
+            inputs.add(Map.of(
+                    "input_ids", tensor(environment, texts, shape, Encoding::getIds),
+                    "attention_mask", tensor(environment, texts, shape, Encoding::getAttentionMask),
+                    "token_type_ids", tensor(environment, texts, shape, Encoding::getTypeIds)));
+        }
+        return inputs;
+    }
+
+    /** Pads each text's part with zeros (the model's padding id, type and mask) to the run's length. */
     private static OnnxTensor tensor(OrtEnvironment environment, Encoding[] encodings, long[] shape,
-            java.util.function.Function<Encoding, long[]> part) throws OrtException {
+            Function<Encoding, long[]> part) throws OrtException {
         LongBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(8 * shape[0] * shape[1]))
                 .order(ByteOrder.nativeOrder()).asLongBuffer();
-        for (Encoding encoding : encodings) {
-            buffer.put(part.apply(encoding));
+        for (int row = 0; row < encodings.length; row++) {
+            buffer.position(Math.toIntExact(row * shape[1])).put(part.apply(encodings[row]));
         }
-        return OnnxTensor.createTensor(environment, buffer.flip(), shape);
+        return OnnxTensor.createTensor(environment, buffer.clear(), shape);
     }
 
     /** @return Sluice: tokenise, run, pool into the off-heap matrix */
@@ -105,25 +140,33 @@ public class EmbeddingThroughputBenchmark {
     }
 
     /**
-     * The floor: ONNX Runtime alone on the pre-tokenised batch, output allocated by ONNX Runtime.
+     * The floor: ONNX Runtime alone on the runs Sluice makes of this batch, tokenised and padded in advance, spread
+     * over the same threads with the same single-threaded session settings, outputs allocated by ONNX Runtime.
      *
-     * @param blackhole keeps the output alive
-     * @throws OrtException never, for this model
+     * @param blackhole keeps the outputs alive
      */
     @Benchmark
-    public void bareOnnxRuntime(Blackhole blackhole) throws OrtException {
-        try (OrtSession.Result result = bareSession.run(bareInputs)) {
-            blackhole.consume(result.get(0));
-        }
+    public void bareOnnxRuntime(Blackhole blackhole) {
+        bareWorkers.runAll(bareRuns.size(), (run, scratch) -> {
+            try (OrtSession.Result result = bareSession.run(bareRuns.get(run))) {
+                blackhole.consume(result.get(0));
+            } catch (OrtException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** Frees native memory. */
     @TearDown(Level.Trial)
     public void tearDown() throws OrtException {
-        for (OnnxTensor tensor : bareInputs.values()) {
-            tensor.close();
+        for (Map<String, OnnxTensor> run : bareRuns) {
+            for (OnnxTensor tensor : run.values()) {
+                tensor.close();
+            }
         }
         bareSession.close();
+        bareWorkers.close();
+        bareScratch.close();
         target.close();
         embedder.close();
     }

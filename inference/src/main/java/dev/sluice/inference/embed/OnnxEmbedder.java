@@ -16,8 +16,11 @@ import dev.sluice.inference.ModelIdentity;
 import dev.sluice.inference.embed.internal.HfTokenizer;
 import dev.sluice.inference.embed.internal.OnnxFileCheck;
 import dev.sluice.inference.embed.internal.Pooler;
+import dev.sluice.inference.embed.internal.RunPlanner;
+import dev.sluice.inference.embed.internal.RunWorkers;
 import dev.sluice.inference.embed.internal.Scratch;
 import dev.sluice.inference.embed.internal.ScratchPool;
+import dev.sluice.inference.embed.internal.TokenizedBatch;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -52,11 +55,22 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@code LD_LIBRARY_PATH}. When any of this is missing the embedder runs on CPU, logs a warning, and says so in
  * {@link #executionProvider()} and {@link #fallbackReason()}.
  *
- * <p><b>Cost and threads.</b> Thread-safe; concurrent calls run in parallel on one ONNX Runtime session, each with
- * its own scratch memory from a pool (no allocation per call beyond the small JNI wrappers ONNX Runtime and the
- * tokenizer create). Texts are ordered by length and run in chunks of at most {@link Builder#maxBatchSize(int)},
- * so each run pads little; the vectors land in the caller's order. {@link #close()} waits for
- * calls in progress; afterwards every call throws {@link IllegalStateException}.
+ * <p><b>Cost and threads.</b> Thread-safe; concurrent calls run in parallel, each with its own scratch memory from a
+ * pool (off-heap memory is reused; on the heap, a call makes the token arrays the tokenizer binding returns, about
+ * 16 bytes a token, and small index arrays). Texts are tokenised together (in windows of 256 for long lists),
+ * ordered by token count and split into runs of at most {@link Builder#maxBatchSize(int)} by a cost model
+ * ({@code RunPlanner}: a run costs a fixed amount plus its padded token positions), so a long text does not make
+ * many short ones pad to its length; each run is padded to its own longest text, and the vectors land in the
+ * caller's order. The split depends only on the batch, so the same batch gives the same bytes.
+ *
+ * <p>A call that makes one run (a single text, or a few of similar length) runs it on the caller with
+ * {@link Builder#intraOpThreads(int)} threads inside each operator: lowest latency. A call that makes several runs
+ * spreads them over {@link Builder#runThreads(int)} threads (the caller and shared daemon helpers), each run on one
+ * thread of a second, single-threaded session over the same model: the cores work on different runs instead of
+ * meeting at a barrier after each of the model's some 300 operators, which on two cores makes a batch of 32 about
+ * 25% faster, and far more on a busy machine. The second session costs a second copy of the model's weights in
+ * native memory; {@code runThreads(1)} does without it. {@link #close()} waits for calls in progress; afterwards
+ * every call throws {@link IllegalStateException}.
  */
 public final class OnnxEmbedder implements Embedder {
     /** The runtime name in {@link ModelIdentity}. */
@@ -64,12 +78,17 @@ public final class OnnxEmbedder implements Embedder {
     private static final String INPUT_IDS = "input_ids";
     private static final String ATTENTION_MASK = "attention_mask";
     private static final String TOKEN_TYPE_IDS = "token_type_ids";
+    /** Texts tokenised and planned together; a longer list is taken in windows of texts of similar length. */
+    private static final int WINDOW_TEXTS = 256;
     private static final System.Logger LOG = System.getLogger(OnnxEmbedder.class.getName());
 
     private final OrtEnvironment environment;
     private final OrtSession session;
+    /** Single-threaded session over the same model for runs spread over {@link #runWorkers}; null when unused. */
+    private final OrtSession runSession;
     private final HfTokenizer tokenizer;
     private final ScratchPool scratchPool;
+    private final RunWorkers runWorkers;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final LongAdder truncatedTexts = new LongAdder();
     private final boolean feedsMask;
@@ -86,10 +105,11 @@ public final class OnnxEmbedder implements Embedder {
     private final ModelIdentity identity;
     private boolean closed;
 
-    private OnnxEmbedder(Builder builder, OrtSession session, HfTokenizer tokenizer, ExecutionProvider provider,
-            String fallbackReason) {
+    private OnnxEmbedder(Builder builder, OrtSession session, OrtSession runSession, HfTokenizer tokenizer,
+            ExecutionProvider provider, String fallbackReason) {
         this.environment = OrtEnvironment.getEnvironment();
         this.session = session;
+        this.runSession = runSession;
         this.tokenizer = tokenizer;
         this.pooling = builder.pooling;
         this.normalize = builder.normalize;
@@ -98,6 +118,7 @@ public final class OnnxEmbedder implements Embedder {
         this.executionProvider = provider;
         this.fallbackReason = fallbackReason;
         this.scratchPool = new ScratchPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+        this.runWorkers = new RunWorkers(runSession == null ? 1 : builder.runThreads, scratchPool, "sluice-embed");
         Map<String, NodeInfo> inputs;
         Map<String, NodeInfo> outputs;
         try {
@@ -127,7 +148,7 @@ public final class OnnxEmbedder implements Embedder {
      * @param modelFile the {@code .onnx} model
      * @param tokenizerFile its Hugging Face {@code tokenizer.json}
      * @return a builder with the defaults: mean pooling, L2 normalisation, the tokenizer's token limit, truncation,
-     *     runs of up to 16 texts, CPU, all graph optimisations, deterministic compute
+     *     runs of up to 16 texts, CPU, basic graph optimisations on CPU (all on CUDA), deterministic compute
      */
     public static Builder builder(Path modelFile, Path tokenizerFile) {
         return new Builder(modelFile, tokenizerFile);
@@ -158,6 +179,16 @@ public final class OnnxEmbedder implements Embedder {
         return tokenizer.maxTokens();
     }
 
+    /** @return the most texts given to the model in one run */
+    public int maxBatchSize() {
+        return maxBatchSize;
+    }
+
+    /** @return how many threads work on the runs of a call that makes several (1: runs one after the other) */
+    public int runThreads() {
+        return runWorkers.threads();
+    }
+
     /** @return how many texts this embedder has cut to {@link #maxTokens()} since it was built */
     public long truncatedTexts() {
         return truncatedTexts.sum();
@@ -167,7 +198,7 @@ public final class OnnxEmbedder implements Embedder {
     public float[] embed(String text) {
         checkText(text, 0);
         float[] vector = new float[dimension];
-        withScratch(new String[] {text}, new int[1], MemorySegment.ofArray(vector), 0L);
+        embedWindow(new String[] {text}, new int[1], MemorySegment.ofArray(vector), 0L);
         return vector;
     }
 
@@ -200,15 +231,15 @@ public final class OnnxEmbedder implements Embedder {
         long[] byLength = sortedByLength(texts);
         int truncated = 0;
         int longest = 0;
-        for (int first = 0; first < texts.size(); first += maxBatchSize) {
-            int count = Math.min(maxBatchSize, texts.size() - first);
-            String[] chunk = new String[count];
-            int[] indices = new int[count];
+        for (int first = 0; first < texts.size(); first += WINDOW_TEXTS) {
+            int count = Math.min(WINDOW_TEXTS, texts.size() - first);
+            String[] window = new String[count];
+            int[] rows = new int[count];
             for (int k = 0; k < count; k++) {
-                indices[k] = (int) byLength[first + k];
-                chunk[k] = texts.get(indices[k]);
+                rows[k] = (int) byLength[first + k];
+                window[k] = texts.get(rows[k]);
             }
-            long stats = withScratch(chunk, indices, memory, 4L * dimension * firstRow);
+            long stats = embedWindow(window, rows, memory, 4L * dimension * firstRow);
             truncated += (int) (stats >>> 32);
             longest = Math.max(longest, (int) stats);
         }
@@ -216,7 +247,7 @@ public final class OnnxEmbedder implements Embedder {
     }
 
     /**
-     * Orders texts by length so that each model run gets texts of similar length and pads little.
+     * Orders texts by length in characters, so that a long list is tokenised in windows of texts of similar length.
      *
      * @return {@code length << 32 | index} per text, ascending
      */
@@ -230,49 +261,77 @@ public final class OnnxEmbedder implements Embedder {
     }
 
     /**
-     * Runs one chunk under the read lock.
+     * Tokenises a window of texts, orders them by token count, splits them into runs ({@link RunPlanner}) and runs
+     * each into the target, all under the read lock.
      *
-     * @param indices per text, its index in the caller's list and its row relative to {@code baseOffsetBytes}
-     * @return {@code truncated << 32 | paddedLength}
+     * @param rows per text, its row relative to {@code baseOffsetBytes} (its index in the caller's list)
+     * @return {@code truncated << 32 | longest token count}
      */
-    private long withScratch(String[] texts, int[] indices, MemorySegment target, long baseOffsetBytes) {
+    private long embedWindow(String[] texts, int[] rows, MemorySegment target, long baseOffsetBytes) {
         ReentrantReadWriteLock.ReadLock lock = lifecycle.readLock();
         lock.lock();
         try {
             if (closed) {
                 throw new IllegalStateException("embedder for " + identity.key() + " is closed");
             }
-            Scratch scratch = scratchPool.acquire();
-            try {
-                return runChunk(texts, indices, scratch, target, baseOffsetBytes);
-            } finally {
-                scratchPool.release(scratch);
+            TokenizedBatch batch = tokenizer.tokenize(texts, feedsTypes);
+            if (batch.truncatedTexts > 0) {
+                if (overlength == Overlength.REJECT) {
+                    throw new BadInputException("text " + rows[batch.firstTruncated] + " has more than the "
+                            + tokenizer.maxTokens() + " tokens model " + identity.name() + " accepts");
+                }
+                truncatedTexts.add(batch.truncatedTexts);
             }
+            int count = texts.length;
+            long[] byTokens = new long[count];
+            for (int i = 0; i < count; i++) {
+                byTokens[i] = (long) batch.tokens(i) << 32 | i;
+            }
+            Arrays.sort(byTokens);
+            int[] order = new int[count];
+            int[] sortedTokens = new int[count];
+            for (int i = 0; i < count; i++) {
+                order[i] = (int) byTokens[i];
+                sortedTokens[i] = (int) (byTokens[i] >>> 32);
+            }
+            int[] runEnds = new int[count];
+            int runs = RunPlanner.plan(sortedTokens, maxBatchSize, dimension, runEnds);
+            if (runs > 1 && runWorkers.canSpread(target)) {
+                runWorkers.runAll(runs, (run, scratch) -> runOnce(runSession, batch, order,
+                        run == 0 ? 0 : runEnds[run - 1], runEnds[run], sortedTokens, rows, scratch, target,
+                        baseOffsetBytes));
+            } else {
+                Scratch scratch = scratchPool.acquire();
+                try {
+                    for (int run = 0; run < runs; run++) {
+                        runOnce(session, batch, order, run == 0 ? 0 : runEnds[run - 1], runEnds[run], sortedTokens,
+                                rows, scratch, target, baseOffsetBytes);
+                    }
+                } finally {
+                    scratchPool.release(scratch);
+                }
+            }
+            return (long) batch.truncatedTexts << 32 | sortedTokens[count - 1];
         } finally {
             lock.unlock();
         }
     }
 
-    private long runChunk(String[] texts, int[] indices, Scratch scratch, MemorySegment target,
-            long baseOffsetBytes) {
-        int count = texts.length;
-        int length = tokenizer.encodeInto(texts, scratch, feedsTypes, outputPerToken ? dimension : 0,
-                outputPerToken ? 0 : dimension);
-        if (scratch.truncatedTexts > 0) {
-            if (overlength == Overlength.REJECT) {
-                throw new BadInputException("text " + indices[scratch.firstTruncated] + " has more than the "
-                        + tokenizer.maxTokens() + " tokens model " + identity.name() + " accepts");
-            }
-            truncatedTexts.add(scratch.truncatedTexts);
-        }
+    /** Runs the model on texts {@code order[from..to)}, padded to the longest of them, and pools them into rows. */
+    private void runOnce(OrtSession runner, TokenizedBatch batch, int[] order, int from, int to, int[] sortedTokens,
+            int[] rows, Scratch scratch, MemorySegment target, long baseOffsetBytes) {
+        int count = to - from;
+        int length = sortedTokens[to - 1];
         int floats = outputPerToken ? count * length * dimension : count * dimension;
+        scratch.ensureCapacity((long) count * length, floats);
+        tokenizer.writeRun(batch, order, from, to, length, scratch);
         OnnxTensor output = null;
         try {
             feedInputs(scratch, count, length);
             output = OnnxTensor.createTensor(environment, scratch.outputBuffer(floats),
                     outputPerToken ? new long[] {count, length, dimension} : new long[] {count, dimension});
             scratch.pinnedOutputs.put(outputName, output);
-            session.run(scratch.inputs, scratch.pinnedOutputs).close();
+            runner.run(scratch.inputs, scratch.pinnedOutputs).close();
         } catch (OrtException e) {
             throw new SluiceException("ONNX Runtime failed on a batch of " + count + " texts of " + length
                     + " tokens with model " + identity.name() + ": " + e.getMessage(), e);
@@ -282,16 +341,15 @@ public final class OnnxEmbedder implements Embedder {
                 output.close();
             }
         }
-        pool(scratch, count, length, indices, target, baseOffsetBytes);
-        return (long) scratch.truncatedTexts << 32 | length;
+        pool(scratch, order, from, to, length, rows, target, baseOffsetBytes);
     }
 
-    private void pool(Scratch scratch, int count, int length, int[] indices, MemorySegment target,
+    private void pool(Scratch scratch, int[] order, int from, int to, int length, int[] rows, MemorySegment target,
             long baseOffsetBytes) {
         MemorySegment output = scratch.output();
         long vectorBytes = 4L * dimension;
-        for (int i = 0; i < count; i++) {
-            long at = baseOffsetBytes + indices[i] * vectorBytes;
+        for (int i = 0; i < to - from; i++) {
+            long at = baseOffsetBytes + rows[order[from + i]] * vectorBytes;
             if (!outputPerToken) {
                 Pooler.copy(output, i * vectorBytes, dimension, target, at);
             } else if (pooling == Pooling.MEAN) {
@@ -331,7 +389,10 @@ public final class OnnxEmbedder implements Embedder {
     /** Runs the model once on a short text to learn a dimension the model leaves symbolic. */
     private int probeDimension() {
         try (Scratch scratch = new Scratch()) {
-            int length = tokenizer.encodeInto(new String[] {"dimension probe"}, scratch, feedsTypes, 0, 0);
+            TokenizedBatch batch = tokenizer.tokenize(new String[] {"dimension probe"}, feedsTypes);
+            int length = batch.tokens(0);
+            scratch.ensureCapacity(length, 0);
+            tokenizer.writeRun(batch, new int[1], 0, 1, length, scratch);
             feedInputs(scratch, 1, length);
             try (OrtSession.Result result = session.run(scratch.inputs, java.util.Set.of(outputName))) {
                 long[] shape = ((TensorInfo) result.get(0).getInfo()).getShape();
@@ -421,12 +482,18 @@ public final class OnnxEmbedder implements Embedder {
                 return;
             }
             closed = true;
-            try {
-                session.close();
-            } catch (OrtException e) {
-                LOG.log(System.Logger.Level.WARNING, "closing the ONNX Runtime session of " + identity + " failed", e);
+            for (OrtSession open : new OrtSession[] {session, runSession}) {
+                try {
+                    if (open != null) {
+                        open.close();
+                    }
+                } catch (OrtException e) {
+                    LOG.log(System.Logger.Level.WARNING, "closing an ONNX Runtime session of " + identity + " failed",
+                            e);
+                }
             }
             tokenizer.close();
+            runWorkers.close();
             scratchPool.close();
         } finally {
             lock.unlock();
@@ -453,7 +520,8 @@ public final class OnnxEmbedder implements Embedder {
         private String modelName;
         private int intraOpThreads;
         private int interOpThreads;
-        private GraphOptimization optimization = GraphOptimization.ALL;
+        private int runThreads = Runtime.getRuntime().availableProcessors();
+        private GraphOptimization optimization;
         private boolean memoryPattern = true;
         private boolean deterministic = true;
         private boolean spinning = true;
@@ -506,8 +574,9 @@ public final class OnnxEmbedder implements Embedder {
         }
 
         /**
-         * @param maxBatchSize the most texts given to the model in one run (default 16, where padding waste and
-         *     matrix size balance on CPU; a GPU wants more); longer lists are split after ordering by length
+         * @param maxBatchSize the most texts given to the model in one run (default 16; a GPU wants more); texts are
+         *     ordered by token count and split into runs of at most this many where padding would cost more than a
+         *     run
          * @return this builder
          */
         public Builder maxBatchSize(int maxBatchSize) {
@@ -534,11 +603,23 @@ public final class OnnxEmbedder implements Embedder {
         }
 
         /**
-         * @param intraOpThreads threads inside one operator, 0 for ONNX Runtime's choice (the physical cores)
+         * @param intraOpThreads threads inside one operator for a call that makes one run, 0 for ONNX Runtime's choice
+         *     (the physical cores)
          * @return this builder
          */
         public Builder intraOpThreads(int intraOpThreads) {
             this.intraOpThreads = intraOpThreads;
+            return this;
+        }
+
+        /**
+         * @param runThreads how many threads, the caller included, work on the runs of a call that makes several, each
+         *     run on one thread of a second session over the model (default: the available processors); 1 runs them
+         *     one after the other on the caller with {@link #intraOpThreads(int)} and loads the model once
+         * @return this builder
+         */
+        public Builder runThreads(int runThreads) {
+            this.runThreads = runThreads;
             return this;
         }
 
@@ -552,7 +633,10 @@ public final class OnnxEmbedder implements Embedder {
         }
 
         /**
-         * @param optimization the graph optimisation level (default {@link GraphOptimization#ALL})
+         * @param optimization the graph optimisation level (default: {@link GraphOptimization#BASIC} on CPU, where
+         *     ONNX Runtime 1.29's fused LayerNormalization kernel is slower than the unfused operators it replaces
+         *     (all-MiniLM-L6-v2 runs 5% faster at BASIC than at ALL, vectors within 4e-6); {@link GraphOptimization#ALL}
+         *     on CUDA)
          * @return this builder
          */
         public Builder optimization(GraphOptimization optimization) {
@@ -618,6 +702,9 @@ public final class OnnxEmbedder implements Embedder {
             if (maxBatchSize < 1) {
                 throw new BadInputException("maxBatchSize must be at least 1, got " + maxBatchSize);
             }
+            if (runThreads < 1) {
+                throw new BadInputException("runThreads must be at least 1, got " + runThreads);
+            }
             if (intraOpThreads < 0 || interOpThreads < 0) {
                 throw new BadInputException("thread counts must be 0 (automatic) or more, got intra-op "
                         + intraOpThreads + " and inter-op " + interOpThreads);
@@ -625,11 +712,12 @@ public final class OnnxEmbedder implements Embedder {
             OnnxFileCheck.check(modelFile);
             HfTokenizer tokenizer = HfTokenizer.open(tokenizerFile, maxTokens);
             OrtSession session = null;
+            OrtSession runSession = null;
             try {
                 String fallback = null;
                 if (cudaDeviceId >= 0) {
                     try {
-                        session = createSession(true);
+                        session = createSession(true, intraOpThreads);
                     } catch (OrtException | RuntimeException e) {
                         fallback = "CUDA device " + cudaDeviceId + " is not usable: " + e.getMessage();
                     }
@@ -639,31 +727,36 @@ public final class OnnxEmbedder implements Embedder {
                     }
                 }
                 if (session == null) {
-                    session = createSession(false);
+                    session = createSession(false, intraOpThreads);
                 }
                 ExecutionProvider provider = cudaDeviceId >= 0 && fallback == null
                         ? ExecutionProvider.CUDA : ExecutionProvider.CPU;
-                return new OnnxEmbedder(this, session, tokenizer, provider, fallback);
+                if (provider == ExecutionProvider.CPU && runThreads > 1) {
+                    runSession = createSession(false, 1);
+                }
+                return new OnnxEmbedder(this, session, runSession, tokenizer, provider, fallback);
             } catch (OrtException e) {
-                closeQuietly(session, tokenizer);
+                closeQuietly(tokenizer, session, runSession);
                 throw new BadInputException("ONNX Runtime cannot load model " + modelFile + ": " + e.getMessage(),
                         e);
             } catch (RuntimeException e) {
-                closeQuietly(session, tokenizer);
+                closeQuietly(tokenizer, session, runSession);
                 throw e;
             }
         }
 
-        private OrtSession createSession(boolean cuda) throws OrtException {
+        private OrtSession createSession(boolean cuda, int intraOp) throws OrtException {
             OrtEnvironment environment = OrtEnvironment.getEnvironment();
             if (cuda && !OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
                 throw new SluiceException("the ONNX Runtime on the class path has no CUDA provider (it has "
                         + OrtEnvironment.getAvailableProviders() + "); use com.microsoft.onnxruntime:onnxruntime_gpu");
             }
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                options.setIntraOpNumThreads(intraOpThreads);
+                options.setIntraOpNumThreads(intraOp);
                 options.setInterOpNumThreads(interOpThreads);
-                options.setOptimizationLevel(switch (optimization) {
+                GraphOptimization level = optimization != null ? optimization
+                        : cuda ? GraphOptimization.ALL : GraphOptimization.BASIC;
+                options.setOptimizationLevel(switch (level) {
                     case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
                     case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
                     case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
@@ -680,13 +773,15 @@ public final class OnnxEmbedder implements Embedder {
             }
         }
 
-        private static void closeQuietly(OrtSession session, HfTokenizer tokenizer) {
+        private static void closeQuietly(HfTokenizer tokenizer, OrtSession... sessions) {
             tokenizer.close();
-            if (session != null) {
-                try {
-                    session.close();
-                } catch (OrtException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "closing a session that failed to set up", e);
+            for (OrtSession session : sessions) {
+                if (session != null) {
+                    try {
+                        session.close();
+                    } catch (OrtException e) {
+                        LOG.log(System.Logger.Level.DEBUG, "closing a session that failed to set up", e);
+                    }
                 }
             }
         }

@@ -87,6 +87,9 @@ class BadInputTest {
                 () -> OnnxEmbedder.builder(MiniLm.MODEL, MiniLm.TOKENIZER).maxBatchSize(0).build(),
                 "maxBatchSize must be at least 1, got 0");
         assertMessage(BadInputException.class,
+                () -> OnnxEmbedder.builder(MiniLm.MODEL, MiniLm.TOKENIZER).runThreads(0).build(),
+                "runThreads must be at least 1, got 0");
+        assertMessage(BadInputException.class,
                 () -> OnnxEmbedder.builder(MiniLm.MODEL, MiniLm.TOKENIZER).maxTokens(1).build(),
                 "maxTokens must be at least 2");
         assertMessage(BadInputException.class, () -> OnnxEmbedder.builder(MiniLm.MODEL, MiniLm.TOKENIZER).cuda(-1),

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.memory.FloatMatrix;
+import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -63,6 +64,33 @@ class OnnxEmbedderTest {
             }
             assertTrue(worst <= 1e-5f, "max abs difference " + worst);
         }
+    }
+
+    @Test
+    void runsSpreadOverThreadsMatchRunsOnTheCallerAndRepeatBitForBit() {
+        List<String> sentences = Sentences.varied(64);
+        try (OnnxEmbedder sequential = OnnxEmbedder.builder(MiniLm.MODEL, MiniLm.TOKENIZER).maxBatchSize(32)
+                        .runThreads(1).build();
+                FloatMatrix spread = MiniLm.shared().embedAll(sentences);
+                FloatMatrix again = MiniLm.shared().embedAll(sentences);
+                FloatMatrix onCaller = sequential.embedAll(sentences);
+                Arena arena = Arena.ofConfined();
+                FloatMatrix confined = FloatMatrix.wrap("confined", arena.allocate(4L * 384 * 64), 64, 384)) {
+            MiniLm.shared().embedInto(sentences, confined, 0);
+            assertEquals(-1, spread.segment().mismatch(again.segment()), "same batch, same bytes");
+            assertTrue(maxDifference(spread, onCaller) <= 1e-5f, "spread against caller-only");
+            assertTrue(maxDifference(spread, confined) <= 1e-5f, "spread against a confined target");
+        }
+    }
+
+    private static float maxDifference(FloatMatrix a, FloatMatrix b) {
+        float worst = 0;
+        for (int row = 0; row < a.rows(); row++) {
+            for (int d = 0; d < a.dimension(); d++) {
+                worst = Math.max(worst, Math.abs(a.get(row, d) - b.get(row, d)));
+            }
+        }
+        return worst;
     }
 
     @Test

@@ -27,9 +27,10 @@ import java.util.Map;
  * properties or environment variables) itself. {@code RUST_LIBRARY_PATH} still points DJL at a library of the
  * caller's choosing.
  *
- * <p><b>Cost.</b> {@link #encodeInto} makes one JNI call for the batch (the Rust side encodes texts in parallel)
- * and, per text, three to four JNI calls that each return a small {@code long[]}; only ids, mask, types and the
- * overflow count are fetched (DJL's {@code Encoding} would also build token strings and character spans).
+ * <p><b>Cost.</b> {@link #tokenize} makes one JNI call for the batch (the Rust side encodes texts in parallel)
+ * and, per text, two to three JNI calls that each return a small {@code long[]}; only ids, types and the overflow
+ * count are fetched (DJL's {@code Encoding} would also build token strings and character spans; without padding
+ * the attention mask is all ones).
  * Thread-safe: the native tokenizer is immutable after construction.
  */
 public final class HfTokenizer implements AutoCloseable {
@@ -47,11 +48,27 @@ public final class HfTokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final long handle;
     private final int maxTokens;
+    private final long padId;
+    private final long padTypeId;
 
     private HfTokenizer(HuggingFaceTokenizer tokenizer, int maxTokens) {
         this.tokenizer = tokenizer;
         this.handle = tokenizer.getHandle();
         this.maxTokens = maxTokens;
+        // Learn the padding token and type the file defines by padding a short text to a longer one, then pad
+        // ourselves: each model run is padded to its own longest text, not the longest of everything tokenised.
+        long[] encodings = TokenizersLibrary.LIB.batchEncode(handle, new String[] {"a", "a a a"}, true);
+        try {
+            long[] ids = TokenizersLibrary.LIB.getTokenIds(encodings[0]);
+            long[] types = TokenizersLibrary.LIB.getTypeIds(encodings[0]);
+            this.padId = ids[ids.length - 1];
+            this.padTypeId = types[types.length - 1];
+        } finally {
+            for (long encoding : encodings) {
+                TokenizersLibrary.LIB.deleteEncoding(encoding);
+            }
+        }
+        TokenizersLibrary.LIB.disablePadding(handle);
     }
 
     /**
@@ -92,18 +109,14 @@ public final class HfTokenizer implements AutoCloseable {
     }
 
     /**
-     * Tokenises a batch into the scratch, padded to its longest text, and records in the scratch how many texts were
-     * cut to {@link #maxTokens()}.
+     * Tokenises texts without padding: one JNI call for several texts (the Rust side encodes them in parallel), then
+     * two to three small JNI calls per text that return its ids, types and overflow count.
      *
      * @param texts non-null texts
-     * @param scratch the scratch to fill; its capacity is grown to {@code texts x length} tokens plus
-     *     {@code texts x length x floatsPerToken} output floats
-     * @param withTypes whether to fill token type ids
-     * @param floatsPerToken output floats per token position, or 0 if the output does not grow with the length
-     * @param floatsPerText output floats per text not tied to the length
-     * @return the padded length, the same for every text
+     * @param withTypes whether to fetch token type ids
+     * @return each text's tokens, cut to {@link #maxTokens()}
      */
-    public int encodeInto(String[] texts, Scratch scratch, boolean withTypes, int floatsPerToken, int floatsPerText) {
+    public TokenizedBatch tokenize(String[] texts, boolean withTypes) {
         long[] encodings;
         try {
             // One text skips the batch call's hand-off to the Rust thread pool.
@@ -114,26 +127,20 @@ public final class HfTokenizer implements AutoCloseable {
                     + e.getMessage(), e);
         }
         try {
-            int length = TokenizersLibrary.LIB.getTokenIds(encodings[0]).length;
-            scratch.ensureCapacity((long) texts.length * length,
-                    (long) texts.length * (length * (long) floatsPerToken + floatsPerText));
-            scratch.truncatedTexts = 0;
-            scratch.firstTruncated = -1;
+            long[][] ids = new long[encodings.length][];
+            long[][] types = withTypes ? new long[encodings.length][] : null;
+            int truncated = 0;
+            int firstTruncated = -1;
             for (int i = 0; i < encodings.length; i++) {
-                long encoding = encodings[i];
-                long offsetBytes = (long) i * length * Long.BYTES;
-                copy(TokenizersLibrary.LIB.getTokenIds(encoding), length, scratch.ids(), offsetBytes);
-                copy(TokenizersLibrary.LIB.getAttentionMask(encoding), length, scratch.mask(), offsetBytes);
+                ids[i] = TokenizersLibrary.LIB.getTokenIds(encodings[i]);
                 if (withTypes) {
-                    copy(TokenizersLibrary.LIB.getTypeIds(encoding), length, scratch.types(), offsetBytes);
+                    types[i] = TokenizersLibrary.LIB.getTypeIds(encodings[i]);
                 }
-                if (TokenizersLibrary.LIB.getOverflowCount(encoding) > 0) {
-                    if (scratch.truncatedTexts++ == 0) {
-                        scratch.firstTruncated = i;
-                    }
+                if (TokenizersLibrary.LIB.getOverflowCount(encodings[i]) > 0 && truncated++ == 0) {
+                    firstTruncated = i;
                 }
             }
-            return length;
+            return new TokenizedBatch(ids, types, truncated, firstTruncated);
         } finally {
             for (long encoding : encodings) {
                 TokenizersLibrary.LIB.deleteEncoding(encoding);
@@ -143,12 +150,40 @@ public final class HfTokenizer implements AutoCloseable {
         }
     }
 
-    private static void copy(long[] values, int length, MemorySegment target, long offsetBytes) {
-        if (values.length != length) {
-            throw new IllegalStateException("the tokenizer padded a batch to " + values.length + " and " + length
-                    + " tokens; padding to the longest is off");
+    /**
+     * Writes one model run into the scratch: the given texts as rows, each padded to {@code length} with the
+     * tokenizer's own padding token and type, attention mask 1 on real tokens and 0 on padding.
+     *
+     * @param batch the tokenised texts
+     * @param order text indices in {@code batch}; the run takes {@code order[from..to)}
+     * @param from the first entry of {@code order} in the run
+     * @param to one past the last entry
+     * @param length the padded length, at least each text's token count
+     * @param scratch memory with room for {@code (to - from) x length} tokens
+     */
+    public void writeRun(TokenizedBatch batch, int[] order, int from, int to, int length, Scratch scratch) {
+        MemorySegment ids = scratch.ids();
+        MemorySegment mask = scratch.mask();
+        MemorySegment types = scratch.types();
+        for (int row = 0; row < to - from; row++) {
+            int text = order[from + row];
+            long[] textIds = batch.ids[text];
+            int tokens = textIds.length;
+            long rowBytes = (long) row * length * Long.BYTES;
+            MemorySegment.copy(textIds, 0, ids, JAVA_LONG, rowBytes, tokens);
+            if (batch.types != null) {
+                MemorySegment.copy(batch.types[text], 0, types, JAVA_LONG, rowBytes, tokens);
+            }
+            for (int t = 0; t < length; t++) {
+                long at = rowBytes + (long) t * Long.BYTES;
+                boolean real = t < tokens;
+                mask.set(JAVA_LONG, at, real ? 1L : 0L);
+                if (!real) {
+                    ids.set(JAVA_LONG, at, padId);
+                    types.set(JAVA_LONG, at, padTypeId);
+                }
+            }
         }
-        MemorySegment.copy(values, 0, target, JAVA_LONG, offsetBytes, length);
     }
 
     @Override
