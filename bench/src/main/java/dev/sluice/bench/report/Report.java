@@ -228,10 +228,11 @@ public final class Report {
     }
 
     /**
-     * Sluice against each peer, in the same mode: results with the same parameters are paired; when the peer has
-     * one result it is the baseline of every Sluice result; when both have as many results with different
-     * parameters (such as graph overquery 1, 2, 4 and Lucene candidates 10, 40, 100) they are paired in order. The
-     * labels carry the parameters, so the reader sees what was paired.
+     * Sluice against each peer, in the same mode: results with the same parameters are paired. Otherwise only peer
+     * results that agree on the parameters both have (such as the data set) are candidates: one candidate is the
+     * baseline of every such Sluice result; as many candidates as Sluice results with different parameters (such
+     * as graph overquery 1, 2, 4 and Lucene candidates 10, 40, 100) are paired in order. The labels carry the
+     * parameters, so the reader sees what was paired.
      */
     private static void appendComparison(StringBuilder md, Suite suite, List<Result> rows) {
         StringBuilder table = new StringBuilder();
@@ -242,11 +243,13 @@ public final class Report {
                             .toList();
                     List<Result> theirs = rows.stream().filter(r -> r.method().equals(peer)
                             && r.mode().equals(mode)).toList();
-                    for (int i = 0; i < mine.size(); i++) {
-                        Result a = mine.get(i);
+                    for (Result a : mine) {
+                        List<Result> candidates = theirs.stream().filter(r -> agree(r.params(), a.params())).toList();
+                        List<Result> group = mine.stream().filter(m -> candidates.equals(theirs.stream()
+                                .filter(r -> agree(r.params(), m.params())).toList())).toList();
                         Result b = theirs.stream().filter(r -> r.params().equals(a.params())).findFirst()
-                                .orElse(theirs.size() == 1 ? theirs.get(0)
-                                        : theirs.size() == mine.size() ? theirs.get(i) : null);
+                                .orElse(candidates.size() == 1 ? candidates.get(0)
+                                        : candidates.size() == group.size() ? candidates.get(group.indexOf(a)) : null);
                         if (b != null) {
                             table.append("| ").append(a.label()).append(" | ").append(figure(a)).append(" | ")
                                     .append(b.label()).append(" | ").append(figure(b)).append(" | ")
@@ -261,6 +264,21 @@ public final class Report {
         } else if (suite.peers().isEmpty()) {
             md.append("\nNo peer in this suite: it measures Sluice alone.\n");
         }
+    }
+
+    /** @return whether two parameter lists ({@code name=value} joined by spaces) agree on every name both have */
+    private static boolean agree(String params, String others) {
+        Map<String, String> values = new java.util.HashMap<>();
+        for (String pair : params.split(" ")) {
+            values.put(pair.substring(0, Math.max(0, pair.indexOf('='))), pair);
+        }
+        for (String pair : others.split(" ")) {
+            String same = values.get(pair.substring(0, Math.max(0, pair.indexOf('='))));
+            if (same != null && !same.equals(pair)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A score with its unit; for sample mode the mean, then the median and the 99th percentile. */
