@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * A Hugging Face {@code tokenizer.json} run by the Rust {@code tokenizers} library through DJL's binding, configured
  * for embedding: the tokenizer's own special tokens, truncation to a token limit, padding to the longest text of a
- * batch. {@link #encodeInto} writes ids, mask and token types straight into a {@link Scratch}.
+ * run. {@link #tokenize} encodes a batch unpadded; {@link #writeRun} writes one run's ids, mask and token types,
+ * padded, straight into a {@link Scratch}.
  *
  * <p><b>Native library, no download.</b> DJL's jar carries {@code libtokenizers} for linux-x86_64 and linux-aarch64
  * (CPU flavour) and extracts it once to {@code ~/.djl.ai/tokenizers} (or {@code DJL_CACHE_DIR}). On a machine with a
