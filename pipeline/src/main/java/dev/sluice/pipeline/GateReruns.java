@@ -25,6 +25,7 @@ final class GateReruns {
     private final Provenance<?, ?> provenance;
     private final List<Schema<?>> inputSchemas;
     private final boolean[] keepsInput;
+    private final boolean any;
 
     /** What continues after the gate: the value and its canonical bytes. */
     record Result(Object value, ExpandableArrayBuffer bytes, int length, ContentHash hash) {
@@ -43,6 +44,11 @@ final class GateReruns {
             }
         }
         this.inputSchemas = List.of(schemas);
+        boolean anyKept = false;
+        for (boolean keeps : keepsInput) {
+            anyKept |= keeps;
+        }
+        this.any = anyKept;
     }
 
     /** @return whether some gate may re-run node {@code k}, so a run must keep the node's input */
@@ -52,12 +58,7 @@ final class GateReruns {
 
     /** @return whether any gate of the flow may re-run a node */
     boolean any() {
-        for (boolean keeps : keepsInput) {
-            if (keeps) {
-                return true;
-            }
-        }
-        return false;
+        return any;
     }
 
     /**

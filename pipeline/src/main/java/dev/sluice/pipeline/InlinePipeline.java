@@ -141,7 +141,9 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
             throw e;
         } finally {
             s.inUse = false;
-            Arrays.fill(s.nodeInputs, null);
+            if (reruns.any()) {
+                Arrays.fill(s.nodeInputs, null); // do not keep this run's values alive
+            }
         }
     }
 

@@ -74,11 +74,8 @@ public final class Gates {
             if (acceptable.test(measured)) {
                 return GateDecision.of(GateDecision.Outcome.PASS, value, "", scores, name);
             }
-            String reason = name + " " + measured + " is out of bounds";
-            if (remedy.rerun().isPresent()) {
-                return GateDecision.rerun(value, reason, scores, name, remedy.rerun().get());
-            }
-            return GateDecision.of(remedy.outcome(), remedy.action().apply(value), reason, scores, name);
+            return new GateDecision<>(remedy.outcome(), remedy.action().apply(value), name + " " + measured
+                    + " is out of bounds", scores, name, remedy.rerun()); // a re-run's action is the identity
         }
 
         @Override
