@@ -57,8 +57,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p><b>Cost and threads.</b> Thread-safe; concurrent calls run in parallel, each with its own scratch memory from a
  * pool (off-heap memory is reused; on the heap, a call makes the token arrays the tokenizer binding returns, about
- * 16 bytes a token, and small index arrays). Texts are tokenised together (in windows of 256 for long lists),
- * ordered by token count and split into runs of at most {@link Builder#maxBatchSize(int)} by a cost model
+ * 16 bytes a token, and small index arrays). Texts are tokenised together (in windows of 256 for long lists), by
+ * the same threads that run the model ({@link Builder#runThreads(int)}, each taking the next text), ordered by token
+ * count and split into runs of at most {@link Builder#maxBatchSize(int)} by a cost model
  * ({@code RunPlanner}: a run costs a fixed amount plus its padded token positions), so a long text does not make
  * many short ones pad to its length; each run is padded to its own longest text, and the vectors land in the
  * caller's order. The split depends only on the batch, so the same batch gives the same bytes.
@@ -274,7 +275,7 @@ public final class OnnxEmbedder implements Embedder {
             if (closed) {
                 throw new IllegalStateException("embedder for " + identity.key() + " is closed");
             }
-            TokenizedBatch batch = tokenizer.tokenize(texts, feedsTypes);
+            TokenizedBatch batch = tokenizer.tokenize(texts, feedsTypes, runWorkers);
             if (batch.truncatedTexts > 0) {
                 if (overlength == Overlength.REJECT) {
                     throw new BadInputException("text " + rows[batch.firstTruncated] + " has more than the "
@@ -389,7 +390,7 @@ public final class OnnxEmbedder implements Embedder {
     /** Runs the model once on a short text to learn a dimension the model leaves symbolic. */
     private int probeDimension() {
         try (Scratch scratch = new Scratch()) {
-            TokenizedBatch batch = tokenizer.tokenize(new String[] {"dimension probe"}, feedsTypes);
+            TokenizedBatch batch = tokenizer.tokenize(new String[] {"dimension probe"}, feedsTypes, runWorkers);
             int length = batch.tokens(0);
             scratch.ensureCapacity(length, 0);
             tokenizer.writeRun(batch, new int[1], 0, 1, length, scratch);
@@ -613,9 +614,10 @@ public final class OnnxEmbedder implements Embedder {
         }
 
         /**
-         * @param runThreads how many threads, the caller included, work on the runs of a call that makes several, each
-         *     run on one thread of a second session over the model (default: the available processors); 1 runs them
-         *     one after the other on the caller with {@link #intraOpThreads(int)} and loads the model once
+         * @param runThreads how many threads, the caller included, tokenise the texts of a call and work on its runs
+         *     when it makes several, each run on one thread of a second session over the model (default: the
+         *     available processors); 1 runs them one after the other on the caller with {@link #intraOpThreads(int)},
+         *     loads the model once, and leaves tokenising a batch to the tokenizer library's own thread pool
          * @return this builder
          */
         public Builder runThreads(int runThreads) {

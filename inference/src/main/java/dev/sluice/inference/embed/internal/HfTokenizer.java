@@ -28,10 +28,10 @@ import java.util.Map;
  * properties or environment variables) itself. {@code RUST_LIBRARY_PATH} still points DJL at a library of the
  * caller's choosing.
  *
- * <p><b>Cost.</b> {@link #tokenize} makes one JNI call for the batch (the Rust side encodes texts in parallel)
- * and, per text, two to three JNI calls that each return a small {@code long[]}; only ids, types and the overflow
- * count are fetched (DJL's {@code Encoding} would also build token strings and character spans; without padding
- * the attention mask is all ones).
+ * <p><b>Cost.</b> {@link #tokenize} encodes the texts in parallel (see there) and makes, per text, two to three
+ * JNI calls that each return a small {@code long[]}; only ids, types and the overflow count are fetched (DJL's
+ * {@code Encoding} would also build token strings and character spans; without padding the attention mask is all
+ * ones).
  * Thread-safe: the native tokenizer is immutable after construction.
  */
 public final class HfTokenizer implements AutoCloseable {
@@ -110,45 +110,61 @@ public final class HfTokenizer implements AutoCloseable {
     }
 
     /**
-     * Tokenises texts without padding: one JNI call for several texts (the Rust side encodes them in parallel), then
-     * two to three small JNI calls per text that return its ids, types and overflow count.
+     * Tokenises texts without padding. With one worker thread, one JNI call encodes the texts (the Rust side spreads
+     * them over its own thread pool); with several, the workers that run the model take the texts one at a time, one
+     * JNI call per text, so that no second thread pool competes with the model for the cores and a batch's
+     * tokenisation is not left to one thread while the others wait. Then two to three small JNI calls per text return
+     * its ids, types and overflow count.
      *
      * @param texts non-null texts
      * @param withTypes whether to fetch token type ids
+     * @param workers the threads that share the work
      * @return each text's tokens, cut to {@link #maxTokens()}
      */
-    public TokenizedBatch tokenize(String[] texts, boolean withTypes) {
-        long[] encodings;
+    public TokenizedBatch tokenize(String[] texts, boolean withTypes, RunWorkers workers) {
+        int count = texts.length;
+        long[][] ids = new long[count][];
+        long[][] types = withTypes ? new long[count][] : null;
+        boolean[] cut = new boolean[count];
         try {
-            // One text skips the batch call's hand-off to the Rust thread pool.
-            encodings = texts.length == 1 ? new long[] {TokenizersLibrary.LIB.encode(handle, texts[0], true)}
-                    : TokenizersLibrary.LIB.batchEncode(handle, texts, true);
+            if (count == 1 || workers.threads() == 1) {
+                long[] encodings = count == 1 ? new long[] {TokenizersLibrary.LIB.encode(handle, texts[0], true)}
+                        : TokenizersLibrary.LIB.batchEncode(handle, texts, true);
+                try {
+                    for (int i = 0; i < count; i++) {
+                        read(encodings[i], i, ids, types, cut);
+                    }
+                } finally {
+                    for (long encoding : encodings) {
+                        TokenizersLibrary.LIB.deleteEncoding(encoding);
+                    }
+                }
+            } else {
+                // The workers take texts one at a time, so a helper that wakes late takes fewer.
+                workers.runAll(count, (text, scratch) -> {
+                    long encoding = TokenizersLibrary.LIB.encode(handle, texts[text], true);
+                    try {
+                        read(encoding, text, ids, types, cut);
+                    } finally {
+                        TokenizersLibrary.LIB.deleteEncoding(encoding);
+                    }
+                });
+            }
         } catch (RuntimeException e) {
-            throw new SluiceException("the tokenizer failed on a batch of " + texts.length + " texts: "
-                    + e.getMessage(), e);
-        }
-        try {
-            long[][] ids = new long[encodings.length][];
-            long[][] types = withTypes ? new long[encodings.length][] : null;
-            int truncated = 0;
-            int firstTruncated = -1;
-            for (int i = 0; i < encodings.length; i++) {
-                ids[i] = TokenizersLibrary.LIB.getTokenIds(encodings[i]);
-                if (withTypes) {
-                    types[i] = TokenizersLibrary.LIB.getTypeIds(encodings[i]);
-                }
-                if (TokenizersLibrary.LIB.getOverflowCount(encodings[i]) > 0 && truncated++ == 0) {
-                    firstTruncated = i;
-                }
-            }
-            return new TokenizedBatch(ids, types, truncated, firstTruncated);
+            throw new SluiceException("the tokenizer failed on a batch of " + count + " texts: " + e.getMessage(), e);
         } finally {
-            for (long encoding : encodings) {
-                TokenizersLibrary.LIB.deleteEncoding(encoding);
-            }
             // DJL frees the native tokenizer when its Java object is finalised: keep it reachable until here.
             Reference.reachabilityFence(tokenizer);
         }
+        return TokenizedBatch.of(ids, types, cut);
+    }
+
+    private static void read(long encoding, int text, long[][] ids, long[][] types, boolean[] cut) {
+        ids[text] = TokenizersLibrary.LIB.getTokenIds(encoding);
+        if (types != null) {
+            types[text] = TokenizersLibrary.LIB.getTypeIds(encoding);
+        }
+        cut[text] = TokenizersLibrary.LIB.getOverflowCount(encoding) > 0;
     }
 
     /**

@@ -15,11 +15,24 @@ public final class TokenizedBatch {
     /** The index of the first cut text, or -1. */
     public final int firstTruncated;
 
-    TokenizedBatch(long[][] ids, long[][] types, int truncatedTexts, int firstTruncated) {
+    private TokenizedBatch(long[][] ids, long[][] types, int truncatedTexts, int firstTruncated) {
         this.ids = ids;
         this.types = types;
         this.truncatedTexts = truncatedTexts;
         this.firstTruncated = firstTruncated;
+    }
+
+    /** @param cut per text, whether it was cut to the token limit */
+    static TokenizedBatch of(long[][] ids, long[][] types, boolean[] cut) {
+        int truncated = 0;
+        int first = -1;
+        for (int i = cut.length - 1; i >= 0; i--) {
+            if (cut[i]) {
+                truncated++;
+                first = i;
+            }
+        }
+        return new TokenizedBatch(ids, types, truncated, first);
     }
 
     /** @return how many texts */
