@@ -2,8 +2,8 @@ package dev.sluice.bench;
 
 import dev.sluice.core.hash.Seed;
 import dev.sluice.core.schema.Schemas;
+import dev.sluice.fixtures.TinyLlamaModel;
 import dev.sluice.inference.embed.OnnxEmbedder;
-import dev.sluice.inference.gguf.TinyLlamaModel;
 import dev.sluice.inference.llama.Completion;
 import dev.sluice.inference.llama.LlamaConfig;
 import dev.sluice.inference.llama.LlamaGenerator;
@@ -12,9 +12,10 @@ import dev.sluice.pipeline.Flow;
 import dev.sluice.pipeline.FlowRuntime;
 import dev.sluice.pipeline.GateDecision;
 import dev.sluice.pipeline.Pipeline;
-import dev.sluice.pipeline.Retrieval;
 import dev.sluice.pipeline.RunResult;
-import dev.sluice.pipeline.Snippet;
+import dev.sluice.rag.RagNodes;
+import dev.sluice.rag.Retrieval;
+import dev.sluice.rag.Snippet;
 import dev.sluice.vector.FlatIndex;
 import dev.sluice.vector.KeyKind;
 import dev.sluice.vector.Similarity;
@@ -115,10 +116,10 @@ public class FlowBenchmark {
             OnnxEmbedder embedder) {
         return Flow.named("bench-rag", "1").input(Schemas.string())
                 .map("normalize", "1", Schemas.string(), q -> q.strip().toLowerCase(Locale.ROOT))
-                .retrieve("retrieve", "1", embedder, index, 8, key -> passages.get(Integer.parseInt(key)))
+                .call("retrieve", "1", RagNodes.retrieve(embedder, index, 8, key -> passages.get(Integer.parseInt(key))))
                 .map("compress", "1", Schemas.listOf(Schemas.string()), FlowBenchmark::topThree)
                 .map("assemble", "1", Schemas.string(), s -> "Passages:\n" + String.join("\n", s) + "\nAnswer:")
-                .generate("generate", "1", model, Sampling.seeded(0).withMaxTokens(16).withTruncatePrompt(true))
+                .call("generate", "1", RagNodes.generate(model, Sampling.seeded(0).withMaxTokens(16).withTruncatePrompt(true)))
                 .map("text", "1", Schemas.string(), Completion::text)
                 .gate("gate", "1", text -> text.length() >= 1 ? GateDecision.pass(text, Map.of())
                         : GateDecision.of(GateDecision.Outcome.FALLBACK, "no answer", "empty", Map.of()))

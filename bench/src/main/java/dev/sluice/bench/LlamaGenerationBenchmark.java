@@ -4,7 +4,7 @@ import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
-import dev.sluice.inference.gguf.TinyLlamaModel;
+import dev.sluice.fixtures.TinyLlamaModel;
 import dev.sluice.inference.llama.Completion;
 import dev.sluice.inference.llama.LlamaConfig;
 import dev.sluice.inference.llama.LlamaGenerator;

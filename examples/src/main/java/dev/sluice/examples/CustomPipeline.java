@@ -3,8 +3,8 @@ package dev.sluice.examples;
 import dev.sluice.core.hash.Seed;
 import dev.sluice.core.schema.Schema;
 import dev.sluice.core.schema.Schemas;
+import dev.sluice.fixtures.TinyLlamaModel;
 import dev.sluice.inference.embed.OnnxEmbedder;
-import dev.sluice.inference.gguf.TinyLlamaModel;
 import dev.sluice.inference.llama.Completion;
 import dev.sluice.inference.llama.LlamaConfig;
 import dev.sluice.inference.llama.LlamaGenerator;
@@ -13,11 +13,12 @@ import dev.sluice.pipeline.Flow;
 import dev.sluice.pipeline.FlowRuntime;
 import dev.sluice.pipeline.NodeTrace;
 import dev.sluice.pipeline.Pipeline;
-import dev.sluice.pipeline.Retrieval;
 import dev.sluice.pipeline.RunResult;
-import dev.sluice.pipeline.Snippet;
 import dev.sluice.pipeline.gates.Gates;
 import dev.sluice.pipeline.gates.Remedy;
+import dev.sluice.rag.RagNodes;
+import dev.sluice.rag.Retrieval;
+import dev.sluice.rag.Snippet;
 import dev.sluice.vector.FlatIndex;
 import dev.sluice.vector.KeyKind;
 import dev.sluice.vector.Metadata;
@@ -86,7 +87,7 @@ public final class CustomPipeline {
             Schema<Prompt> prompt = Schemas.recordOf(Prompt.class);
             Flow<Prompt, Completion> generation = Flow.named("generation", "1").input(prompt)
                     .map("prompt_text", "1", Schemas.string(), Prompt::text)
-                    .generate("call_model", "1", model, Sampling.seeded(0).withMaxTokens(24))
+                    .call("call_model", "1", RagNodes.generate(model, Sampling.seeded(0).withMaxTokens(24)))
                     .build();
             Flow<Prompt, List<Snippet>> evidence = Flow.named("evidence", "1").input(prompt)
                     .map("snippets", "1", Schemas.listOf(Schemas.recordOf(Snippet.class)), Prompt::snippets)
@@ -94,7 +95,7 @@ public final class CustomPipeline {
             Flow<Question, Answer> flow = Flow.named("custom-rag", "1")
                     .input(Schemas.recordOf(Question.class))
                     .map("normalize", "1", Schemas.string(), q -> q.text().strip().toLowerCase(Locale.ROOT))
-                    .retrieve("retrieve", "1", embedder, FlatIndex.of(store), 3, PASSAGES::get)
+                    .call("retrieve", "1", RagNodes.retrieve(embedder, FlatIndex.of(store), 3, PASSAGES::get))
                     .map("assemble", "1", prompt, CustomPipeline::prompt)
                     .join("draft", "1", generation, evidence, Schemas.recordOf(Draft.class), Draft::new)
                     .map("answer", "1", Schemas.recordOf(Answer.class), CustomPipeline::answer)

@@ -8,6 +8,8 @@ import dev.sluice.examples.demo.AskFlow.Prompt;
 import dev.sluice.examples.demo.AskFlow.Question;
 import dev.sluice.examples.demo.DemoData;
 import dev.sluice.examples.demo.ExtractiveGenerator;
+import dev.sluice.jdbc.JdbcEvidence;
+import dev.sluice.jdbc.SqliteCacheTier;
 import dev.sluice.pipeline.Flow;
 import dev.sluice.pipeline.FlowRuntime;
 import dev.sluice.pipeline.Pipeline;
@@ -16,6 +18,7 @@ import dev.sluice.pipeline.RunResult;
 import dev.sluice.pipeline.evidence.EvidenceStore;
 import dev.sluice.pipeline.gates.Gates;
 import dev.sluice.pipeline.gates.Remedy;
+import dev.sluice.rag.RagNodes;
 import java.nio.file.Path;
 
 /**
@@ -37,12 +40,12 @@ public final class Quickstart {
     public static RunResult<Answer> ask(Path folder, String question) {
         // README: begin
         try (DemoData data = DemoData.open(folder); // all-MiniLM-L6-v2 and the saved jvector index
-                ResultCache cache = ResultCache.persistent(32 << 20, folder.resolve("cache.db"));
-                EvidenceStore evidence = EvidenceStore.sqlite(folder.resolve("evidence.db"))) {
+                ResultCache cache = ResultCache.persistent(32 << 20, SqliteCacheTier.open(folder.resolve("cache.db")));
+                EvidenceStore evidence = JdbcEvidence.sqlite(folder.resolve("evidence.db"))) {
             Flow<Question, Answer> flow = Flow.named("quickstart", "1")
                     .input(Schemas.recordOf(Question.class))
                     .map("normalize", "1", Schemas.string(), q -> q.text().strip())
-                    .retrieve("retrieve", "1", data.embedder(), data.index(), 3, data.texts())
+                    .call("retrieve", "1", RagNodes.retrieve(data.embedder(), data.index(), 3, data.texts()))
                     .map("assemble", "1", Schemas.recordOf(Prompt.class),
                             r -> new Prompt("Question: " + r.query(), r.snippets()))
                     .call("generate", "1", Schemas.recordOf(Draft.class), new ExtractiveGenerator())

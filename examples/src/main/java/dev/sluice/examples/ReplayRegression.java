@@ -1,17 +1,19 @@
 package dev.sluice.examples;
 
 import dev.sluice.core.schema.Schemas;
-import dev.sluice.inference.gguf.TinyLlamaModel;
+import dev.sluice.fixtures.TinyLlamaModel;
 import dev.sluice.inference.llama.Completion;
 import dev.sluice.inference.llama.LlamaConfig;
 import dev.sluice.inference.llama.LlamaGenerator;
 import dev.sluice.inference.llama.Sampling;
+import dev.sluice.jdbc.JdbcEvidence;
 import dev.sluice.pipeline.Flow;
 import dev.sluice.pipeline.FlowRuntime;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.ReplayReport;
 import dev.sluice.pipeline.RunResult;
 import dev.sluice.pipeline.evidence.EvidenceStore;
+import dev.sluice.rag.RagNodes;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +43,7 @@ public final class ReplayRegression {
         return Flow.named("faq", "1").input(Schemas.string())
                 .map("normalize", "1", Schemas.string(), q -> q.strip().toLowerCase(Locale.ROOT))
                 .map("prompt", promptVersion, Schemas.string(), template::formatted)
-                .generate("call_model", "1", model, Sampling.greedy().withMaxTokens(12))
+                .call("call_model", "1", RagNodes.generate(model, Sampling.greedy().withMaxTokens(12)))
                 .map("answer", "1", Schemas.string(), Completion::text)
                 .build();
     }
@@ -56,7 +58,7 @@ public final class ReplayRegression {
         Path work = Files.createTempDirectory("sluice-replay-regression");
         Path modelFile = work.resolve("tiny.gguf");
         TinyLlamaModel.small().write(modelFile);
-        try (EvidenceStore store = EvidenceStore.sqlite(work.resolve("evidence.db"));
+        try (EvidenceStore store = JdbcEvidence.sqlite(work.resolve("evidence.db"));
                 LlamaGenerator model = LlamaGenerator.open(LlamaConfig.of(modelFile).withContextSize(256)
                         .withThreads(1))) {
             FlowRuntime runtime = FlowRuntime.inline().withEvidence(store);

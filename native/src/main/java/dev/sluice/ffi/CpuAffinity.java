@@ -9,6 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.function.IntConsumer;
 
 /**
  * The set of CPUs the calling thread may run on ({@code sched_getaffinity}, {@code sched_setaffinity}). Each call
@@ -74,6 +75,30 @@ public final class CpuAffinity {
                         + "; are they online and allowed to this process (cgroup cpuset, taskset)?");
             }
         }
+    }
+
+    /**
+     * A thread setup that pins thread {@code i} of a group to the {@code i}-th CPU of a set, round robin: give it to
+     * a pipelined flow runtime ({@code FlowRuntime.withStageThreadSetup}) to pin its stage threads. The set is
+     * checked now, so a CPU the machine lacks fails here rather than on a stage thread.
+     *
+     * @param cpus the CPUs, not empty, each below {@link SystemInfo#configuredCpus()}
+     * @return the setup; each call pins the calling thread
+     * @throws UnsupportedOperationException on a platform without CPU affinity
+     * @throws BadInputException when the set is null or empty, or names a CPU the machine does not have
+     */
+    public static IntConsumer roundRobin(CpuSet cpus) {
+        if (cpus == null || cpus.isEmpty()) {
+            throw new BadInputException("pinning needs at least one CPU");
+        }
+        LinuxCalls.requireSupported("sched_setaffinity");
+        int[] ids = cpus.toArray();
+        int configured = SystemInfo.configuredCpus();
+        if (ids[ids.length - 1] >= configured) {
+            throw new BadInputException("CPU " + ids[ids.length - 1] + " does not exist; this machine has "
+                    + configured + " (0 to " + (configured - 1) + ")");
+        }
+        return threadIndex -> pinCurrentThread(CpuSet.of(ids[threadIndex % ids.length]));
     }
 
     private static int maskWords(int configuredCpus) {

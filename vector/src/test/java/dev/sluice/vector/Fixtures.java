@@ -1,6 +1,6 @@
 package dev.sluice.vector;
 
-import dev.sluice.vector.internal.ClusteredVectors;
+import dev.sluice.fixtures.ClusteredVectors;
 
 /** Seeded data for the vector tests. */
 final class Fixtures {

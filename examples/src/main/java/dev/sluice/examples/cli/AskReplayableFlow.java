@@ -1,9 +1,9 @@
 package dev.sluice.examples.cli;
 
 import dev.sluice.core.BadInputException;
-import dev.sluice.examples.demo.AskFlow;
 import dev.sluice.examples.demo.AskFlow.Answer;
 import dev.sluice.examples.demo.AskFlow.Question;
+import dev.sluice.examples.demo.AskFlow;
 import dev.sluice.examples.demo.DemoData;
 import dev.sluice.pipeline.FlowRuntime;
 import dev.sluice.pipeline.Pipeline;

@@ -1,21 +1,23 @@
 package dev.sluice.examples.cli;
 
 import dev.sluice.core.hash.Seed;
-import dev.sluice.examples.demo.AskFlow;
 import dev.sluice.examples.demo.AskFlow.Answer;
 import dev.sluice.examples.demo.AskFlow.Question;
+import dev.sluice.examples.demo.AskFlow;
 import dev.sluice.examples.demo.DemoData;
 import dev.sluice.examples.demo.ExtractiveGenerator;
 import dev.sluice.inference.llama.LlamaConfig;
 import dev.sluice.inference.llama.LlamaGenerator;
+import dev.sluice.jdbc.JdbcEvidence;
+import dev.sluice.jdbc.SqliteCacheTier;
 import dev.sluice.pipeline.FlowRuntime;
 import dev.sluice.pipeline.NodeKind;
 import dev.sluice.pipeline.NodeTrace;
 import dev.sluice.pipeline.Pipeline;
 import dev.sluice.pipeline.ResultCache;
 import dev.sluice.pipeline.RunResult;
-import dev.sluice.pipeline.Snippet;
 import dev.sluice.pipeline.evidence.EvidenceStore;
+import dev.sluice.rag.Snippet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,8 +48,8 @@ final class AskSession implements AutoCloseable {
         EvidenceStore openedEvidence = null;
         try {
             opened = modelFile == null ? null : LlamaGenerator.open(LlamaConfig.of(modelFile).withContextSize(2048));
-            openedCache = ResultCache.persistent(CACHE_MEMORY_BYTES, data.cacheFile());
-            openedEvidence = EvidenceStore.sqlite(data.evidenceFile());
+            openedCache = ResultCache.persistent(CACHE_MEMORY_BYTES, SqliteCacheTier.open(data.cacheFile()));
+            openedEvidence = JdbcEvidence.sqlite(data.evidenceFile());
             this.pipeline = AskFlow.build(data.embedder(), data.index(), data.texts(), opened)
                     .start(FlowRuntime.inline().withSeed(Seed.of(SEED)).withCache(openedCache)
                             .withEvidence(openedEvidence));

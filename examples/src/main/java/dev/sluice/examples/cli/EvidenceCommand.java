@@ -1,6 +1,7 @@
 package dev.sluice.examples.cli;
 
 import dev.sluice.core.BadInputException;
+import dev.sluice.jdbc.JdbcEvidence;
 import dev.sluice.pipeline.evidence.Evidence;
 import dev.sluice.pipeline.evidence.EvidenceStore;
 import java.nio.file.Files;
@@ -50,6 +51,6 @@ final class EvidenceCommand implements Callable<Integer> {
         if (!location.startsWith("jdbc:") && !Files.isRegularFile(Path.of(location))) {
             throw new BadInputException("evidence store " + location + " does not exist");
         }
-        return EvidenceStore.open(location);
+        return JdbcEvidence.open(location);
     }
 }

@@ -1,7 +1,7 @@
 package dev.sluice.examples.cli;
 
+import dev.sluice.fixtures.TinyLlamaModel;
 import dev.sluice.inference.gguf.GgufFile;
-import dev.sluice.inference.gguf.TinyLlamaModel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -8,11 +8,12 @@ import dev.sluice.inference.llama.LlamaGenerator;
 import dev.sluice.inference.llama.Sampling;
 import dev.sluice.pipeline.Flow;
 import dev.sluice.pipeline.FlowBuilder;
-import dev.sluice.pipeline.Retrieval;
-import dev.sluice.pipeline.Snippet;
-import dev.sluice.pipeline.SnippetTexts;
 import dev.sluice.pipeline.gates.Gates;
 import dev.sluice.pipeline.gates.Remedy;
+import dev.sluice.rag.RagNodes;
+import dev.sluice.rag.Retrieval;
+import dev.sluice.rag.Snippet;
+import dev.sluice.rag.SnippetTexts;
 import dev.sluice.vector.VectorIndex;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -101,7 +102,7 @@ public final class AskFlow {
         FlowBuilder<Question, Prompt> prompt = Flow.named(model == null ? NAME : NAME_WITH_MODEL, "1")
                 .input(QUESTION)
                 .map("normalize", "1", Schemas.string(), q -> WHITESPACE.matcher(q.text()).replaceAll(" ").strip())
-                .retrieve("retrieve", "1", embedder, index, TOP_K, texts)
+                .call("retrieve", "1", RagNodes.retrieve(embedder, index, TOP_K, texts))
                 .map("assemble", "1", PROMPT, AskFlow::prompt);
         String modelName = model == null ? "" : model.identity().name();
         FlowBuilder<Question, Draft> drafted = model == null
@@ -119,7 +120,7 @@ public final class AskFlow {
     private static Flow<Prompt, Completion> completion(LlamaGenerator model) {
         return Flow.named("completion", "1").input(PROMPT)
                 .map("prompt_text", "1", Schemas.string(), Prompt::text)
-                .generate("call_model", "1", model, Sampling.greedy().withMaxTokens(160).withStopStrings("\n\n"))
+                .call("call_model", "1", RagNodes.generate(model, Sampling.greedy().withMaxTokens(160).withStopStrings("\n\n")))
                 .build();
     }
 

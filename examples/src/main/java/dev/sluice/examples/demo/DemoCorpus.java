@@ -1,8 +1,8 @@
 package dev.sluice.examples.demo;
 
 import dev.sluice.core.BadInputException;
-import dev.sluice.examples.corpus.JdkJavadocCorpus;
 import dev.sluice.examples.corpus.JdkJavadocCorpus.Passage;
+import dev.sluice.examples.corpus.JdkJavadocCorpus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import dev.sluice.examples.demo.AskFlow.Prompt;
 import dev.sluice.inference.ModelIdentity;
 import dev.sluice.pipeline.Adapter;
 import dev.sluice.pipeline.AdapterContext;
-import dev.sluice.pipeline.Snippet;
+import dev.sluice.rag.Snippet;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -4,7 +4,7 @@ import dev.sluice.core.BadInputException;
 import dev.sluice.core.CorruptDataException;
 import dev.sluice.core.hash.ContentHash;
 import dev.sluice.examples.corpus.JdkJavadocCorpus.Passage;
-import dev.sluice.pipeline.SnippetTexts;
+import dev.sluice.rag.SnippetTexts;
 import dev.sluice.vector.Metadata;
 import dev.sluice.vector.VectorStore;
 import java.io.BufferedWriter;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.examples.demo.AskFlow;
 import dev.sluice.examples.demo.DemoData;
-import dev.sluice.inference.gguf.TinyLlamaModel;
+import dev.sluice.fixtures.TinyLlamaModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;

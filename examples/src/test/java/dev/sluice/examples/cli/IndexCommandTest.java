@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.core.memory.FloatMatrix;
+import dev.sluice.fixtures.ClusteredVectors;
 import dev.sluice.vector.Texmex;
-import dev.sluice.vector.internal.ClusteredVectors;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package dev.sluice.examples.cli;
 
+import dev.sluice.jdbc.JdbcEvidence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,7 +56,7 @@ class ProvenanceCommandsTest {
     void printsARunsEvidenceAndReplaysTheJournal() {
         Path file = dir.resolve("evidence.db");
         UUID runId;
-        try (EvidenceStore store = EvidenceStore.sqlite(file)) {
+        try (EvidenceStore store = JdbcEvidence.sqlite(file)) {
             try (Pipeline<String, String> p = Upper.flow().start(FlowRuntime.inline().withEvidence(store))) {
                 RunResult<String> first = p.submit("ring buffers").join();
                 runId = first.runId();

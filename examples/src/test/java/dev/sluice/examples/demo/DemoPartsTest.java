@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.CorruptDataException;
-import dev.sluice.examples.corpus.JdkJavadocCorpus;
 import dev.sluice.examples.corpus.JdkJavadocCorpus.Passage;
+import dev.sluice.examples.corpus.JdkJavadocCorpus;
 import dev.sluice.vector.KeyKind;
 import dev.sluice.vector.Similarity;
 import dev.sluice.vector.VectorStore;

@@ -1,6 +1,6 @@
 /**
  * GGUF model files: {@link dev.sluice.inference.gguf.GgufFile} reads and validates one in Java before native code
- * sees it; {@link dev.sluice.inference.gguf.GgufWriter} writes one, and
- * {@link dev.sluice.inference.gguf.TinyLlamaModel} writes small seeded llama models for tests and benchmarks.
+ * sees it. (The tests' tiny llama models are written by {@code sluice-test-fixtures}, independently of this
+ * parser.)
  */
 package dev.sluice.inference.gguf;

@@ -1,5 +1,6 @@
 package dev.sluice.inference.gguf;
 
+import dev.sluice.fixtures.TinyLlamaModel;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

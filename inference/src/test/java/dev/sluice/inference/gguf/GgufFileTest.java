@@ -1,5 +1,7 @@
 package dev.sluice.inference.gguf;
 
+import dev.sluice.fixtures.GgufWriter;
+import dev.sluice.fixtures.TinyLlamaModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,7 +49,7 @@ class GgufFileTest {
     void writesEachWeightTypeWithTheExpectedTensorSizes() {
         for (GgufTensorType type : List.of(GgufTensorType.F32, GgufTensorType.F16, GgufTensorType.Q8_0)) {
             Path file = dir.resolve(type + ".gguf");
-            TinyLlamaModel.small().withWeightType(type).write(file);
+            TinyLlamaModel.small().withWeightType(GgufWriter.TensorType.valueOf(type.name())).write(file);
             GgufFile gguf = GgufFile.read(file);
             assertEquals(type, gguf.quantisation().orElseThrow());
             GgufTensor q = gguf.tensors().stream().filter(t -> t.name().equals("blk.0.attn_q.weight")).findFirst()

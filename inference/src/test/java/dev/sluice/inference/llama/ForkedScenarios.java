@@ -1,6 +1,6 @@
 package dev.sluice.inference.llama;
 
-import dev.sluice.inference.gguf.TinyLlamaModel;
+import dev.sluice.fixtures.TinyLlamaModel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;

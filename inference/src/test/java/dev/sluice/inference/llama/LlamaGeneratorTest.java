@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.SluiceException;
-import dev.sluice.inference.gguf.TinyLlamaModel;
+import dev.sluice.fixtures.TinyLlamaModel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

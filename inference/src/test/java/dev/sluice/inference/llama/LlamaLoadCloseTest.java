@@ -3,7 +3,7 @@ package dev.sluice.inference.llama;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.inference.gguf.TinyLlamaModel;
+import dev.sluice.fixtures.TinyLlamaModel;
 import dev.sluice.inference.llama.internal.SharedModels;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +19,7 @@ class LlamaLoadCloseTest {
     @Test
     void fiftyOpenCloseCyclesKeepNativeMemoryFlat() throws IOException {
         Path model = dir.resolve("tiny-q8.gguf");
-        TinyLlamaModel.small().withWeightType(dev.sluice.inference.gguf.GgufTensorType.Q8_0).write(model);
+        TinyLlamaModel.small().withWeightType(dev.sluice.fixtures.GgufWriter.TensorType.Q8_0).write(model);
         LlamaConfig config = LlamaConfig.of(model).withContextSize(128).withThreads(1);
         for (int i = 0; i < 10; i++) { // the first load, then warm the JIT and the heap
             cycle(config);

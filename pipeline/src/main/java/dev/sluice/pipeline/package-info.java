@@ -1,9 +1,0 @@
-/**
- * The dataflow pipeline: build a typed {@link dev.sluice.pipeline.Flow} of pure nodes ({@code map}), adapters
- * with side effects ({@code call}), quality gates and sinks; start it on a {@link dev.sluice.pipeline.FlowRuntime}
- * (inline on the caller's thread, or pipelined on Agrona agents and ring buffers) and submit requests to the
- * running {@link dev.sluice.pipeline.Pipeline}. Adapter outputs are cached by
- * {@code key = hash(inputs, model, seed, tools, version)} in a {@link dev.sluice.pipeline.ResultCache} (memory and
- * optional SQLite); every run returns its {@link dev.sluice.pipeline.RunResult} with a trace per node.
- */
-package dev.sluice.pipeline;
