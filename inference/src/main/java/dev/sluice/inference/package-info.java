@@ -1,5 +1,5 @@
 /**
  * Model calls: ONNX Runtime embedders with Hugging Face tokenizers, llama.cpp generation through
- * java-llama.cpp, GGUF reading and validation, and model identity. Filled by the embedding and generation issues.
+ * java-llama.cpp, GGUF reading and validation, and model identity.
  */
 package dev.sluice.inference;

@@ -50,6 +50,10 @@ public final class Envelope {
     private int offset;
     private int capacity;
 
+    /** Creates a flyweight that points at nothing yet; {@link #wrap} it before use. */
+    public Envelope() {
+    }
+
     /**
      * Points the flyweight at a region of a buffer.
      *
