@@ -284,7 +284,7 @@ public final class JdbcEvidenceStore implements EvidenceStore {
                 insertLink.setString(4, link.ref());
                 insertLink.setString(5, link.hash());
                 insertLink.setString(6, link.snippet());
-                insertLink.setString(7, Json.write(link.meta()));
+                insertLink.setString(7, JsonAttributes.write(link.meta()));
                 insertLink.addBatch();
             }
             seq = 0;
@@ -293,7 +293,7 @@ public final class JdbcEvidenceStore implements EvidenceStore {
                 insertEval.setInt(2, seq++);
                 insertEval.setString(3, eval.metric());
                 insertEval.setDouble(4, eval.value());
-                insertEval.setString(5, Json.write(eval.meta()));
+                insertEval.setString(5, JsonAttributes.write(eval.meta()));
                 insertEval.setBoolean(6, eval.decided());
                 insertEval.addBatch();
             }
@@ -310,7 +310,7 @@ public final class JdbcEvidenceStore implements EvidenceStore {
             insertEnvelope.setString(6, outputHash);
             insertEnvelope.setLong(7, startedNs);
             insertEnvelope.setLong(8, finishedNs);
-            insertEnvelope.setString(9, Json.write(attributes));
+            insertEnvelope.setString(9, JsonAttributes.write(attributes));
             insertEnvelope.setBytes(10, payload);
             insertEnvelope.addBatch();
         }
@@ -346,7 +346,7 @@ public final class JdbcEvidenceStore implements EvidenceStore {
                         while (rows.next()) {
                             links.add(new EvidenceLink(EvidenceLink.Kind.valueOf(rows.getString(1).toUpperCase(
                                     Locale.ROOT)), rows.getString(2), rows.getString(3), rows.getString(4),
-                                    Json.read(rows.getString(5))));
+                                    JsonAttributes.read("evidence_link.meta", rows.getString(5))));
                         }
                     }
                 }
@@ -357,7 +357,8 @@ public final class JdbcEvidenceStore implements EvidenceStore {
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
                             quality.add(new QualityEval(rows.getString(1), rows.getDouble(2),
-                                    Json.read(rows.getString(3)), rows.getBoolean(4)));
+                                    JsonAttributes.read("quality_eval.meta",
+                                    rows.getString(3)), rows.getBoolean(4)));
                         }
                     }
                 }
@@ -414,8 +415,8 @@ public final class JdbcEvidenceStore implements EvidenceStore {
 
     private Envelope envelope(ResultSet row) throws SQLException {
         return new Envelope(dialect.getUuid(row, 1), row.getInt(2), row.getString(3), row.getString(4),
-                row.getString(5), row.getString(6), row.getLong(7), row.getLong(8), Json.read(row.getString(9)),
-                row.getBytes(10));
+                row.getString(5), row.getString(6), row.getLong(7), row.getLong(8),
+                JsonAttributes.read("event_envelope.attributes", row.getString(9)), row.getBytes(10));
     }
 
     private static List<NodeEvent> nodeEvents(List<Envelope> envelopes) {
