@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.BitUtil;
@@ -31,7 +32,9 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * batch every {@link #RETRY_PAUSE_NS} ns, so nothing accepted is dropped while the database comes back, and each
  * run is all or nothing.
  *
- * <p>{@link #close()} refuses further appends, flushes, then stops the agent and closes the connection. Thread-safe.
+ * <p>{@link #close()} refuses further appends, waits for the appends already under way, flushes, then stops the
+ * agent and closes the connection: a run that {@link #append} accepted is committed before close returns.
+ * Thread-safe.
  */
 final class EvidenceWriter implements AutoCloseable {
     /** The capacity of the ring buffer in bytes (8 MiB), a power of two; one run may take up to an eighth. */
@@ -54,6 +57,9 @@ final class EvidenceWriter implements AutoCloseable {
 
     /** How long {@link #append} parks between tries while the ring buffer is full, in nanoseconds. */
     static final long APPEND_RETRY_PERIOD_NS = TimeUnit.MICROSECONDS.toNanos(50);
+
+    /** How long {@link #close()} parks between looks at the appends still under way, in nanoseconds. */
+    static final long CLOSE_POLL_PERIOD_NS = TimeUnit.MICROSECONDS.toNanos(50);
 
     /** How many times the idle agent spins before it yields ({@link BackoffIdleStrategy}'s maxSpins). */
     static final long WRITER_MAX_SPINS = 1;
@@ -82,6 +88,7 @@ final class EvidenceWriter implements AutoCloseable {
             () -> new ExpandableArrayBuffer(SCRATCH_INITIAL_CAPACITY_BYTES));
     private final AtomicLong committedRuns = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger appendsUnderWay = new AtomicInteger();
     private final AgentRunner runner;
     private volatile long committedPosition;
     private volatile Exception lastError;
@@ -112,21 +119,26 @@ final class EvidenceWriter implements AutoCloseable {
      * @throws IllegalStateException if the store is closed, or closes while the run waits for room
      */
     void append(WireRun run) {
-        if (closed.get()) {
-            throw new IllegalStateException("the evidence store " + location + " is closed");
-        }
-        ExpandableArrayBuffer buffer = scratch.get();
-        int length = WireRun.SCHEMA.encode(run, buffer, 0);
-        if (length > ring.maxMsgLength()) {
-            throw new BadInputException("the evidence of run " + run.runId() + " takes " + length
-                    + " bytes; the store's ring buffer takes at most " + ring.maxMsgLength() + " per run");
-        }
-        while (!ring.write(RUN_MESSAGE_TYPE_ID, buffer, 0, length)) {
+        appendsUnderWay.incrementAndGet();
+        try {
             if (closed.get()) {
-                throw new IllegalStateException("the evidence store " + location + " closed while run "
-                        + run.runId() + " waited for room");
+                throw new IllegalStateException("the evidence store " + location + " is closed");
             }
-            LockSupport.parkNanos(APPEND_RETRY_PERIOD_NS);
+            ExpandableArrayBuffer buffer = scratch.get();
+            int length = WireRun.SCHEMA.encode(run, buffer, 0);
+            if (length > ring.maxMsgLength()) {
+                throw new BadInputException("the evidence of run " + run.runId() + " takes " + length
+                        + " bytes; the store's ring buffer takes at most " + ring.maxMsgLength() + " per run");
+            }
+            while (!ring.write(RUN_MESSAGE_TYPE_ID, buffer, 0, length)) {
+                if (closed.get()) {
+                    throw new IllegalStateException("the evidence store " + location + " closed while run "
+                            + run.runId() + " waited for room");
+                }
+                LockSupport.parkNanos(APPEND_RETRY_PERIOD_NS);
+            }
+        } finally {
+            appendsUnderWay.decrementAndGet();
         }
     }
 
@@ -156,8 +168,8 @@ final class EvidenceWriter implements AutoCloseable {
     }
 
     /**
-     * Refuses further appends, flushes, then stops the agent and closes the connection (the last two even if the
-     * flush fails). Idempotent.
+     * Refuses further appends, waits for those under way, flushes, then stops the agent and closes the connection
+     * (the last two even if the flush fails). Idempotent.
      *
      * @throws SluiceException if the flush fails
      */
@@ -167,6 +179,9 @@ final class EvidenceWriter implements AutoCloseable {
             return;
         }
         try {
+            while (appendsUnderWay.get() > 0) {
+                LockSupport.parkNanos(CLOSE_POLL_PERIOD_NS);
+            }
             flush();
         } finally {
             runner.close();
