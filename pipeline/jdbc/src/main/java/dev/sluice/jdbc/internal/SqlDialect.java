@@ -5,13 +5,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.UUID;
 
 /**
- * What differs between the engines behind an evidence store: the column types of the same three tables, how a
- * run id and a JSON value are bound, and the connection's settings. The tables, the statements and the rest are
- * shared ({@link JdbcEvidenceStore}).
+ * What differs between the engines behind an evidence store: the column types of the same tables, how a run id
+ * and a JSON value are bound, the connection's settings and how schema creation is serialised. The tables are
+ * defined once ({@link EvidenceSchema}), the statements too ({@link EvidenceInserts}, {@link EvidenceReader}).
  */
 public enum SqlDialect {
     /** SQLite: text UUIDs and JSON, WAL journal. */
@@ -20,47 +19,72 @@ public enum SqlDialect {
     POSTGRES("UUID", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BIGINT", "JSONB", "BYTEA",
             "DOUBLE PRECISION", "BOOLEAN", "CAST(? AS jsonb)");
 
-    private final String uuid;
-    private final String rowId;
-    private final String int64;
-    private final String json;
-    private final String bytes;
-    private final String float64;
-    private final String bool;
+    /**
+     * How long, in milliseconds, a SQLite connection waits for another connection's lock on the file (the writer's
+     * transaction, another process's) before its statement fails with {@code SQLITE_BUSY}.
+     */
+    static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+    /**
+     * The key of the PostgreSQL transaction-level advisory lock that serialises schema creation by several
+     * processes. Any fixed number works; every version of this library must use the same one.
+     */
+    static final long SCHEMA_LOCK_KEY = 7_318_551_140_652_064_114L;
+
+    private final String uuidType;
+    private final String rowIdType;
+    private final String int64Type;
+    private final String jsonType;
+    private final String bytesType;
+    private final String float64Type;
+    private final String booleanType;
     private final String jsonParameter;
 
-    SqlDialect(String uuid, String rowId, String int64, String json, String bytes, String float64, String bool,
-            String jsonParameter) {
-        this.uuid = uuid;
-        this.rowId = rowId;
-        this.int64 = int64;
-        this.json = json;
-        this.bytes = bytes;
-        this.float64 = float64;
-        this.bool = bool;
+    SqlDialect(String uuidType, String rowIdType, String int64Type, String jsonType, String bytesType,
+            String float64Type, String booleanType, String jsonParameter) {
+        this.uuidType = uuidType;
+        this.rowIdType = rowIdType;
+        this.int64Type = int64Type;
+        this.jsonType = jsonType;
+        this.bytesType = bytesType;
+        this.float64Type = float64Type;
+        this.booleanType = booleanType;
         this.jsonParameter = jsonParameter;
     }
 
-    /** @return the statements that create the tables and indexes if missing */
-    List<String> createTables() {
-        return List.of(
-                "CREATE TABLE IF NOT EXISTS sluice_evidence_schema (version INTEGER NOT NULL)",
-                "CREATE TABLE IF NOT EXISTS event_envelope (id " + rowId + ", run_id " + uuid + " NOT NULL,"
-                        + " seq INTEGER NOT NULL, node_id TEXT NOT NULL, node_version TEXT NOT NULL,"
-                        + " input_hash TEXT NOT NULL, output_hash TEXT NOT NULL, started_ns " + int64 + " NOT NULL,"
-                        + " finished_ns " + int64 + " NOT NULL, attributes " + json + " NOT NULL, payload " + bytes
-                        + ")",
-                "CREATE INDEX IF NOT EXISTS event_envelope_run ON event_envelope (run_id, seq)",
-                "CREATE INDEX IF NOT EXISTS event_envelope_journal ON event_envelope (seq, started_ns)",
-                "CREATE TABLE IF NOT EXISTS evidence_link (id " + rowId + ", run_id " + uuid + " NOT NULL,"
-                        + " seq INTEGER NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('doc', 'prompt', 'config',"
-                        + " 'output')), ref TEXT NOT NULL, hash TEXT NOT NULL, snippet TEXT NOT NULL, meta " + json
-                        + " NOT NULL)",
-                "CREATE INDEX IF NOT EXISTS evidence_link_run ON evidence_link (run_id, seq)",
-                "CREATE TABLE IF NOT EXISTS quality_eval (id " + rowId + ", run_id " + uuid + " NOT NULL,"
-                        + " seq INTEGER NOT NULL, metric TEXT NOT NULL, value " + float64 + " NOT NULL, meta " + json
-                        + " NOT NULL, decided " + bool + " NOT NULL)",
-                "CREATE INDEX IF NOT EXISTS quality_eval_run ON quality_eval (run_id, seq)");
+    /** @return the column type of a run id */
+    String uuidType() {
+        return uuidType;
+    }
+
+    /** @return the column definition of a table's generated row id, primary key included */
+    String rowIdType() {
+        return rowIdType;
+    }
+
+    /** @return the column type of a 64-bit integer */
+    String int64Type() {
+        return int64Type;
+    }
+
+    /** @return the column type of a JSON value */
+    String jsonType() {
+        return jsonType;
+    }
+
+    /** @return the column type of a byte string */
+    String bytesType() {
+        return bytesType;
+    }
+
+    /** @return the column type of a 64-bit floating-point number */
+    String float64Type() {
+        return float64Type;
+    }
+
+    /** @return the column type of a boolean */
+    String booleanType() {
+        return booleanType;
     }
 
     /** @return the placeholder of a JSON value in an INSERT */
@@ -68,13 +92,13 @@ public enum SqlDialect {
         return jsonParameter;
     }
 
-    /** Applies the connection settings: WAL and crash-safe commits for SQLite; one schema-creation lock. */
+    /** Applies the connection settings: WAL and crash-safe commits for SQLite; nothing for PostgreSQL. */
     void configure(Connection connection) throws SQLException {
         if (this == SQLITE) {
             try (Statement s = connection.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=NORMAL");
-                s.execute("PRAGMA busy_timeout=10000");
+                s.execute("PRAGMA busy_timeout=" + SQLITE_BUSY_TIMEOUT_MS);
             }
         }
     }
@@ -83,11 +107,12 @@ public enum SqlDialect {
     void lockSchema(Connection connection) throws SQLException {
         if (this == POSTGRES) {
             try (Statement s = connection.createStatement()) {
-                s.execute("SELECT pg_advisory_xact_lock(7318551140652064114)");
+                s.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK_KEY + ")");
             }
         }
     }
 
+    /** Binds a run id. */
     void setUuid(PreparedStatement statement, int index, UUID id) throws SQLException {
         if (this == POSTGRES) {
             statement.setObject(index, id);
@@ -96,6 +121,7 @@ public enum SqlDialect {
         }
     }
 
+    /** Reads a run id. */
     UUID getUuid(ResultSet row, int column) throws SQLException {
         return this == POSTGRES ? row.getObject(column, UUID.class) : UUID.fromString(row.getString(column));
     }
