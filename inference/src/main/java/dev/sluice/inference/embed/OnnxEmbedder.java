@@ -49,10 +49,9 @@ import java.util.Objects;
  * {@link Builder#intraOpThreads(int)} threads inside each operator: lowest latency. A call that makes several runs
  * spreads them over {@link Builder#runThreads(int)} threads (the caller and shared daemon helpers), each run on one
  * thread of a second, single-threaded session over the same model: the cores work on different runs instead of
- * meeting at a barrier after each of the model's some 300 operators, which on two cores makes a batch of 32 about
- * 25% faster, and far more on a busy machine. The second session costs a second copy of the model's weights in
- * native memory; {@code runThreads(1)} does without it. {@link #close()} waits for calls in progress; afterwards
- * every call throws {@link IllegalStateException}.
+ * meeting at a barrier after each of the model's some 300 operators. The second session costs a second copy of the
+ * model's weights in native memory; {@code runThreads(1)} does without it. {@link #close()} waits for calls in
+ * progress; afterwards every call throws {@link IllegalStateException}.
  */
 public final class OnnxEmbedder implements Embedder {
     /** The runtime name in {@link ModelIdentity}. */
@@ -294,9 +293,8 @@ public final class OnnxEmbedder implements Embedder {
 
         /**
          * @param optimization the graph optimisation level (default: {@link GraphOptimization#BASIC} on CPU, where
-         *     ONNX Runtime 1.29's fused LayerNormalization kernel is slower than the unfused operators it replaces
-         *     (all-MiniLM-L6-v2 runs 5% faster at BASIC than at ALL, vectors within 4e-6); {@link GraphOptimization#ALL}
-         *     on CUDA)
+         *     ONNX Runtime 1.29's fused LayerNormalization kernel is slower than the unfused operators it replaces;
+         *     {@link GraphOptimization#ALL} on CUDA)
          * @return this builder
          */
         public Builder optimization(GraphOptimization optimization) {
