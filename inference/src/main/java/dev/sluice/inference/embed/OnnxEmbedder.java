@@ -1,35 +1,16 @@
 package dev.sluice.inference.embed;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtProvider;
-import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import dev.sluice.core.BadInputException;
-import dev.sluice.core.SluiceException;
-import dev.sluice.core.hash.ContentHash;
 import dev.sluice.core.memory.FloatMatrix;
 import dev.sluice.inference.ModelIdentity;
+import dev.sluice.inference.embed.internal.EmbedderContract;
 import dev.sluice.inference.embed.internal.HfTokenizer;
 import dev.sluice.inference.embed.internal.OnnxFileCheck;
-import dev.sluice.inference.embed.internal.Pooler;
-import dev.sluice.inference.embed.internal.RunPlanner;
-import dev.sluice.inference.embed.internal.RunWorkers;
-import dev.sluice.inference.embed.internal.Scratch;
-import dev.sluice.inference.embed.internal.ScratchPool;
-import dev.sluice.inference.embed.internal.TokenizedBatch;
-import java.lang.foreign.MemorySegment;
+import dev.sluice.inference.embed.internal.RunDispatcher;
+import dev.sluice.inference.embed.internal.SessionFactory;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * An {@link Embedder} that runs a sentence-embedding model exported to ONNX on ONNX Runtime, with the model's Hugging
@@ -68,79 +49,27 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link Builder#intraOpThreads(int)} threads inside each operator: lowest latency. A call that makes several runs
  * spreads them over {@link Builder#runThreads(int)} threads (the caller and shared daemon helpers), each run on one
  * thread of a second, single-threaded session over the same model: the cores work on different runs instead of
- * meeting at a barrier after each of the model's some 300 operators, which on two cores makes a batch of 32 about
- * 25% faster, and far more on a busy machine. The second session costs a second copy of the model's weights in
- * native memory; {@code runThreads(1)} does without it. {@link #close()} waits for calls in progress; afterwards
- * every call throws {@link IllegalStateException}.
+ * meeting at a barrier after each of the model's some 300 operators. The second session costs a second copy of the
+ * model's weights in native memory; {@code runThreads(1)} does without it. {@link #close()} waits for calls in
+ * progress; afterwards every call throws {@link IllegalStateException}.
  */
 public final class OnnxEmbedder implements Embedder {
     /** The runtime name in {@link ModelIdentity}. */
     public static final String RUNTIME = "onnxruntime";
-    private static final String INPUT_IDS = "input_ids";
-    private static final String ATTENTION_MASK = "attention_mask";
-    private static final String TOKEN_TYPE_IDS = "token_type_ids";
-    /** Texts tokenised and planned together; a longer list is taken in windows of texts of similar length. */
-    private static final int WINDOW_TEXTS = 256;
-    private static final System.Logger LOG = System.getLogger(OnnxEmbedder.class.getName());
 
-    private final OrtEnvironment environment;
-    private final OrtSession session;
-    /** Single-threaded session over the same model for runs spread over {@link #runWorkers}; null when unused. */
-    private final OrtSession runSession;
-    private final HfTokenizer tokenizer;
-    private final ScratchPool scratchPool;
-    private final RunWorkers runWorkers;
-    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private final LongAdder truncatedTexts = new LongAdder();
-    private final boolean feedsMask;
-    private final boolean feedsTypes;
-    private final String outputName;
-    private final boolean outputPerToken;
+    private final RunDispatcher dispatcher;
     private final int dimension;
-    private final Pooling pooling;
-    private final boolean normalize;
-    private final Overlength overlength;
-    private final int maxBatchSize;
     private final ExecutionProvider executionProvider;
     private final String fallbackReason;
     private final ModelIdentity identity;
-    private boolean closed;
 
-    private OnnxEmbedder(Builder builder, OrtSession session, OrtSession runSession, HfTokenizer tokenizer,
-            ExecutionProvider provider, String fallbackReason) {
-        this.environment = OrtEnvironment.getEnvironment();
-        this.session = session;
-        this.runSession = runSession;
-        this.tokenizer = tokenizer;
-        this.pooling = builder.pooling;
-        this.normalize = builder.normalize;
-        this.overlength = builder.overlength;
-        this.maxBatchSize = builder.maxBatchSize;
+    private OnnxEmbedder(RunDispatcher dispatcher, ModelIdentity identity, ExecutionProvider provider,
+            String fallbackReason) {
+        this.dispatcher = dispatcher;
+        this.dimension = dispatcher.dimension();
+        this.identity = identity;
         this.executionProvider = provider;
         this.fallbackReason = fallbackReason;
-        this.scratchPool = new ScratchPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
-        this.runWorkers = new RunWorkers(runSession == null ? 1 : builder.runThreads, scratchPool, "sluice-embed");
-        Map<String, NodeInfo> inputs;
-        Map<String, NodeInfo> outputs;
-        try {
-            inputs = session.getInputInfo();
-            outputs = session.getOutputInfo();
-        } catch (OrtException e) {
-            throw new SluiceException("cannot read the inputs and outputs of model " + builder.modelFile, e);
-        }
-        checkInputs(builder.modelFile, inputs);
-        this.feedsMask = inputs.containsKey(ATTENTION_MASK);
-        this.feedsTypes = inputs.containsKey(TOKEN_TYPE_IDS);
-        this.outputName = chooseOutput(builder.modelFile, builder.outputName, outputs);
-        long[] shape = ((TensorInfo) outputs.get(outputName).getInfo()).getShape();
-        this.outputPerToken = shape.length == 3;
-        long declaredDimension = shape[shape.length - 1];
-        this.dimension = declaredDimension > 0 ? Math.toIntExact(declaredDimension) : probeDimension();
-        String modelName = builder.modelName != null ? builder.modelName : stem(builder.modelFile);
-        this.identity = ModelIdentity.of(RUNTIME, modelName + "/" + outputName + "/"
-                + (outputPerToken ? pooling.name().toLowerCase(Locale.ROOT) : "pooled") + (normalize ? "+l2" : "")
-                + "/max" + tokenizer.maxTokens() + "/tokenizer-"
-                + ContentHash.ofFile(builder.tokenizerFile).hex().substring(0, 16), builder.modelFile);
     }
 
     /**
@@ -177,35 +106,35 @@ public final class OnnxEmbedder implements Embedder {
 
     /** @return the token limit per text, special tokens included */
     public int maxTokens() {
-        return tokenizer.maxTokens();
+        return dispatcher.maxTokens();
     }
 
     /** @return the most texts given to the model in one run */
     public int maxBatchSize() {
-        return maxBatchSize;
+        return dispatcher.maxBatchSize();
     }
 
     /** @return how many threads work on the runs of a call that makes several (1: runs one after the other) */
     public int runThreads() {
-        return runWorkers.threads();
+        return dispatcher.runThreads();
     }
 
     /** @return how many texts this embedder has cut to {@link #maxTokens()} since it was built */
     public long truncatedTexts() {
-        return truncatedTexts.sum();
+        return dispatcher.truncatedTexts();
     }
 
     @Override
     public float[] embed(String text) {
-        checkText(text, 0);
+        EmbedderContract.checkText(text, 0);
         float[] vector = new float[dimension];
-        embedWindow(new String[] {text}, new int[1], MemorySegment.ofArray(vector), 0L);
+        dispatcher.embed(text, vector);
         return vector;
     }
 
     @Override
     public FloatMatrix embedAll(List<String> texts) {
-        checkTexts(texts);
+        EmbedderContract.checkTexts(texts);
         FloatMatrix matrix = FloatMatrix.allocate("embeddings", texts.size(), dimension);
         try {
             embedInto(texts, matrix, 0);
@@ -218,287 +147,15 @@ public final class OnnxEmbedder implements Embedder {
 
     @Override
     public EmbeddedBatch embedInto(List<String> texts, FloatMatrix target, int firstRow) {
-        checkTexts(texts);
+        EmbedderContract.checkTexts(texts);
         Objects.requireNonNull(target, "target");
-        if (target.dimension() != dimension) {
-            throw new BadInputException("matrix " + target.name() + " has dimension " + target.dimension()
-                    + " but model " + identity.name() + " makes vectors of dimension " + dimension);
-        }
-        if (firstRow < 0 || (long) firstRow + texts.size() > target.rows()) {
-            throw new BadInputException("matrix " + target.name() + " has " + target.rows() + " rows; rows "
-                    + firstRow + " to " + ((long) firstRow + texts.size() - 1) + " do not fit");
-        }
-        MemorySegment memory = target.segment();
-        long[] byLength = sortedByLength(texts);
-        int truncated = 0;
-        int longest = 0;
-        for (int first = 0; first < texts.size(); first += WINDOW_TEXTS) {
-            int count = Math.min(WINDOW_TEXTS, texts.size() - first);
-            String[] window = new String[count];
-            int[] rows = new int[count];
-            for (int k = 0; k < count; k++) {
-                rows[k] = (int) byLength[first + k];
-                window[k] = texts.get(rows[k]);
-            }
-            long stats = embedWindow(window, rows, memory, 4L * dimension * firstRow);
-            truncated += (int) (stats >>> 32);
-            longest = Math.max(longest, (int) stats);
-        }
-        return new EmbeddedBatch(texts.size(), truncated, longest);
-    }
-
-    /**
-     * Orders texts by length in characters, so that a long list is tokenised in windows of texts of similar length.
-     *
-     * @return {@code length << 32 | index} per text, ascending
-     */
-    private static long[] sortedByLength(List<String> texts) {
-        long[] byLength = new long[texts.size()];
-        for (int i = 0; i < byLength.length; i++) {
-            byLength[i] = (long) texts.get(i).length() << 32 | i;
-        }
-        Arrays.sort(byLength);
-        return byLength;
-    }
-
-    /**
-     * Tokenises a window of texts, orders them by token count, splits them into runs ({@link RunPlanner}) and runs
-     * each into the target, all under the read lock.
-     *
-     * @param rows per text, its row relative to {@code baseOffsetBytes} (its index in the caller's list)
-     * @return {@code truncated << 32 | longest token count}
-     */
-    private long embedWindow(String[] texts, int[] rows, MemorySegment target, long baseOffsetBytes) {
-        ReentrantReadWriteLock.ReadLock lock = lifecycle.readLock();
-        lock.lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("embedder for " + identity.key() + " is closed");
-            }
-            TokenizedBatch batch = tokenizer.tokenize(texts, feedsTypes, runWorkers);
-            if (batch.truncatedTexts > 0) {
-                if (overlength == Overlength.REJECT) {
-                    throw new BadInputException("text " + rows[batch.firstTruncated] + " has more than the "
-                            + tokenizer.maxTokens() + " tokens model " + identity.name() + " accepts");
-                }
-                truncatedTexts.add(batch.truncatedTexts);
-            }
-            int count = texts.length;
-            long[] byTokens = new long[count];
-            for (int i = 0; i < count; i++) {
-                byTokens[i] = (long) batch.tokens(i) << 32 | i;
-            }
-            Arrays.sort(byTokens);
-            int[] order = new int[count];
-            int[] sortedTokens = new int[count];
-            for (int i = 0; i < count; i++) {
-                order[i] = (int) byTokens[i];
-                sortedTokens[i] = (int) (byTokens[i] >>> 32);
-            }
-            int[] runEnds = new int[count];
-            int runs = RunPlanner.plan(sortedTokens, maxBatchSize, dimension, runEnds);
-            if (runs > 1 && runWorkers.canSpread(target)) {
-                runWorkers.runAll(runs, (run, scratch) -> runOnce(runSession, batch, order,
-                        run == 0 ? 0 : runEnds[run - 1], runEnds[run], sortedTokens, rows, scratch, target,
-                        baseOffsetBytes));
-            } else {
-                Scratch scratch = scratchPool.acquire();
-                try {
-                    for (int run = 0; run < runs; run++) {
-                        runOnce(session, batch, order, run == 0 ? 0 : runEnds[run - 1], runEnds[run], sortedTokens,
-                                rows, scratch, target, baseOffsetBytes);
-                    }
-                } finally {
-                    scratchPool.release(scratch);
-                }
-            }
-            return (long) batch.truncatedTexts << 32 | sortedTokens[count - 1];
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Runs the model on texts {@code order[from..to)}, padded to the longest of them, and pools them into rows. */
-    private void runOnce(OrtSession runner, TokenizedBatch batch, int[] order, int from, int to, int[] sortedTokens,
-            int[] rows, Scratch scratch, MemorySegment target, long baseOffsetBytes) {
-        int count = to - from;
-        int length = sortedTokens[to - 1];
-        int floats = outputPerToken ? count * length * dimension : count * dimension;
-        scratch.ensureCapacity((long) count * length, floats);
-        tokenizer.writeRun(batch, order, from, to, length, scratch);
-        OnnxTensor output = null;
-        try {
-            feedInputs(scratch, count, length);
-            output = OnnxTensor.createTensor(environment, scratch.outputBuffer(floats),
-                    outputPerToken ? new long[] {count, length, dimension} : new long[] {count, dimension});
-            scratch.pinnedOutputs.put(outputName, output);
-            runner.run(scratch.inputs, scratch.pinnedOutputs).close();
-        } catch (OrtException e) {
-            throw new SluiceException("ONNX Runtime failed on a batch of " + count + " texts of " + length
-                    + " tokens with model " + identity.name() + ": " + e.getMessage(), e);
-        } finally {
-            closeInputs(scratch);
-            if (output != null) {
-                output.close();
-            }
-        }
-        pool(scratch, order, from, to, length, rows, target, baseOffsetBytes);
-    }
-
-    private void pool(Scratch scratch, int[] order, int from, int to, int length, int[] rows, MemorySegment target,
-            long baseOffsetBytes) {
-        MemorySegment output = scratch.output();
-        long vectorBytes = 4L * dimension;
-        for (int i = 0; i < to - from; i++) {
-            long at = baseOffsetBytes + rows[order[from + i]] * vectorBytes;
-            if (!outputPerToken) {
-                Pooler.copy(output, i * vectorBytes, dimension, target, at);
-            } else if (pooling == Pooling.MEAN) {
-                Pooler.mean(output, scratch.mask(), i, length, dimension, target, at);
-            } else {
-                Pooler.copy(output, (long) i * length * vectorBytes, dimension, target, at);
-            }
-            if (normalize) {
-                Pooler.normalize(target, at, dimension);
-            }
-        }
-    }
-
-    private void feedInputs(Scratch scratch, int count, int length) throws OrtException {
-        long[] shape = {count, length};
-        int tokens = count * length;
-        scratch.inputs.put(INPUT_IDS, OnnxTensor.createTensor(environment, scratch.idsBuffer(tokens), shape));
-        if (feedsMask) {
-            scratch.inputs.put(ATTENTION_MASK, OnnxTensor.createTensor(environment, scratch.maskBuffer(tokens),
-                    shape));
-        }
-        if (feedsTypes) {
-            scratch.inputs.put(TOKEN_TYPE_IDS, OnnxTensor.createTensor(environment, scratch.typesBuffer(tokens),
-                    shape));
-        }
-    }
-
-    /** Closes this run's tensors; the maps keep their keys so that the next run's puts allocate no entries. */
-    private static void closeInputs(Scratch scratch) {
-        for (OnnxTensor tensor : scratch.inputs.values()) {
-            if (!tensor.isClosed()) {
-                tensor.close();
-            }
-        }
-    }
-
-    /** Runs the model once on a short text to learn a dimension the model leaves symbolic. */
-    private int probeDimension() {
-        try (Scratch scratch = new Scratch()) {
-            TokenizedBatch batch = tokenizer.tokenize(new String[] {"dimension probe"}, feedsTypes, runWorkers);
-            int length = batch.tokens(0);
-            scratch.ensureCapacity(length, 0);
-            tokenizer.writeRun(batch, new int[1], 0, 1, length, scratch);
-            feedInputs(scratch, 1, length);
-            try (OrtSession.Result result = session.run(scratch.inputs, java.util.Set.of(outputName))) {
-                long[] shape = ((TensorInfo) result.get(0).getInfo()).getShape();
-                return Math.toIntExact(shape[shape.length - 1]);
-            } finally {
-                closeInputs(scratch);
-            }
-        } catch (OrtException e) {
-            throw new SluiceException("cannot run model " + identity + " to learn its output dimension", e);
-        }
-    }
-
-    private static void checkInputs(Path modelFile, Map<String, NodeInfo> inputs) {
-        if (!inputs.containsKey(INPUT_IDS)) {
-            throw new BadInputException("model " + modelFile + " has inputs " + inputs.keySet()
-                    + "; an embedding model needs input_ids (and may have attention_mask, token_type_ids)");
-        }
-        for (NodeInfo input : inputs.values()) {
-            String name = input.getName();
-            if (!name.equals(INPUT_IDS) && !name.equals(ATTENTION_MASK) && !name.equals(TOKEN_TYPE_IDS)) {
-                throw new BadInputException("model " + modelFile + " has input " + name + " that an embedder "
-                        + "cannot feed; it feeds input_ids, attention_mask and token_type_ids");
-            }
-            if (!(input.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.INT64
-                    || tensor.getShape().length != 2) {
-                throw new BadInputException("model " + modelFile + " input " + name + " is " + input.getInfo()
-                        + "; expected an int64 tensor of shape [batch, tokens]");
-            }
-        }
-    }
-
-    private static String chooseOutput(Path modelFile, String requested, Map<String, NodeInfo> outputs) {
-        if (requested != null) {
-            NodeInfo output = outputs.get(requested);
-            if (output == null) {
-                throw new BadInputException("model " + modelFile + " has no output " + requested + "; it has "
-                        + outputs.keySet());
-            }
-            if (!(output.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT
-                    || tensor.getShape().length < 2 || tensor.getShape().length > 3) {
-                throw new BadInputException("model " + modelFile + " output " + requested + " is "
-                        + output.getInfo() + "; expected a float tensor [batch, tokens, dimension] or [batch, "
-                        + "dimension]");
-            }
-            return requested;
-        }
-        for (NodeInfo output : outputs.values()) {
-            if (output.getInfo() instanceof TensorInfo tensor && tensor.type == OnnxJavaType.FLOAT
-                    && tensor.getShape().length == 3) {
-                return output.getName();
-            }
-        }
-        throw new BadInputException("model " + modelFile + " has no float output of rank 3 [batch, tokens, "
-                + "dimension]; its outputs are " + outputs.values() + "; name one with outputName(...)");
-    }
-
-    private static void checkTexts(List<String> texts) {
-        if (texts == null || texts.isEmpty()) {
-            throw new BadInputException("cannot embed " + (texts == null ? "a null list" : "an empty list")
-                    + "; give at least one text");
-        }
-        for (int i = 0; i < texts.size(); i++) {
-            checkText(texts.get(i), i);
-        }
-    }
-
-    private static void checkText(String text, int index) {
-        if (text == null) {
-            throw new BadInputException("text " + index + " is null");
-        }
-        if (text.isBlank()) {
-            throw new BadInputException("text " + index + " is empty or blank; an embedding needs at least one word");
-        }
-    }
-
-    private static String stem(Path file) {
-        String name = file.getFileName().toString();
-        return name.endsWith(".onnx") ? name.substring(0, name.length() - ".onnx".length()) : name;
+        EmbedderContract.checkTarget(target, firstRow, texts.size(), dimension, identity.name());
+        return dispatcher.embedInto(texts, target.segment(), 4L * dimension * firstRow);
     }
 
     @Override
     public void close() {
-        ReentrantReadWriteLock.WriteLock lock = lifecycle.writeLock();
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            for (OrtSession open : new OrtSession[] {session, runSession}) {
-                try {
-                    if (open != null) {
-                        open.close();
-                    }
-                } catch (OrtException e) {
-                    LOG.log(System.Logger.Level.WARNING, "closing an ONNX Runtime session of " + identity + " failed",
-                            e);
-                }
-            }
-            tokenizer.close();
-            runWorkers.close();
-            scratchPool.close();
-        } finally {
-            lock.unlock();
-        }
+        dispatcher.close();
     }
 
     @Override
@@ -636,9 +293,8 @@ public final class OnnxEmbedder implements Embedder {
 
         /**
          * @param optimization the graph optimisation level (default: {@link GraphOptimization#BASIC} on CPU, where
-         *     ONNX Runtime 1.29's fused LayerNormalization kernel is slower than the unfused operators it replaces
-         *     (all-MiniLM-L6-v2 runs 5% faster at BASIC than at ALL, vectors within 4e-6); {@link GraphOptimization#ALL}
-         *     on CUDA)
+         *     ONNX Runtime 1.29's fused LayerNormalization kernel is slower than the unfused operators it replaces;
+         *     {@link GraphOptimization#ALL} on CUDA)
          * @return this builder
          */
         public Builder optimization(GraphOptimization optimization) {
@@ -713,78 +369,22 @@ public final class OnnxEmbedder implements Embedder {
             }
             OnnxFileCheck.check(modelFile);
             HfTokenizer tokenizer = HfTokenizer.open(tokenizerFile, maxTokens);
-            OrtSession session = null;
-            OrtSession runSession = null;
+            SessionFactory.Sessions sessions = null;
             try {
-                String fallback = null;
-                if (cudaDeviceId >= 0) {
-                    try {
-                        session = createSession(true, intraOpThreads);
-                    } catch (OrtException | RuntimeException e) {
-                        fallback = "CUDA device " + cudaDeviceId + " is not usable: " + e.getMessage();
-                    }
-                    if (fallback != null) {
-                        LOG.log(System.Logger.Level.WARNING, "model {0} runs on CPU although CUDA was asked for: {1}",
-                                modelFile, fallback);
-                    }
-                }
-                if (session == null) {
-                    session = createSession(false, intraOpThreads);
-                }
-                ExecutionProvider provider = cudaDeviceId >= 0 && fallback == null
-                        ? ExecutionProvider.CUDA : ExecutionProvider.CPU;
-                if (provider == ExecutionProvider.CPU && runThreads > 1) {
-                    runSession = createSession(false, 1);
-                }
-                return new OnnxEmbedder(this, session, runSession, tokenizer, provider, fallback);
-            } catch (OrtException e) {
-                closeQuietly(tokenizer, session, runSession);
-                throw new BadInputException("ONNX Runtime cannot load model " + modelFile + ": " + e.getMessage(),
-                        e);
+                sessions = new SessionFactory(modelFile, interOpThreads, optimization, memoryPattern, deterministic,
+                        spinning).open(cudaDeviceId, intraOpThreads, runThreads);
+                EmbedderContract contract = EmbedderContract.read(modelFile, outputName, sessions.session());
+                ModelIdentity identity = contract.identity(RUNTIME, modelName, modelFile, tokenizerFile, pooling,
+                        normalize, tokenizer.maxTokens());
+                RunDispatcher dispatcher = new RunDispatcher(sessions.session(), sessions.runSession(), tokenizer,
+                        contract, identity, pooling, normalize, overlength, maxBatchSize, runThreads);
+                return new OnnxEmbedder(dispatcher, identity, sessions.provider(), sessions.fallbackReason());
             } catch (RuntimeException e) {
-                closeQuietly(tokenizer, session, runSession);
+                tokenizer.close();
+                if (sessions != null) {
+                    sessions.closeQuietly();
+                }
                 throw e;
-            }
-        }
-
-        private OrtSession createSession(boolean cuda, int intraOp) throws OrtException {
-            OrtEnvironment environment = OrtEnvironment.getEnvironment();
-            if (cuda && !OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
-                throw new SluiceException("the ONNX Runtime on the class path has no CUDA provider (it has "
-                        + OrtEnvironment.getAvailableProviders() + "); use com.microsoft.onnxruntime:onnxruntime_gpu");
-            }
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                options.setIntraOpNumThreads(intraOp);
-                options.setInterOpNumThreads(interOpThreads);
-                GraphOptimization level = optimization != null ? optimization
-                        : cuda ? GraphOptimization.ALL : GraphOptimization.BASIC;
-                options.setOptimizationLevel(switch (level) {
-                    case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
-                    case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-                    case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-                    case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
-                });
-                options.setMemoryPatternOptimization(memoryPattern);
-                options.setDeterministicCompute(deterministic);
-                options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-                options.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
-                if (cuda) {
-                    options.addCUDA(cudaDeviceId);
-                }
-                return environment.createSession(modelFile.toString(), options);
-            }
-        }
-
-        private static void closeQuietly(HfTokenizer tokenizer, OrtSession... sessions) {
-            tokenizer.close();
-            for (OrtSession session : sessions) {
-                if (session != null) {
-                    try {
-                        session.close();
-                    } catch (OrtException e) {
-                        LOG.log(System.Logger.Level.DEBUG, "closing a session that failed to set up", e);
-                    }
-                }
             }
         }
     }

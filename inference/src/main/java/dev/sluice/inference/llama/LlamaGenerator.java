@@ -140,8 +140,9 @@ public final class LlamaGenerator implements AutoCloseable {
     }
 
     /**
-     * @return the model's identity for cache keys: llama.cpp, architecture/name and the file's SHA-256 (hashed on
-     *     the first call, about 1 s per GB, then cached per file while its size and modification time hold)
+     * @return the model's identity for cache keys: llama.cpp, architecture/name and the file's SHA-256 (the first
+     *     call reads the whole file to hash it, then the hash is cached per file while its size and modification
+     *     time hold)
      */
     public ModelIdentity identity() {
         ModelIdentity known = identity;

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * The real all-MiniLM-L6-v2 model and tokenizer from LangChain4j's model jar (a test dependency), copied once to
- * {@code target/test-models}, and one shared embedder over them (loading takes about a second).
+ * {@code target/test-models}, and one shared embedder over them (loaded once per test JVM).
  */
 final class MiniLm {
     static final Path CACHE = Path.of("target", "test-models");

@@ -19,8 +19,8 @@ import java.nio.file.Path;
  * parent. It requires {@code ir_version} (field 1) in 1..{@value #MAX_IR_VERSION}, a graph, an opset import, and at
  * least one node and one output in the graph. It does not check tensor contents or operator semantics; ONNX Runtime reports those as errors.
  *
- * <p>Cost: maps the file and reads every tag of the top three levels (for a 90 MB model about a millisecond, most
- * of the bytes being skipped initializer payloads). Stateless and thread-safe.
+ * <p>Cost: maps the file and reads every tag of the top three levels; the initializer payloads, most of the bytes,
+ * are skipped, not read. Stateless and thread-safe.
  */
 public final class OnnxFileCheck {
     /** The protobuf limit on a message, and so on a self-contained ONNX file. */

@@ -16,10 +16,8 @@ package dev.sluice.inference.embed.internal;
 public final class RunPlanner {
     /**
      * The fixed cost of one ONNX Runtime run on CPU, in token positions: dispatch of some 300 operators, threads
-     * waking, and the lower efficiency of small matrix products. Measured with all-MiniLM-L6-v2 on two cores (a run
-     * of one 16-token text takes about 2.2 ms against 0.085 ms a token in a run of 32): the CPU time of a varied batch
-     * of 32 is flat for values between 8 and 32 and grows outside; 0 makes it 40% worse. Larger models have a larger
-     * per-token cost and so a smaller share.
+     * waking, and the lower efficiency of small matrix products. Chosen by measuring varied batches with
+     * all-MiniLM-L6-v2 on CPU; larger models have a larger per-token cost and so a smaller share.
      */
     public static final int FIXED_COST_TOKENS = 16;
 

@@ -1,5 +1,9 @@
 package dev.sluice.inference.llama.internal;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import dev.sluice.core.BadInputException;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +16,8 @@ import java.util.Set;
  * {@code required}, {@code additionalProperties} (boolean), {@code items}, {@code minItems}, {@code maxItems},
  * {@code minLength}, {@code maxLength}, {@code enum}, {@code const}, {@code anyOf}, {@code oneOf}, and the
  * annotations {@code title}, {@code description}, {@code default}, {@code $schema}. References, patterns and formats
- * are refused with a message naming the keyword and where it is.
+ * are refused with a message naming the keyword and where it is. The text is read by {@link StrictJson} first.
+ * Stateless and thread-safe.
  */
 public final class JsonSchemaSubset {
     private static final Set<String> TYPES = Set.of("object", "array", "string", "integer", "number", "boolean",
@@ -28,45 +33,47 @@ public final class JsonSchemaSubset {
      * @throws BadInputException when it is not JSON or uses anything outside the subset
      */
     public static void check(String schemaText) {
-        check(JsonParser.parse(schemaText, "the JSON schema"), "#");
+        check(StrictJson.parse(schemaText, "the JSON schema"), "#");
     }
 
-    private static void check(Object schema, String path) {
-        if (!(schema instanceof Map<?, ?> node)) {
+    private static void check(JsonElement schema, String path) {
+        if (!(schema instanceof JsonObject node)) {
             throw refuse(path, "a schema must be a JSON object, not " + schema);
         }
-        for (Map.Entry<?, ?> e : node.entrySet()) {
-            String key = (String) e.getKey();
-            Object value = e.getValue();
+        for (Map.Entry<String, JsonElement> e : node.entrySet()) {
+            String key = e.getKey();
+            JsonElement value = e.getValue();
             String at = path + "/" + key;
             switch (key) {
                 case "type" -> {
-                    List<?> types = value instanceof List<?> list ? list : List.of(value);
-                    if (types.isEmpty() || !types.stream().allMatch(TYPES::contains)) {
+                    List<JsonElement> types = value instanceof JsonArray list ? list.asList() : List.of(value);
+                    if (types.isEmpty() || !types.stream().allMatch(JsonSchemaSubset::isType)) {
                         throw refuse(at, "type " + value + " is not one of " + TYPES);
                     }
                 }
                 case "properties" -> {
-                    if (!(value instanceof Map<?, ?> properties)) {
+                    if (!(value instanceof JsonObject properties)) {
                         throw refuse(at, "properties must be an object");
                     }
-                    properties.forEach((name, sub) -> check(sub, at + "/" + name));
+                    for (Map.Entry<String, JsonElement> property : properties.entrySet()) {
+                        check(property.getValue(), at + "/" + property.getKey());
+                    }
                 }
                 case "required" -> {
-                    Object properties = node.get("properties");
-                    if (!(value instanceof List<?> names) || !(properties instanceof Map<?, ?> defined)
-                            || !names.stream().allMatch(defined::containsKey)) {
+                    JsonElement properties = node.get("properties");
+                    if (!(value instanceof JsonArray names) || !(properties instanceof JsonObject defined)
+                            || !names.asList().stream().allMatch(n -> isString(n) && defined.has(n.getAsString()))) {
                         throw refuse(at, "required must list names defined in properties");
                     }
                 }
                 case "additionalProperties" -> {
-                    if (!(value instanceof Boolean)) {
+                    if (!(value instanceof JsonPrimitive flag) || !flag.isBoolean()) {
                         throw refuse(at, "only true or false is supported");
                     }
                 }
                 case "items" -> check(value, at);
                 case "anyOf", "oneOf" -> {
-                    if (!(value instanceof List<?> options) || options.isEmpty()) {
+                    if (!(value instanceof JsonArray options) || options.isEmpty()) {
                         throw refuse(at, key + " must be a non-empty array of schemas");
                     }
                     for (int i = 0; i < options.size(); i++) {
@@ -74,12 +81,12 @@ public final class JsonSchemaSubset {
                     }
                 }
                 case "minItems", "maxItems", "minLength", "maxLength" -> {
-                    if (!(value instanceof Double n) || n < 0 || n > 10_000 || n != Math.floor(n)) {
+                    if (!isCount(value)) {
                         throw refuse(at, key + " must be an integer from 0 to 10000");
                     }
                 }
                 case "enum" -> {
-                    if (!(value instanceof List<?> values) || values.isEmpty()) {
+                    if (!(value instanceof JsonArray values) || values.isEmpty()) {
                         throw refuse(at, "enum must be a non-empty array");
                     }
                 }
@@ -93,6 +100,23 @@ public final class JsonSchemaSubset {
                 }
             }
         }
+    }
+
+    private static boolean isString(JsonElement element) {
+        return element instanceof JsonPrimitive primitive && primitive.isString();
+    }
+
+    private static boolean isType(JsonElement element) {
+        return isString(element) && TYPES.contains(element.getAsString());
+    }
+
+    /** Whether a value is an integer from 0 to 10000 (written as a JSON number, with or without a fraction part). */
+    private static boolean isCount(JsonElement element) {
+        if (!(element instanceof JsonPrimitive primitive) || !primitive.isNumber()) {
+            return false;
+        }
+        double n = primitive.getAsDouble();
+        return n >= 0 && n <= 10_000 && n == Math.floor(n);
     }
 
     private static BadInputException refuse(String path, String problem) {

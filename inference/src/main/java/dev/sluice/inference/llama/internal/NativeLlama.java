@@ -23,7 +23,7 @@ import java.util.Locale;
  * logging disabled go to the {@code dev.sluice.inference.llama} logger (warnings and errors at DEBUG) instead of
  * stderr.
  *
- * <p>Thread-safe. The first call costs the extraction (5 MB) and {@code System.load}.
+ * <p>Thread-safe. The first call costs the extraction of the native library and {@code System.load}.
  */
 public final class NativeLlama {
     private static final System.Logger LOG = System.getLogger("dev.sluice.inference.llama");

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One native llama.cpp model per model file and native settings in this process, shared by every generator that
  * opens it and counted by reference.
  *
- * <p>Design note: java-llama.cpp's {@code close()} does not give the native memory back (about 27 MB and one native
- * thread stay behind per load), so loading and closing repeatedly grows the process without bound. A model whose
+ * <p>Design note: java-llama.cpp's {@code close()} does not give the native memory back, and one native thread
+ * stays behind per load, so loading and closing repeatedly grows the process without bound. A model whose
  * reference count drops to zero therefore stays loaded and is handed to the next generator that opens the same
  * file with the same settings: opening and closing a generator any number of times costs one load. The price is
  * that a model stays resident until the JVM exits.
