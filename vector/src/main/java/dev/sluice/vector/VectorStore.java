@@ -34,9 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * vectors (in memory, in the file, and as {@link #vector(int)} returns them) are unit vectors and scoring is a dot
  * product; see {@link Similarity}.
  *
- * <p><b>Threads.</b> One writer at a time (adds and deletes take the store's lock, a few hundred nanoseconds plus
- * the copy of one vector); any number of readers, lock-free, concurrently with the writer: a row becomes visible to
- * readers only once its vector, key and metadata are all in place.
+ * <p><b>Threads.</b> One writer at a time (adds and deletes take the store's lock; an add holds it for the copy of
+ * one vector); any number of readers, lock-free, concurrently with the writer: a row becomes visible to readers
+ * only once its vector, key and metadata are all in place.
  *
  * <p><b>Version.</b> {@link #version()} is a content hash of everything stored (vectors, keys, metadata, deletions,
  * dimension, similarity), so equal stores have equal versions across processes and a saved and reopened store keeps
