@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.zip.CRC32C;
 
 /**
@@ -91,7 +92,7 @@ public final class StoreFileLayout {
         byte[] magic = segment.asSlice(0, MAGIC.length).toArray(ValueLayout.JAVA_BYTE);
         if (!java.util.Arrays.equals(magic, MAGIC)) {
             throw new CorruptDataException(file + " is not a Sluice vector store file: its magic is "
-                    + hex(magic) + ", expected " + hex(MAGIC) + " (\"SLUICEVS\")");
+                    + HexFormat.of().formatHex(magic) + ", expected " + HexFormat.of().formatHex(MAGIC) + " (\"SLUICEVS\")");
         }
         int version = segment.get(INT, VERSION_OFFSET);
         if (version > FORMAT_VERSION) {
@@ -129,13 +130,5 @@ public final class StoreFileLayout {
             crc.update(bytes.asSlice(position, Math.min(chunk, bytes.byteSize() - position)).asByteBuffer());
         }
         return (int) crc.getValue();
-    }
-
-    private static String hex(byte[] bytes) {
-        StringBuilder text = new StringBuilder();
-        for (byte b : bytes) {
-            text.append(String.format("%02x", b));
-        }
-        return text.toString();
     }
 }

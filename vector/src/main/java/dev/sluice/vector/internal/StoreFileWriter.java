@@ -2,6 +2,7 @@ package dev.sluice.vector.internal;
 
 import dev.sluice.core.CorruptDataException;
 import dev.sluice.core.hash.ContentHash;
+import dev.sluice.core.hash.Sha256;
 import dev.sluice.vector.KeyKind;
 import dev.sluice.vector.Metadata;
 import dev.sluice.vector.Similarity;
@@ -15,8 +16,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Writes a store file in the {@link StoreFileLayout} format, computes the content hash that is a store's version,
@@ -51,8 +50,8 @@ public final class StoreFileWriter {
      * @return its content hash, without writing anything
      */
     public static ContentHash contentHash(Snapshot snapshot) {
-        try {
-            return writeBody(snapshot, null, newDigest()).hash();
+        try (Sha256 sha = Sha256.acquire()) {
+            return writeBody(snapshot, null, sha).hash();
         } catch (IOException e) {
             throw new IllegalStateException("hashing in memory cannot fail", e);
         }
@@ -67,7 +66,10 @@ public final class StoreFileWriter {
      */
     public static ContentHash write(Path file, Snapshot snapshot) {
         return AtomicFiles.write(file, channel -> {
-            Body body = writeBody(snapshot, channel, newDigest());
+            Body body;
+            try (Sha256 sha = Sha256.acquire()) {
+                body = writeBody(snapshot, channel, sha);
+            }
             long length = body.endOffset() + StoreFileLayout.TRAILER_BYTES;
             ByteBuffer header = header(snapshot, body, length);
             while (header.hasRemaining()) {
@@ -106,8 +108,7 @@ public final class StoreFileWriter {
     }
 
     /** Streams identity fields and sections, each to the digest and (when given) to the channel after the header. */
-    private static Body writeBody(Snapshot snapshot, FileChannel channel, MessageDigest digest)
-            throws IOException {
+    private static Body writeBody(Snapshot snapshot, FileChannel channel, Sha256 digest) throws IOException {
         ByteBuffer identity = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(snapshot.dimension())
                 .putInt(snapshot.similarity().fileCode()).putInt(snapshot.keyKind().fileCode())
                 .putInt(snapshot.rows()).flip();
@@ -127,8 +128,7 @@ public final class StoreFileWriter {
         ByteBuffer deleted = ByteBuffer.allocate(8 * snapshot.deletedWords().length).order(ByteOrder.LITTLE_ENDIAN);
         deleted.asLongBuffer().put(snapshot.deletedWords());
         sink.write(deleted);
-        return new Body(ContentHash.fromBytes(digest.digest()), keysOffset, metadataOffset, deletedOffset,
-                sink.position);
+        return new Body(digest.toContentHash(), keysOffset, metadataOffset, deletedOffset, sink.position);
     }
 
     private static byte[] keySection(Snapshot snapshot) {
@@ -252,21 +252,13 @@ public final class StoreFileWriter {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    private static MessageDigest newDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
-
     /** Feeds the digest and, when there is a file, writes at increasing positions. */
     private static final class Sink {
         private final FileChannel channel;
-        private final MessageDigest digest;
+        private final Sha256 digest;
         private long position;
 
-        Sink(FileChannel channel, MessageDigest digest, long position) {
+        Sink(FileChannel channel, Sha256 digest, long position) {
             this.channel = channel;
             this.digest = digest;
             this.position = position;
