@@ -1,6 +1,5 @@
 package dev.sluice.vector.internal;
 
-import dev.sluice.core.CorruptDataException;
 import dev.sluice.core.hash.ContentHash;
 import dev.sluice.core.hash.Sha256;
 import dev.sluice.vector.KeyKind;
@@ -18,8 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Writes a store file in the {@link StoreFileLayout} format, computes the content hash that is a store's version,
- * and decodes the variable-length key and metadata sections.
+ * Writes a store file in the {@link StoreFileLayout} format, and computes the content hash that is a store's
+ * version (the same bytes streamed to the digest, without writing them). {@link StoreFileReader} reads the file.
  */
 public final class StoreFileWriter {
     private static final long MAX_BUFFER_BYTES = 1L << 30;
@@ -182,74 +181,6 @@ public final class StoreFileWriter {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         out.writeInt(Integer.reverseBytes(bytes.length));
         out.write(bytes);
-    }
-
-    /**
-     * Reads a row's key from a string key section.
-     *
-     * @param file for messages
-     * @param section the section
-     * @param rows the row count
-     * @param row the row
-     * @return the key
-     */
-    public static String readString(Object file, MemorySegment section, int rows, int row) {
-        long[] position = {rowStart(file, section, rows, row)};
-        String key = readOptionalString(file, section, rows, position);
-        if (key == null) {
-            throw new CorruptDataException(file + ": row " + row + " has no key");
-        }
-        return key;
-    }
-
-    /**
-     * Reads a row's metadata from the metadata section.
-     *
-     * @param file for messages
-     * @param section the section
-     * @param rows the row count
-     * @param row the row
-     * @return the metadata
-     */
-    public static Metadata readMetadata(Object file, MemorySegment section, int rows, int row) {
-        long[] position = {rowStart(file, section, rows, row)};
-        String documentId = readOptionalString(file, section, rows, position);
-        String snippetHash = readOptionalString(file, section, rows, position);
-        return documentId == null && snippetHash == null ? Metadata.NONE : new Metadata(documentId, snippetHash);
-    }
-
-    private static long rowStart(Object file, MemorySegment section, int rows, int row) {
-        long tableBytes = 8L * (rows + 1);
-        if (section.byteSize() < tableBytes) {
-            throw new CorruptDataException(file + ": a section of " + section.byteSize()
-                    + " bytes cannot hold the offsets of " + rows + " rows");
-        }
-        long start = section.get(StoreFileLayout.LONG, 8L * row);
-        long end = section.get(StoreFileLayout.LONG, 8L * (row + 1));
-        if (start < 0 || end < start || tableBytes + end > section.byteSize()) {
-            throw new CorruptDataException(file + ": row " + row + " spans bytes " + start + ".." + end
-                    + ", outside its section of " + (section.byteSize() - tableBytes) + " bytes");
-        }
-        return tableBytes + start;
-    }
-
-    private static String readOptionalString(Object file, MemorySegment section, int rows, long[] position) {
-        if (position[0] + 4 > section.byteSize()) {
-            throw new CorruptDataException(file + ": string length at " + position[0] + " is past the section end "
-                    + section.byteSize());
-        }
-        int length = section.get(StoreFileLayout.INT, position[0]);
-        position[0] += 4;
-        if (length == -1) {
-            return null;
-        }
-        if (length < 0 || position[0] + length > section.byteSize()) {
-            throw new CorruptDataException(file + ": string of " + length + " bytes at " + position[0]
-                    + " does not fit its section of " + section.byteSize() + " bytes (" + rows + " rows)");
-        }
-        byte[] bytes = section.asSlice(position[0], length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-        position[0] += length;
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** Feeds the digest and, when there is a file, writes at increasing positions. */
