@@ -1,11 +1,15 @@
 package dev.sluice.core;
 
+import java.util.HexFormat;
+
 /**
  * Writing JSON string literals: the one escaping routine the command line's JSON output, the GGUF inspector and
  * the evidence store share. Escapes quotes, backslashes and control characters; leaves every other character as
  * it is (JSON text is Unicode). Stateless and thread-safe.
  */
 public final class JsonText {
+    private static final HexFormat HEX = HexFormat.of();
+
     private JsonText() {
     }
 
@@ -28,7 +32,7 @@ public final class JsonText {
                 case '\t' -> out.append("\\t");
                 default -> {
                     if (c < 0x20) {
-                        out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+                        HEX.toHexDigits(out.append("\\u00"), (byte) c);
                     } else {
                         out.append(c);
                     }

@@ -22,8 +22,8 @@ import java.util.stream.Stream;
  * feature only when the CPU has it and the kernel enabled it, so checking here before loading a native library
  * built for those features turns a {@code SIGILL} crash into an exception.
  *
- * <p>{@link #current()} reads the file once per process (a few microseconds to a millisecond) and keeps the
- * result. Immutable and thread-safe. Linux only (amd64, aarch64).
+ * <p>{@link #current()} reads the file once per process and keeps the result. Immutable and thread-safe. Linux
+ * only (amd64, aarch64).
  */
 public final class CpuFeatures {
     private static final Path CPUINFO = Path.of("/proc/cpuinfo");

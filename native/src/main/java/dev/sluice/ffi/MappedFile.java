@@ -1,8 +1,6 @@
 package dev.sluice.ffi;
 
 import dev.sluice.core.BadInputException;
-import dev.sluice.core.NativeCallException;
-import dev.sluice.ffi.internal.LinuxCalls;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -21,7 +19,7 @@ import java.nio.file.StandardOpenOption;
  * <p>Cost: opening is one {@code mmap}; no page is read until it is touched. Closing unmaps, which makes the JVM
  * stop every thread briefly (a handshake) to make sure none still reads the memory.
  *
- * <p>An empty file maps to a zero-length segment; {@link #advise(Advice)} and {@link #force()} do nothing for it.
+ * <p>An empty file maps to a zero-length segment; {@link #force()} does nothing for it.
  *
  * <p>Thread-safe: the segment can be read (and, read-write, written) from any thread; once this is closed, every
  * method but {@link #path()} and {@link #sizeBytes()} throws {@link IllegalStateException}, and so does any access
@@ -104,26 +102,6 @@ public final class MappedFile implements AutoCloseable {
     /** @return the mapped file */
     public Path path() {
         return path;
-    }
-
-    /**
-     * Tells the kernel how the mapping will be read ({@code madvise}); one system call. On a platform other than
-     * Linux (amd64, aarch64) this does nothing, as the advice is only a hint.
-     *
-     * @param advice the expected access pattern
-     * @throws IllegalStateException when this is closed
-     * @throws NativeCallException when the kernel refuses the advice
-     */
-    public void advise(Advice advice) {
-        requireOpen();
-        if (!LinuxCalls.isSupported() || segment.byteSize() == 0) {
-            return;
-        }
-        int errno = LinuxCalls.madvise(segment, advice.linuxValue);
-        if (errno != 0) {
-            throw new NativeCallException("madvise", errno,
-                    "the kernel refused advice " + advice + " for " + segment.byteSize() + " bytes of " + path);
-        }
     }
 
     /**

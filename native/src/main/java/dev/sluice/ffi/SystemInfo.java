@@ -4,7 +4,7 @@ import dev.sluice.ffi.internal.LinuxCalls;
 
 /**
  * The platform, page size and CPU counts, as the operating system reports them. Each count is one {@code sysconf}
- * call (tens of nanoseconds) and is read afresh, as CPUs can go on and off line. Thread-safe.
+ * call and is read afresh, as CPUs can go on and off line. Thread-safe.
  *
  * <p>Linux only (amd64, aarch64) apart from {@link #platform()} and {@link #nativeCallsSupported()}; elsewhere the
  * methods throw {@link UnsupportedOperationException} naming the platform.

@@ -1,7 +1,6 @@
 package dev.sluice.ffi;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -72,26 +71,11 @@ class MappedFileTest {
     }
 
     @Test
-    void advisesEveryAccessPatternWithoutChangingContents() throws IOException {
-        Path file = dir.resolve("advised.bin");
-        try (MappedFile writable = MappedFile.openReadWrite(file, 3 * SystemInfo.pageSizeBytes());
-                MappedFile readable = MappedFile.openReadOnly(file)) {
-            writable.segment().set(JAVA_LONG, 8, 0x5eed_cafeL);
-            for (Advice advice : Advice.values()) {
-                writable.advise(advice);
-                readable.advise(advice);
-                assertEquals(0x5eed_cafeL, readable.segment().get(JAVA_LONG, 8), advice.name());
-            }
-        }
-    }
-
-    @Test
     void mapsEmptyFileToZeroLengthSegment() throws IOException {
         Path file = Files.createFile(dir.resolve("empty.bin"));
         try (MappedFile mapped = MappedFile.openReadOnly(file)) {
             assertEquals(0, mapped.sizeBytes());
             assertEquals(0, mapped.segment().byteSize());
-            mapped.advise(Advice.WILLNEED);
             mapped.force();
         }
     }
@@ -104,7 +88,7 @@ class MappedFileTest {
         mapped.close();
         mapped.close();
 
-        for (Runnable use : new Runnable[] {mapped::segment, () -> mapped.advise(Advice.RANDOM), mapped::force}) {
+        for (Runnable use : new Runnable[] {mapped::segment, mapped::force}) {
             IllegalStateException e = assertThrows(IllegalStateException.class, use::run);
             assertTrue(e.getMessage().contains("closed.bin"), e.getMessage());
         }

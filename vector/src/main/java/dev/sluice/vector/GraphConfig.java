@@ -19,8 +19,7 @@ import dev.sluice.core.BadInputException;
  *     in memory and reranks the best candidates exactly from the store (which may be mmapped and larger than memory)
  * @param int8Navigation without PQ: whether the search walks the graph with 8-bit codes of the vectors (one byte per
  *     component, a quarter of the vectors' memory, derived from the store when the index is built or opened) and
- *     reranks the best candidates exactly; 1.8 to 2 times the queries per second of walking with the float vectors
- *     on 384-dimensional sets, at nearly the same recall
+ *     reranks the best candidates exactly
  * @param buildThreads threads that insert nodes in parallel while building
  */
 public record GraphConfig(int maxDegree, int beamWidth, float neighborOverflow, float alpha, boolean hierarchy,

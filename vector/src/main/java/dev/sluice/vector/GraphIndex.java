@@ -3,69 +3,41 @@ package dev.sluice.vector;
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.CorruptDataException;
 import dev.sluice.core.hash.ContentHash;
-import dev.sluice.ffi.MappedFile;
 import dev.sluice.vector.internal.AcceptedRows;
-import dev.sluice.vector.internal.AtomicFiles;
-import dev.sluice.vector.internal.BeamSearch;
-import dev.sluice.vector.internal.CopyingVectorValues;
-import dev.sluice.vector.internal.ExactScores;
-import dev.sluice.vector.internal.GraphMetaFile;
-import dev.sluice.vector.internal.Int8Rows;
-import dev.sluice.vector.internal.RowScorer;
+import dev.sluice.vector.internal.GraphBuilder;
+import dev.sluice.vector.internal.GraphFiles;
+import dev.sluice.vector.internal.GraphSearcher;
 import dev.sluice.vector.internal.RowSource;
-import dev.sluice.vector.internal.StoreFileLayout;
-import dev.sluice.vector.internal.TopK;
-import io.github.jbellis.jvector.disk.ReaderSupplier;
-import io.github.jbellis.jvector.disk.ReaderSupplierFactory;
-import io.github.jbellis.jvector.disk.SimpleWriter;
-import io.github.jbellis.jvector.graph.GraphIndexBuilder;
 import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
-import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
-import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndexWriter;
-import io.github.jbellis.jvector.graph.disk.feature.Feature;
-import io.github.jbellis.jvector.graph.disk.feature.FeatureId;
-import io.github.jbellis.jvector.graph.disk.feature.InlineVectors;
-import io.github.jbellis.jvector.graph.disk.feature.SeparatedVectors;
-import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
-import io.github.jbellis.jvector.quantization.KMeansPlusPlusClusterer;
 import io.github.jbellis.jvector.quantization.PQVectors;
-import io.github.jbellis.jvector.quantization.ProductQuantization;
 import io.github.jbellis.jvector.util.Bits;
-import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
-import io.github.jbellis.jvector.vector.VectorizationProvider;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 
 /**
  * Approximate top-k search with a jvector 4 graph (Vamana/DiskANN with optional HNSW-style layers) over a
  * {@link VectorStore}.
  *
  * <p><b>Design.</b> jvector builds and stores the graph; it never owns or copies our vectors: construction scores
- * nodes through {@link ExactScores}, which reads the store's off-heap chunks or mapped file in place with our SIMD
- * kernels. Graph node ids are store row numbers, so hits need no mapping. Deleted rows stay in the graph as routing
- * nodes and are excluded from results.
+ * nodes exactly with our SIMD kernels, reading the store's off-heap chunks or mapped file in place. Graph node ids
+ * are store row numbers, so hits need no mapping. Deleted rows stay in the graph as routing nodes and are excluded
+ * from results.
  *
- * <p><b>Search.</b> The walk over the graph is ours ({@link BeamSearch}): HNSW's beam search, but the unvisited
- * neighbours of each expanded node are scored as one batch, four rows per SIMD kernel call, so that their memory
- * loads overlap; a search spends most of its time waiting for scattered rows, and this is where it is won. What
- * the walk scores is, by default, {@linkplain GraphConfig#int8Navigation() 8-bit codes} of the vectors held
- * off-heap (a quarter of the bytes per visited node), or with {@linkplain GraphConfig#pqSubspaces() product
- * quantisation} compressed vectors on the heap (so the full vectors may live in a mapped file larger than memory),
- * or else the float vectors. With codes, the best {@code k * overquery} candidates are then reranked exactly from
- * the store. Filters are evaluated once per search; when they keep few rows the search is exact over those rows
- * (correct at any selectivity), else the walk passes through rejected rows without returning them.
+ * <p><b>Search.</b> The walk over the graph is ours: HNSW's beam search, but the unvisited neighbours of each
+ * expanded node are scored as one batch, four rows per SIMD kernel call, so that their memory loads overlap; a
+ * search spends most of its time waiting for scattered rows, and this is where it is won. What the walk scores is,
+ * by default, {@linkplain GraphConfig#int8Navigation() 8-bit codes} of the vectors held off-heap (a quarter of the
+ * bytes per visited node), or with {@linkplain GraphConfig#pqSubspaces() product quantisation} compressed vectors on
+ * the heap (so the full vectors may live in a mapped file larger than memory), or else the float vectors. With
+ * codes, the best {@code k * overquery} candidates are then reranked exactly from the store. Filters are evaluated
+ * once per search; when they keep few rows the search is exact over those rows (correct at any selectivity), else
+ * the walk passes through rejected rows without returning them.
  *
  * <p><b>Lifecycle.</b> {@link #build} inserts the store's rows in parallel; {@link #add} inserts more while searches
  * run. {@link #save} finalises the graph (jvector prunes every node to its maximum degree) and writes the store file,
@@ -79,59 +51,31 @@ import java.util.stream.IntStream;
  * and with searches; rows added after the build are scored exactly.
  */
 public final class GraphIndex implements VectorIndex, AutoCloseable {
-    private static final String STORE_FILE = "vectors.slv";
-    private static final String GRAPH_FILE = "graph.jvector";
-    private static final String PQ_FILE = "pq.jvector";
-    private static final String META_FILE = "index.meta";
-
     private final VectorStore store;
     private final GraphConfig config;
-    private final VectorSimilarityFunction jvectorSimilarity;
-    private final ExactScores exactScores;
-    private final GraphIndexBuilder builder;
+    /** Inserts rows; {@code null} for an index opened from files. */
+    private final GraphBuilder builder;
+    /** The graph read from files; {@code null} for a built index. */
+    private final GraphFiles.Opened files;
     private final ImmutableGraphIndex graph;
     private final PQVectors pqVectors;
-    private final Int8Rows int8Rows;
-    private final ReaderSupplier graphReaders;
-    private final ForkJoinPool pool;
+    private final GraphSearcher searcher;
     private final AtomicInteger graphNodes;
-    private final ThreadLocal<Searcher> searchers;
-    private final ConcurrentLinkedQueue<ImmutableGraphIndex.View> searcherViews = new ConcurrentLinkedQueue<>();
     private volatile boolean sealed;
     private volatile boolean closed;
 
-    private GraphIndex(VectorStore store, GraphConfig config, GraphIndexBuilder builder, ImmutableGraphIndex graph,
-            PQVectors pqVectors, ReaderSupplier graphReaders, ForkJoinPool pool, int graphNodes) {
+    private GraphIndex(VectorStore store, GraphConfig config, GraphBuilder builder, GraphFiles.Opened files,
+            int graphNodes) {
         this.store = store;
         this.config = config;
-        this.jvectorSimilarity = switch (store.similarity()) {
-            case COSINE, DOT_PRODUCT -> VectorSimilarityFunction.DOT_PRODUCT; // cosine rows are unit vectors
-            case EUCLIDEAN -> VectorSimilarityFunction.EUCLIDEAN;
-        };
-        this.exactScores = new ExactScores(store.rows());
         this.builder = builder;
-        this.graph = graph;
-        this.pqVectors = pqVectors;
-        this.int8Rows = pqVectors == null && config.int8Navigation() ? Int8Rows.encode(store.rows(), graphNodes)
-                : null;
-        this.graphReaders = graphReaders;
-        this.pool = pool;
+        this.files = files;
+        this.graph = builder != null ? builder.graph() : files.graph();
+        this.pqVectors = builder != null ? builder.pqVectors() : files.pqVectors();
+        this.searcher = new GraphSearcher(store.rows(), graph, builder == null, pqVectors, config.int8Navigation(),
+                graphNodes);
         this.sealed = builder == null;
         this.graphNodes = new AtomicInteger(graphNodes);
-        this.searchers = ThreadLocal.withInitial(() -> {
-            ImmutableGraphIndex.View view = null;
-            if (builder == null) { // an opened graph never changes: one view (and file reader) per thread
-                view = graph.getView();
-                searcherViews.add(view);
-            }
-            RowScorer exact = new RowScorer(store.rows());
-            return new Searcher(new BeamSearch(), view, exact, int8Rows == null ? null : int8Rows.scorer(exact));
-        });
-    }
-
-    /** One thread's search state, reused by each of its searches. */
-    private record Searcher(BeamSearch beamSearch, ImmutableGraphIndex.View view, RowScorer exact,
-            Int8Rows.Scorer int8) {
     }
 
     /** Receives build progress; called from the building threads, so it must be thread-safe. */
@@ -168,37 +112,12 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
             throw new BadInputException("pqSubspaces " + config.pqSubspaces() + " exceeds the dimension "
                     + store.dimension());
         }
-        RowSource rows = store.rows();
-        ExactScores scores = new ExactScores(rows);
-        ForkJoinPool pool = new ForkJoinPool(config.buildThreads());
+        GraphBuilder builder = GraphBuilder.build(store.rows(), rowCount, config,
+                inserted -> progress.update(inserted, rowCount));
         try {
-            PQVectors pqVectors = null;
-            if (config.pqSubspaces() > 0) {
-                CopyingVectorValues copies = new CopyingVectorValues(rows, rowCount);
-                // Plain k-means: anisotropic training (better dot-product ranking) is many times slower, and the
-                // exact rerank restores the order of the candidates anyway.
-                ProductQuantization quantizer = ProductQuantization.compute(copies, config.pqSubspaces(), 256,
-                        store.similarity() == Similarity.EUCLIDEAN, KMeansPlusPlusClusterer.UNWEIGHTED, pool, pool);
-                pqVectors = quantizer.encodeAll(copies, pool);
-            }
-            List<Integer> degreesPerLayer = config.hierarchy()
-                    ? List.of(config.maxDegree(), Math.max(2, config.maxDegree() / 2))
-                    : List.of(config.maxDegree());
-            GraphIndexBuilder builder = GraphIndexBuilder.builder(scores, store.dimension(), degreesPerLayer)
-                    .withBeamWidth(config.beamWidth()).withNeighborOverflow(config.neighborOverflow())
-                    .withAlpha(config.alpha()).withSimdExecutor(pool).withParallelExecutor(pool).build();
-            AtomicInteger inserted = new AtomicInteger();
-            pool.submit(() -> IntStream.range(0, rowCount).parallel().forEach(row -> {
-                builder.addGraphNode(row, scores.searchProviderFor(row));
-                int done = inserted.incrementAndGet();
-                if ((done & 1023) == 0) {
-                    progress.update(done, rowCount);
-                }
-            })).join();
-            progress.update(rowCount, rowCount);
-            return new GraphIndex(store, config, builder, builder.getGraph(), pqVectors, null, pool, rowCount);
+            return new GraphIndex(store, config, builder, null, rowCount);
         } catch (RuntimeException e) {
-            pool.shutdown();
+            closeAfterFailure(builder, e);
             throw e;
         }
     }
@@ -242,7 +161,7 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
     }
 
     private int insert(int row) {
-        builder.addGraphNode(row, exactScores.searchProviderFor(row));
+        builder.insert(row);
         graphNodes.accumulateAndGet(row + 1, Math::max);
         return row;
     }
@@ -303,36 +222,7 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
             }
             accepted = acceptedRows;
         }
-        Searcher searcher = searchers.get();
-        RowScorer exact = searcher.exact().reset(query, queryScale);
-        BeamSearch.NodeScores navigation;
-        if (pqVectors != null) {
-            navigation = pqScores(exact);
-        } else if (searcher.int8() != null) {
-            navigation = searcher.int8().reset();
-        } else {
-            navigation = exact;
-        }
-        // a graph still being built is read through a fresh view, which sees the nodes inserted since the last search
-        ImmutableGraphIndex.View view = searcher.view() != null ? searcher.view() : graph.getView();
-        BeamSearch beamSearch = searcher.beamSearch();
-        beamSearch.search(view, navigation, candidates, accepted);
-        TopK top = new TopK(k);
-        beamSearch.drainBeam(top, navigation == exact ? null : exact); // rerank: exact scores replace approximate ones
-        return top.drain();
-    }
-
-    /** PQ scores for rows that were encoded; exact ones for rows added after the build. */
-    private BeamSearch.NodeScores pqScores(RowScorer exact) {
-        ScoreFunction.ApproximateScoreFunction pq = pqVectors.precomputedScoreFunctionFor(
-                VectorizationProvider.getInstance().getVectorTypeSupport().createFloatVector(exact.target()),
-                jvectorSimilarity);
-        int encoded = pqVectors.count();
-        return (nodes, count, scores) -> {
-            for (int i = 0; i < count; i++) {
-                scores[i] = nodes[i] < encoded ? pq.similarityTo(nodes[i]) : exact.similarityTo(nodes[i]);
-            }
-        };
+        return searcher.search(query, queryScale, k, candidates, accepted);
     }
 
     /**
@@ -351,12 +241,12 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
     }
 
     /**
-     * Saves into a directory (created if needed): the store file ({@value #STORE_FILE}), jvector's on-disk graph
-     * ({@value #GRAPH_FILE}: the neighbour lists, then the copy of the vectors that jvector's format requires, kept
+     * Saves into a directory (created if needed): the store file ({@code vectors.slv}), jvector's on-disk graph
+     * ({@code graph.jvector}: the neighbour lists, then the copy of the vectors that jvector's format requires, kept
      * apart so that the neighbour lists a search reads lie close together; searches of an opened index still score
-     * from the store file, the single source of truth), the PQ codes
-     * ({@value #PQ_FILE}) when used, and last a checksummed meta file ({@value #META_FILE}). Each file is replaced
-     * atomically. Stops concurrent adds to the store while the store file is written.
+     * from the store file, the single source of truth), the PQ codes ({@code pq.jvector}) when used, and last a
+     * checksummed meta file ({@code index.meta}). Each file is replaced atomically. Stops concurrent adds to the
+     * store while the store file is written.
      *
      * @param directory the directory
      * @throws BadInputException when a file cannot be written
@@ -365,37 +255,9 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
         ensureOpen();
         if (!sealed) {
             sealed = true;
-            builder.cleanup(); // prunes to maxDegree, as jvector's on-disk format needs; the graph is final after it
+            builder.finish(); // prunes to maxDegree, as jvector's on-disk format needs; the graph is final after it
         }
-        int nodes = graphNodes.get();
-        store.save(directory.resolve(STORE_FILE));
-        ContentHash storeVersion = store.version();
-        Path graphFile = directory.resolve(GRAPH_FILE);
-        Map<Integer, Integer> identity = new HashMap<>();
-        for (int row = 0; row < nodes; row++) {
-            identity.put(row, row);
-        }
-        CopyingVectorValues copies = new CopyingVectorValues(store.rows(), nodes);
-        AtomicFiles.writeByPath(graphFile, temporary -> {
-            try (OnDiskGraphIndexWriter writer = new OnDiskGraphIndexWriter.Builder(graph, temporary)
-                    .withMap(identity).with(new SeparatedVectors(store.dimension(), 0L)).build()) {
-                writer.write(Feature.singleStateFactory(FeatureId.SEPARATED_VECTORS,
-                        row -> new InlineVectors.State(copies.getVector(row))));
-            }
-        });
-        int pqCrc = 0;
-        if (pqVectors != null) {
-            Path pqFile = directory.resolve(PQ_FILE);
-            AtomicFiles.writeByPath(pqFile, temporary -> {
-                try (SimpleWriter writer = new SimpleWriter(temporary)) {
-                    pqVectors.write(writer);
-                }
-            });
-            pqCrc = fileCrc(pqFile);
-        }
-        new GraphMetaFile(config.maxDegree(), config.beamWidth(), config.neighborOverflow(), config.alpha(),
-                config.hierarchy(), config.overquery(), config.pqSubspaces(), nodes, storeVersion,
-                fileCrc(graphFile), pqCrc, config.int8Navigation()).write(directory.resolve(META_FILE));
+        GraphFiles.write(directory, store, store.rows(), graph, graphNodes.get(), pqVectors, config);
     }
 
     /**
@@ -409,57 +271,21 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
      * @throws BadInputException when a file is missing or unreadable
      */
     public static GraphIndex open(Path directory) {
-        GraphMetaFile meta = GraphMetaFile.read(directory.resolve(META_FILE));
-        VectorStore store = VectorStore.open(directory.resolve(STORE_FILE));
+        GraphFiles.Opened files = GraphFiles.open(directory);
         try {
-            if (!store.version().equals(meta.storeVersion())) {
-                throw new CorruptDataException(directory.resolve(STORE_FILE) + " has version " + store.version()
-                        + " but the graph was saved with store version " + meta.storeVersion());
-            }
-            if (meta.graphNodes() > store.size()) {
-                throw new CorruptDataException(directory.resolve(META_FILE) + " records " + meta.graphNodes()
-                        + " graph nodes but the store has only " + store.size() + " rows");
-            }
-            Path graphFile = directory.resolve(GRAPH_FILE);
-            requireCrc(graphFile, meta.graphCrc());
-            PQVectors pqVectors = null;
-            if (meta.pqSubspaces() > 0) {
-                Path pqFile = directory.resolve(PQ_FILE);
-                requireCrc(pqFile, meta.pqCrc());
-                try (ReaderSupplier pqReaders = ReaderSupplierFactory.open(pqFile);
-                        var reader = pqReaders.get()) {
-                    pqVectors = PQVectors.load(reader);
-                }
-            }
-            ReaderSupplier graphReaders = ReaderSupplierFactory.open(graphFile);
-            OnDiskGraphIndex graph = OnDiskGraphIndex.load(graphReaders);
-            GraphConfig config = new GraphConfig(meta.maxDegree(), meta.beamWidth(), meta.neighborOverflow(),
-                    meta.alpha(), meta.hierarchy(), meta.overquery(), meta.pqSubspaces(), meta.int8Navigation(), 1);
-            return new GraphIndex(store, config, null, graph, pqVectors, graphReaders, null, meta.graphNodes());
-        } catch (IOException e) {
-            store.close();
-            throw new BadInputException("cannot read the graph index in " + directory + ": " + e, e);
+            return new GraphIndex(files.store(), files.config(), null, files, files.graphNodes());
         } catch (RuntimeException e) {
-            store.close();
+            closeAfterFailure(files, e);
+            files.store().close();
             throw e;
         }
     }
 
-    private static void requireCrc(Path file, int expected) {
-        int actual = fileCrc(file);
-        if (actual != expected) {
-            throw new CorruptDataException(file + " fails its checksum: the meta file records CRC32C 0x"
-                    + Integer.toHexString(expected) + ", computed 0x" + Integer.toHexString(actual)
-                    + " (the file is corrupt or from another save)");
-        }
-    }
-
-    private static int fileCrc(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new BadInputException(file + " is missing");
-        }
-        try (MappedFile mapped = MappedFile.openReadOnly(file)) {
-            return StoreFileLayout.crc32c(mapped.segment());
+    private static void closeAfterFailure(Closeable graph, RuntimeException failure) {
+        try {
+            graph.close();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -477,21 +303,14 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
         }
         closed = true;
         try {
-            for (ImmutableGraphIndex.View view : searcherViews) {
-                view.close();
-            }
-            graph.close();
-            if (int8Rows != null) {
-                int8Rows.close();
-            }
-            if (builder != null) {
-                builder.close();
-            }
-            if (graphReaders != null) {
-                graphReaders.close();
-            }
-            if (pool != null) {
-                pool.shutdown();
+            try {
+                searcher.close();
+            } finally {
+                if (builder != null) {
+                    builder.close();
+                } else {
+                    files.close();
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("closing the graph index over '" + store.name() + "' failed", e);

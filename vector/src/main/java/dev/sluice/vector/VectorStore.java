@@ -10,6 +10,7 @@ import dev.sluice.ffi.MappedFile;
 import dev.sluice.vector.internal.DeletedRows;
 import dev.sluice.vector.internal.RowSource;
 import dev.sluice.vector.internal.StoreFileLayout;
+import dev.sluice.vector.internal.StoreFileReader;
 import dev.sluice.vector.internal.StoreFileWriter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -34,9 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * vectors (in memory, in the file, and as {@link #vector(int)} returns them) are unit vectors and scoring is a dot
  * product; see {@link Similarity}.
  *
- * <p><b>Threads.</b> One writer at a time (adds and deletes take the store's lock, a few hundred nanoseconds plus
- * the copy of one vector); any number of readers, lock-free, concurrently with the writer: a row becomes visible to
- * readers only once its vector, key and metadata are all in place.
+ * <p><b>Threads.</b> One writer at a time (adds and deletes take the store's lock; an add holds it for the copy of
+ * one vector); any number of readers, lock-free, concurrently with the writer: a row becomes visible to readers
+ * only once its vector, key and metadata are all in place.
  *
  * <p><b>Version.</b> {@link #version()} is a content hash of everything stored (vectors, keys, metadata, deletions,
  * dimension, similarity), so equal stores have equal versions across processes and a saved and reopened store keeps
@@ -118,51 +119,25 @@ public final class VectorStore implements AutoCloseable {
         requireLittleEndian();
         MappedFile mapped = MappedFile.openReadOnly(file);
         try {
-            MemorySegment bytes = mapped.segment();
-            StoreFileLayout.checkFrame(file, bytes);
-            return decode(file, mapped, bytes);
+            return fromFile(file, mapped, StoreFileReader.open(file, mapped.segment()));
         } catch (RuntimeException e) {
             mapped.close();
             throw e;
         }
     }
 
-    private static VectorStore decode(Path file, MappedFile mapped, MemorySegment bytes) {
-        int dimension = bytes.get(StoreFileLayout.INT, StoreFileLayout.DIMENSION_OFFSET);
-        Similarity similarity = Similarity.ofFileCode(bytes.get(StoreFileLayout.INT,
-                StoreFileLayout.SIMILARITY_OFFSET));
-        KeyKind keyKind = KeyKind.ofFileCode(bytes.get(StoreFileLayout.INT, StoreFileLayout.KEY_KIND_OFFSET));
-        long rows = bytes.get(StoreFileLayout.LONG, StoreFileLayout.ROWS_OFFSET);
-        if (dimension < 1 || similarity == null || keyKind == null || rows < 0 || rows > Integer.MAX_VALUE - 64) {
-            throw new CorruptDataException(file + " has an invalid header: dimension " + dimension + ", similarity "
-                    + similarity + ", key kind " + keyKind + ", rows " + rows);
-        }
-        long vectorBytes = rows * dimension * 4L;
-        long keysOffset = StoreFileLayout.align8(StoreFileLayout.HEADER_BYTES + vectorBytes);
-        long recordedKeys = bytes.get(StoreFileLayout.LONG, StoreFileLayout.KEYS_OFFSET_OFFSET);
-        long metadataOffset = bytes.get(StoreFileLayout.LONG, StoreFileLayout.METADATA_OFFSET_OFFSET);
-        long deletedOffset = bytes.get(StoreFileLayout.LONG, StoreFileLayout.DELETED_OFFSET_OFFSET);
-        long deletedEnd = deletedOffset + 8L * StoreFileLayout.deletedWords((int) rows);
-        if (recordedKeys != keysOffset || metadataOffset < keysOffset || deletedOffset < metadataOffset
-                || deletedEnd != bytes.byteSize() - StoreFileLayout.TRAILER_BYTES) {
-            throw new CorruptDataException(file + " has inconsistent section offsets: keys " + recordedKeys
-                    + " (expected " + keysOffset + "), metadata " + metadataOffset + ", deleted " + deletedOffset
-                    + ", file " + bytes.byteSize() + " bytes");
-        }
-        int rowCount = (int) rows;
-        VectorStore store = new VectorStore(file.getFileName().toString(), dimension, similarity, keyKind, mapped,
-                bytes.asSlice(StoreFileLayout.HEADER_BYTES, vectorBytes), rowCount);
-        MemorySegment keySection = bytes.asSlice(keysOffset, metadataOffset - keysOffset);
-        MemorySegment metadataSection = bytes.asSlice(metadataOffset, deletedOffset - metadataOffset);
+    /** Builds the store's keys, metadata, deletions and key index from a checked file; vectors stay mapped. */
+    private static VectorStore fromFile(Path file, MappedFile mapped, StoreFileReader reader) {
+        int rowCount = reader.rows();
+        VectorStore store = new VectorStore(file.getFileName().toString(), reader.dimension(), reader.similarity(),
+                reader.keyKind(), mapped, reader.vectors(), rowCount);
         Object[] keys = store.keys;
         Metadata[] metadata = store.metadata;
         int live = 0;
         for (int row = 0; row < rowCount; row++) {
-            keys[row] = keyKind == KeyKind.LONG
-                    ? (Object) checkedLong(file, keySection, 8L * row)
-                    : StoreFileWriter.readString(file, keySection, rowCount, row);
-            metadata[row] = StoreFileWriter.readMetadata(file, metadataSection, rowCount, row);
-            if ((bytes.get(StoreFileLayout.LONG, deletedOffset + 8L * (row >>> 6)) & (1L << row)) != 0) {
+            keys[row] = reader.key(row);
+            metadata[row] = reader.metadata(row);
+            if (reader.isDeleted(row)) {
                 store.deleted.set(row);
             } else {
                 if (store.rowsByKey.putIfAbsent(keys[row], row) != null) {
@@ -174,19 +149,10 @@ public final class VectorStore implements AutoCloseable {
         }
         store.size = rowCount;
         store.liveCount = live;
-        store.generation = bytes.get(StoreFileLayout.LONG, StoreFileLayout.GENERATION_OFFSET);
-        store.cachedVersion = ContentHash.fromBytes(bytes.asSlice(StoreFileLayout.CONTENT_HASH_OFFSET,
-                StoreFileLayout.CONTENT_HASH_BYTES).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        store.generation = reader.generation();
+        store.cachedVersion = reader.contentHash();
         store.cachedVersionGeneration = store.generation;
         return store;
-    }
-
-    private static long checkedLong(Path file, MemorySegment section, long offset) {
-        if (offset + 8 > section.byteSize()) {
-            throw new CorruptDataException(file + ": key section of " + section.byteSize()
-                    + " bytes is too short for key at offset " + offset);
-        }
-        return section.get(StoreFileLayout.LONG, offset);
     }
 
     private static void requireLittleEndian() {

@@ -2,18 +2,32 @@ package dev.sluice.core.hash;
 
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.schema.CanonicalWriter;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 
 /**
- * Per-thread SHA-256 state with the scratch space to hash without allocating: a digest, an output array, a copy
- * chunk for buffers that are not backed by an array, and an expandable buffer with a writer for canonical
- * encodings. {@link #acquire()} hands out the thread's instance, or a fresh one if it is already in use further
- * up the stack, so reentrant use is safe.
+ * Streaming SHA-256: the one digest Sluice hashes with, for {@link ContentHash}, {@link CacheKey} and
+ * {@link Seed} here and for any module that hashes bytes that arrive in pieces (a store file as it is written).
+ * Feed the bytes in order, then take the result once:
+ *
+ * <pre>{@code
+ * try (Sha256 sha = Sha256.acquire()) {
+ *     sha.update(header);
+ *     sha.update(body);
+ *     return sha.toContentHash();
+ * }
+ * }</pre>
+ *
+ * <p>Holds the scratch space to hash without allocating: a digest, an output array, a copy chunk for buffers that
+ * are not backed by an array, and an expandable buffer with a writer for canonical encodings. {@link #acquire()}
+ * hands out the calling thread's instance, or a fresh one if it is already in use further up the stack, so
+ * reentrant use is safe. An acquired instance belongs to the thread that acquired it until {@link #close()}: do not
+ * share it, and do not use it after closing it.
  */
-final class Sha256 implements AutoCloseable {
+public final class Sha256 implements AutoCloseable {
     static final int LENGTH_BYTES = 32;
 
     private static final ThreadLocal<Sha256> LOCAL = ThreadLocal.withInitial(Sha256::new);
@@ -34,7 +48,7 @@ final class Sha256 implements AutoCloseable {
     }
 
     /** @return a reset instance, to be closed after use (try-with-resources) */
-    static Sha256 acquire() {
+    public static Sha256 acquire() {
         Sha256 local = LOCAL.get();
         Sha256 sha = local.inUse ? new Sha256() : local;
         sha.inUse = true;
@@ -43,13 +57,30 @@ final class Sha256 implements AutoCloseable {
         return sha;
     }
 
+    /** Releases this instance for the thread's next {@link #acquire()}. */
     @Override
     public void close() {
         inUse = false;
     }
 
-    void update(byte[] bytes, int offset, int length) {
+    /**
+     * Feeds bytes of an array.
+     *
+     * @param bytes the array
+     * @param offset the first byte fed
+     * @param length how many bytes
+     */
+    public void update(byte[] bytes, int offset, int length) {
         digest.update(bytes, offset, length);
+    }
+
+    /**
+     * Feeds the remaining bytes of a buffer, on-heap or direct, and leaves it at its limit.
+     *
+     * @param bytes the bytes from the buffer's position to its limit
+     */
+    public void update(ByteBuffer bytes) {
+        digest.update(bytes);
     }
 
     void update(DirectBuffer buffer, int offset, int length) {
@@ -73,6 +104,15 @@ final class Sha256 implements AutoCloseable {
     void flushWriter() {
         digest.update(scratch.byteArray(), 0, writer.position());
         writer.wrap(scratch, 0);
+    }
+
+    /**
+     * Completes the digest; feed nothing more afterwards.
+     *
+     * @return the SHA-256 of the bytes fed since {@link #acquire()}
+     */
+    public ContentHash toContentHash() {
+        return ContentHash.finish(this);
     }
 
     /** Completes the digest; the result is read with {@link #word(int)}. */

@@ -2,6 +2,7 @@ package dev.sluice.core.hash;
 
 import dev.sluice.core.BadInputException;
 import java.nio.ByteOrder;
+import java.util.HexFormat;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -10,7 +11,7 @@ import org.agrona.MutableDirectBuffer;
  * {@link ContentHash} and {@link CacheKey}; values of different subclasses are never equal.
  */
 abstract sealed class Sha256Value permits ContentHash, CacheKey {
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final HexFormat HEX = HexFormat.of();
 
     final long w0;
     final long w1;
@@ -26,14 +27,7 @@ abstract sealed class Sha256Value permits ContentHash, CacheKey {
 
     /** @return the 64 lower-case hex digits, as used in span attributes and the evidence store */
     public final String hex() {
-        char[] chars = new char[64];
-        long[] words = {w0, w1, w2, w3};
-        for (int i = 0; i < 32; i++) {
-            int b = (int) (words[i >> 3] >>> (56 - 8 * (i & 7))) & 0xFF;
-            chars[2 * i] = HEX[b >>> 4];
-            chars[2 * i + 1] = HEX[b & 0xF];
-        }
-        return new String(chars);
+        return HEX.toHexDigits(w0) + HEX.toHexDigits(w1) + HEX.toHexDigits(w2) + HEX.toHexDigits(w3);
     }
 
     /** @return the 32 bytes, big-endian, in a new array */
@@ -68,13 +62,14 @@ abstract sealed class Sha256Value permits ContentHash, CacheKey {
             throw new BadInputException(what + " must be 64 hex digits, got "
                     + (hex == null ? "null" : hex.length() + " characters"));
         }
-        long[] words = new long[4];
         for (int i = 0; i < 64; i++) {
-            int digit = Character.digit(hex.charAt(i), 16);
-            if (digit < 0) {
+            if (!HexFormat.isHexDigit(hex.charAt(i))) {
                 throw new BadInputException(what + " has a non-hex character '" + hex.charAt(i) + "' at index " + i);
             }
-            words[i >> 4] = (words[i >> 4] << 4) | digit;
+        }
+        long[] words = new long[4];
+        for (int i = 0; i < 4; i++) {
+            words[i] = HexFormat.fromHexDigitsToLong(hex, 16 * i, 16 * i + 16);
         }
         return words;
     }

@@ -1,6 +1,7 @@
 package dev.sluice.core.schema;
 
 import java.nio.ByteOrder;
+import java.util.HexFormat;
 
 /**
  * The constants of Sluice's canonical encoding: the byte order and the one-byte type tags. The layout of each
@@ -67,7 +68,7 @@ public final class CanonicalFormat {
             case TAG_OPTIONAL -> "optional";
             case TAG_ENUM -> "enum";
             case TAG_RECORD -> "record";
-            default -> String.format("unknown(0x%02x)", tag & 0xff);
+            default -> "unknown(0x" + HexFormat.of().toHexDigits(tag) + ")";
         };
     }
 }

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.sluice.core.NativeCallException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -34,15 +33,6 @@ public final class LinuxCalls {
     public static final int SC_NPROCESSORS_CONF = 83;
     /** {@code _SC_NPROCESSORS_ONLN} for {@link #sysconf(int)}. */
     public static final int SC_NPROCESSORS_ONLN = 84;
-    /** {@code EPERM}: the caller lacks a privilege. */
-    public static final int EPERM = 1;
-    /** {@code EAGAIN}: a resource is temporarily short. */
-    public static final int EAGAIN = 11;
-    /** {@code ENOMEM}: out of memory, or over a limit such as {@code RLIMIT_MEMLOCK}. */
-    public static final int ENOMEM = 12;
-
-    private static final int RLIMIT_MEMLOCK = 8;
-    private static final long RLIM_INFINITY = -1L;
 
     private static final String PLATFORM = System.getProperty("os.name") + "/" + System.getProperty("os.arch");
     private static final boolean SUPPORTED = PLATFORM.equals("Linux/amd64") || PLATFORM.equals("Linux/aarch64");
@@ -80,51 +70,6 @@ public final class LinuxCalls {
             return (long) Handles.SYSCONF.invokeExact(name);
         } catch (Throwable t) {
             throw unexpected(t);
-        }
-    }
-
-    /**
-     * @param region a page-aligned native region that is alive
-     * @param advice an {@code MADV_} value
-     * @return 0, or the {@code errno} of {@code madvise(region, size, advice)}
-     */
-    public static int madvise(MemorySegment region, int advice) {
-        requireSupported("madvise");
-        return errnoOf(state -> (int) Handles.MADVISE.invokeExact(state, region, region.byteSize(), advice));
-    }
-
-    /**
-     * @param region a native region that is alive
-     * @return 0, or the {@code errno} of {@code mlock(region, size)}
-     */
-    public static int mlock(MemorySegment region) {
-        requireSupported("mlock");
-        return errnoOf(state -> (int) Handles.MLOCK.invokeExact(state, region, region.byteSize()));
-    }
-
-    /**
-     * @param region a native region that is alive
-     * @return 0, or the {@code errno} of {@code munlock(region, size)}
-     */
-    public static int munlock(MemorySegment region) {
-        requireSupported("munlock");
-        return errnoOf(state -> (int) Handles.MUNLOCK.invokeExact(state, region, region.byteSize()));
-    }
-
-    /**
-     * @return the soft {@code RLIMIT_MEMLOCK} in bytes, or {@link Long#MAX_VALUE} when unlimited
-     * @throws NativeCallException when {@code getrlimit} fails
-     */
-    public static long memlockLimitBytes() {
-        requireSupported("getrlimit");
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment limits = arena.allocate(JAVA_LONG, 2); // struct rlimit { rlim_t cur; rlim_t max; }
-            int errno = errnoOf(state -> (int) Handles.GETRLIMIT.invokeExact(state, RLIMIT_MEMLOCK, limits));
-            if (errno != 0) {
-                throw new NativeCallException("getrlimit", errno, "could not read RLIMIT_MEMLOCK");
-            }
-            long soft = limits.get(JAVA_LONG, 0);
-            return soft == RLIM_INFINITY ? Long.MAX_VALUE : soft;
         }
     }
 
@@ -181,13 +126,6 @@ public final class LinuxCalls {
         static final VarHandle ERRNO = CALL_STATE.varHandle(PathElement.groupElement("errno"));
 
         static final MethodHandle SYSCONF = downcall("sysconf", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
-        static final MethodHandle MADVISE =
-                errnoDowncall("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        static final MethodHandle MLOCK = errnoDowncall("mlock", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-        static final MethodHandle MUNLOCK =
-                errnoDowncall("munlock", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-        static final MethodHandle GETRLIMIT =
-                errnoDowncall("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
         static final MethodHandle SCHED_SETAFFINITY =
                 errnoDowncall("sched_setaffinity", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
         static final MethodHandle SCHED_GETAFFINITY =

@@ -3,6 +3,7 @@ package dev.sluice.vector.internal;
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.CorruptDataException;
 import dev.sluice.core.hash.ContentHash;
+import dev.sluice.vector.GraphConfig;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -45,6 +46,27 @@ public record GraphMetaFile(int maxDegree, int beamWidth, float neighborOverflow
     private static final int FORMAT_VERSION = 2;
     private static final int BYTES = 92;
     private static final int VERSION_1_BYTES = 88;
+
+    /**
+     * @param config the settings the graph was built with
+     * @param graphNodes the number of rows in the graph
+     * @param storeVersion the content hash of the store file saved beside it
+     * @param graphCrc the CRC32C of the graph file
+     * @param pqCrc the CRC32C of the PQ file, 0 without PQ
+     * @return the meta file's content
+     */
+    public static GraphMetaFile of(GraphConfig config, int graphNodes, ContentHash storeVersion, int graphCrc,
+            int pqCrc) {
+        return new GraphMetaFile(config.maxDegree(), config.beamWidth(), config.neighborOverflow(), config.alpha(),
+                config.hierarchy(), config.overquery(), config.pqSubspaces(), graphNodes, storeVersion, graphCrc,
+                pqCrc, config.int8Navigation());
+    }
+
+    /** @return the settings recorded, with one build thread (an opened graph is not built) */
+    public GraphConfig config() {
+        return new GraphConfig(maxDegree, beamWidth, neighborOverflow, alpha, hierarchy, overquery, pqSubspaces,
+                int8Navigation, 1);
+    }
 
     /** @param file where to write it, atomically */
     public void write(Path file) {

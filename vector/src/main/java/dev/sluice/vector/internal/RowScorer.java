@@ -12,8 +12,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>A graph search reads rows scattered over the store, one per visited node. Each score first copies the row into
  * a scratch array with one bulk copy, which fetches all of the row's cache lines at once, then runs a SIMD kernel
- * over two heap arrays with several accumulators; about twice as fast as SIMD loads straight from the store's
- * segment, which wait on the memory one vector register at a time.
+ * over two heap arrays with several accumulators, instead of SIMD loads straight from the store's segment, which
+ * wait on the memory one vector register at a time.
  *
  * <p>Holds two arrays of the store's dimension and allocates nothing per score. Not thread-safe: one instance per
  * thread, {@linkplain #reset reset} for each query.

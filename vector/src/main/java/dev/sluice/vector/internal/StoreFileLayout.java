@@ -3,7 +3,6 @@ package dev.sluice.vector.internal;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
-import dev.sluice.core.CorruptDataException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -11,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
 
 /**
- * The layout of a vector store file and the checks a file must pass before any of it is used. All numbers are
- * little-endian.
+ * The layout of a vector store file: its magic, version, field offsets and sizes, and its checksum. All numbers are
+ * little-endian. {@link StoreFileWriter} writes it; {@link StoreFileReader} checks and reads it.
  *
  * <pre>
  * offset  size  field
@@ -74,53 +73,6 @@ public final class StoreFileLayout {
         return (rows + 63) >>> 6;
     }
 
-    /**
-     * Checks everything that can be checked without decoding the sections: size, magic, version, recorded length,
-     * checksum and end magic. Reads the whole file once (the CRC32C).
-     *
-     * @param file the mapped file, for messages
-     * @param segment all of its bytes
-     * @throws CorruptDataException naming the first check that failed, with the expected and found values
-     */
-    public static void checkFrame(Object file, MemorySegment segment) {
-        long size = segment.byteSize();
-        if (size < HEADER_BYTES + TRAILER_BYTES) {
-            throw new CorruptDataException(file + " is truncated: " + size + " bytes, shorter than the "
-                    + (HEADER_BYTES + TRAILER_BYTES) + "-byte header and trailer of a vector store file");
-        }
-        byte[] magic = segment.asSlice(0, MAGIC.length).toArray(ValueLayout.JAVA_BYTE);
-        if (!java.util.Arrays.equals(magic, MAGIC)) {
-            throw new CorruptDataException(file + " is not a Sluice vector store file: its magic is "
-                    + hex(magic) + ", expected " + hex(MAGIC) + " (\"SLUICEVS\")");
-        }
-        int version = segment.get(INT, VERSION_OFFSET);
-        if (version > FORMAT_VERSION) {
-            throw new CorruptDataException(file + " has format version " + version
-                    + ", newer than version " + FORMAT_VERSION + " that this build reads; upgrade Sluice");
-        }
-        if (version < FORMAT_VERSION) {
-            throw new CorruptDataException(file + " has format version " + version + ", older than version "
-                    + FORMAT_VERSION + " that this build reads (version 2 stores cosine vectors at unit length);"
-                    + " rebuild the store from its source vectors");
-        }
-        long recordedLength = segment.get(LONG, FILE_LENGTH_OFFSET);
-        if (recordedLength != size) {
-            throw new CorruptDataException(file + " is " + size + " bytes but its header records " + recordedLength
-                    + (size < recordedLength ? " (the file is truncated)" : " (the file has extra bytes)"));
-        }
-        int storedCrc = segment.get(INT, size - TRAILER_BYTES);
-        int computedCrc = crc32c(segment.asSlice(0, size - TRAILER_BYTES));
-        if (storedCrc != computedCrc) {
-            throw new CorruptDataException(file + " fails its checksum: stored CRC32C 0x" + Integer.toHexString(storedCrc)
-                    + ", computed 0x" + Integer.toHexString(computedCrc) + " (the file is corrupt)");
-        }
-        int endMagic = segment.get(INT, size - 4);
-        if (endMagic != END_MAGIC) {
-            throw new CorruptDataException(file + " has end magic 0x" + Integer.toHexString(endMagic)
-                    + ", expected 0x" + Integer.toHexString(END_MAGIC));
-        }
-    }
-
     /** @return the CRC32C of the bytes, read through the segment's memory without copying */
     public static int crc32c(MemorySegment bytes) {
         CRC32C crc = new CRC32C();
@@ -129,13 +81,5 @@ public final class StoreFileLayout {
             crc.update(bytes.asSlice(position, Math.min(chunk, bytes.byteSize() - position)).asByteBuffer());
         }
         return (int) crc.getValue();
-    }
-
-    private static String hex(byte[] bytes) {
-        StringBuilder text = new StringBuilder();
-        for (byte b : bytes) {
-            text.append(String.format("%02x", b));
-        }
-        return text.toString();
     }
 }

@@ -1,7 +1,7 @@
 package dev.sluice.vector.internal;
 
-import dev.sluice.core.CorruptDataException;
 import dev.sluice.core.hash.ContentHash;
+import dev.sluice.core.hash.Sha256;
 import dev.sluice.vector.KeyKind;
 import dev.sluice.vector.Metadata;
 import dev.sluice.vector.Similarity;
@@ -15,12 +15,10 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
- * Writes a store file in the {@link StoreFileLayout} format, computes the content hash that is a store's version,
- * and decodes the variable-length key and metadata sections.
+ * Writes a store file in the {@link StoreFileLayout} format, and computes the content hash that is a store's
+ * version (the same bytes streamed to the digest, without writing them). {@link StoreFileReader} reads the file.
  */
 public final class StoreFileWriter {
     private static final long MAX_BUFFER_BYTES = 1L << 30;
@@ -51,8 +49,8 @@ public final class StoreFileWriter {
      * @return its content hash, without writing anything
      */
     public static ContentHash contentHash(Snapshot snapshot) {
-        try {
-            return writeBody(snapshot, null, newDigest()).hash();
+        try (Sha256 sha = Sha256.acquire()) {
+            return writeBody(snapshot, null, sha).hash();
         } catch (IOException e) {
             throw new IllegalStateException("hashing in memory cannot fail", e);
         }
@@ -67,7 +65,10 @@ public final class StoreFileWriter {
      */
     public static ContentHash write(Path file, Snapshot snapshot) {
         return AtomicFiles.write(file, channel -> {
-            Body body = writeBody(snapshot, channel, newDigest());
+            Body body;
+            try (Sha256 sha = Sha256.acquire()) {
+                body = writeBody(snapshot, channel, sha);
+            }
             long length = body.endOffset() + StoreFileLayout.TRAILER_BYTES;
             ByteBuffer header = header(snapshot, body, length);
             while (header.hasRemaining()) {
@@ -106,8 +107,7 @@ public final class StoreFileWriter {
     }
 
     /** Streams identity fields and sections, each to the digest and (when given) to the channel after the header. */
-    private static Body writeBody(Snapshot snapshot, FileChannel channel, MessageDigest digest)
-            throws IOException {
+    private static Body writeBody(Snapshot snapshot, FileChannel channel, Sha256 digest) throws IOException {
         ByteBuffer identity = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(snapshot.dimension())
                 .putInt(snapshot.similarity().fileCode()).putInt(snapshot.keyKind().fileCode())
                 .putInt(snapshot.rows()).flip();
@@ -127,8 +127,7 @@ public final class StoreFileWriter {
         ByteBuffer deleted = ByteBuffer.allocate(8 * snapshot.deletedWords().length).order(ByteOrder.LITTLE_ENDIAN);
         deleted.asLongBuffer().put(snapshot.deletedWords());
         sink.write(deleted);
-        return new Body(ContentHash.fromBytes(digest.digest()), keysOffset, metadataOffset, deletedOffset,
-                sink.position);
+        return new Body(digest.toContentHash(), keysOffset, metadataOffset, deletedOffset, sink.position);
     }
 
     private static byte[] keySection(Snapshot snapshot) {
@@ -184,89 +183,13 @@ public final class StoreFileWriter {
         out.write(bytes);
     }
 
-    /**
-     * Reads a row's key from a string key section.
-     *
-     * @param file for messages
-     * @param section the section
-     * @param rows the row count
-     * @param row the row
-     * @return the key
-     */
-    public static String readString(Object file, MemorySegment section, int rows, int row) {
-        long[] position = {rowStart(file, section, rows, row)};
-        String key = readOptionalString(file, section, rows, position);
-        if (key == null) {
-            throw new CorruptDataException(file + ": row " + row + " has no key");
-        }
-        return key;
-    }
-
-    /**
-     * Reads a row's metadata from the metadata section.
-     *
-     * @param file for messages
-     * @param section the section
-     * @param rows the row count
-     * @param row the row
-     * @return the metadata
-     */
-    public static Metadata readMetadata(Object file, MemorySegment section, int rows, int row) {
-        long[] position = {rowStart(file, section, rows, row)};
-        String documentId = readOptionalString(file, section, rows, position);
-        String snippetHash = readOptionalString(file, section, rows, position);
-        return documentId == null && snippetHash == null ? Metadata.NONE : new Metadata(documentId, snippetHash);
-    }
-
-    private static long rowStart(Object file, MemorySegment section, int rows, int row) {
-        long tableBytes = 8L * (rows + 1);
-        if (section.byteSize() < tableBytes) {
-            throw new CorruptDataException(file + ": a section of " + section.byteSize()
-                    + " bytes cannot hold the offsets of " + rows + " rows");
-        }
-        long start = section.get(StoreFileLayout.LONG, 8L * row);
-        long end = section.get(StoreFileLayout.LONG, 8L * (row + 1));
-        if (start < 0 || end < start || tableBytes + end > section.byteSize()) {
-            throw new CorruptDataException(file + ": row " + row + " spans bytes " + start + ".." + end
-                    + ", outside its section of " + (section.byteSize() - tableBytes) + " bytes");
-        }
-        return tableBytes + start;
-    }
-
-    private static String readOptionalString(Object file, MemorySegment section, int rows, long[] position) {
-        if (position[0] + 4 > section.byteSize()) {
-            throw new CorruptDataException(file + ": string length at " + position[0] + " is past the section end "
-                    + section.byteSize());
-        }
-        int length = section.get(StoreFileLayout.INT, position[0]);
-        position[0] += 4;
-        if (length == -1) {
-            return null;
-        }
-        if (length < 0 || position[0] + length > section.byteSize()) {
-            throw new CorruptDataException(file + ": string of " + length + " bytes at " + position[0]
-                    + " does not fit its section of " + section.byteSize() + " bytes (" + rows + " rows)");
-        }
-        byte[] bytes = section.asSlice(position[0], length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-        position[0] += length;
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    private static MessageDigest newDigest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
-
     /** Feeds the digest and, when there is a file, writes at increasing positions. */
     private static final class Sink {
         private final FileChannel channel;
-        private final MessageDigest digest;
+        private final Sha256 digest;
         private long position;
 
-        Sink(FileChannel channel, MessageDigest digest, long position) {
+        Sink(FileChannel channel, Sha256 digest, long position) {
             this.channel = channel;
             this.digest = digest;
             this.position = position;
