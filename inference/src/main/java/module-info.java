@@ -8,6 +8,7 @@ module dev.sluice.inference {
     requires com.microsoft.onnxruntime;
     requires ai.djl.tokenizers;
     requires llama;
+    requires com.google.gson;
 
     exports dev.sluice.inference;
     exports dev.sluice.inference.embed;

@@ -2,7 +2,7 @@ package dev.sluice.core;
 
 /**
  * A call into the operating system or a native library failed. Carries the function name and, for system calls,
- * the {@code errno} value so that the caller can tell a limit ({@code ENOMEM} from {@code mlock}) from a bug.
+ * the {@code errno} value so that the caller can tell a limit ({@code EINVAL} from {@code sched_setaffinity} for a CPU outside the allowed set) from a bug.
  */
 public class NativeCallException extends SluiceException {
     private static final long serialVersionUID = 1L;
@@ -11,7 +11,7 @@ public class NativeCallException extends SluiceException {
     private final int errno;
 
     /**
-     * @param function the native function that failed, for example {@code "mlock"}
+     * @param function the native function that failed, for example {@code "sched_setaffinity"}
      * @param errno the {@code errno} it left, or 0 when it does not set one
      * @param message what the failure means for the caller and what would help
      */
