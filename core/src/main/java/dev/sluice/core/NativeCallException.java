@@ -2,7 +2,8 @@ package dev.sluice.core;
 
 /**
  * A call into the operating system or a native library failed. Carries the function name and, for system calls,
- * the {@code errno} value so that the caller can tell a limit ({@code EINVAL} from {@code sched_setaffinity} for a CPU outside the allowed set) from a bug.
+ * the {@code errno} value so that the caller can tell a refusal of the system ({@code EINVAL} from
+ * {@code sched_setaffinity} for CPUs outside the allowed set) from a bug.
  */
 public class NativeCallException extends SluiceException {
     private static final long serialVersionUID = 1L;
