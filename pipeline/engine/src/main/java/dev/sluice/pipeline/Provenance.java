@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -78,9 +77,9 @@ final class Provenance<I, O> {
         this.inputSchemaVersions = new long[executors.length];
         for (int k = 0; k < executors.length; k++) {
             Node node = executors[k].node;
-            genAi[k] = node.kind == NodeKind.CALL ? node.adapter.genAi().orElse(null) : null;
+            genAi[k] = node instanceof CallNode call ? call.adapter.genAi().orElse(null) : null;
             nodeSpanNames[k] = genAi[k] != null ? genAi[k].operationName() + " " + genAi[k].requestModel()
-                    : "sluice." + node.kind.name().toLowerCase(Locale.ROOT) + " " + node.id;
+                    : "sluice." + node.kindName() + " " + node.id;
             inputSchemaVersions[k] = k == 0 ? flow.inputSchema().version() : executors[k - 1].node.outputSchema.version();
         }
     }
@@ -167,8 +166,8 @@ final class Provenance<I, O> {
             span.setAttribute(SluiceAttributes.NODE_VER, node.version);
             span.setAttribute(SluiceAttributes.INPUT_HASH, trace.inputHash().hex());
             span.setAttribute(SluiceAttributes.OUTPUT_HASH, trace.outputHash().hex());
-            if (node.kind == NodeKind.CALL) {
-                adapterAttributes(span, k, node, trace, executor.decodeInput(input, in, inOffset, inLength, output),
+            if (node instanceof CallNode call) {
+                adapterAttributes(span, k, call, trace, executor.decodeInput(input, in, inOffset, inLength, output),
                         executor.outputValue(output, out));
             }
             trace.gateDecision().ifPresent(d -> span.setAttribute(SluiceAttributes.GATE_OUTCOME, d.outcome().name()));
@@ -176,7 +175,7 @@ final class Provenance<I, O> {
         span.end();
     }
 
-    private void adapterAttributes(Span span, int k, Node node, NodeTrace trace, Object input, Object output) {
+    private void adapterAttributes(Span span, int k, CallNode node, NodeTrace trace, Object input, Object output) {
         span.setAttribute(SluiceAttributes.MODEL_NAME, node.adapter.modelIdentity());
         span.setAttribute(SluiceAttributes.MODEL_SEED, executors[k].seed().value());
         span.setAttribute(SluiceAttributes.TOOLS, node.adapter.tools());
@@ -245,17 +244,17 @@ final class Provenance<I, O> {
             }
             Node node = executors[k].node;
             Map<String, String> attributes = new HashMap<>();
-            attributes.put("kind", node.kind.name().toLowerCase(Locale.ROOT));
+            attributes.put("kind", node.kindName());
             attributes.put("cache_hit", Boolean.toString(trace.cacheHit()));
             attributes.put("elapsed_ns", Long.toString(trace.elapsedNs()));
-            if (node.kind == NodeKind.CALL) {
-                Map<String, String> config = adapterConfig(k, node);
+            if (node instanceof CallNode call) {
+                Map<String, String> config = adapterConfig(k, call);
                 attributes.putAll(config);
                 attributes.put("tokens", Long.toString(trace.tokens()));
                 attributes.put("retries", Integer.toString(trace.retries()));
                 links.addAll(trace.evidence());
-                if (!node.adapter.modelIdentity().isEmpty()) {
-                    links.add(new EvidenceLink(EvidenceLink.Kind.CONFIG, node.adapter.modelIdentity(), "", "", config));
+                if (!call.adapter.modelIdentity().isEmpty()) {
+                    links.add(new EvidenceLink(EvidenceLink.Kind.CONFIG, call.adapter.modelIdentity(), "", "", config));
                 }
             }
             trace.gateDecision().ifPresent(decision -> {
@@ -277,7 +276,7 @@ final class Provenance<I, O> {
                 : String.valueOf(cause.getMessage()), nodes, links, quality), flow.inputSchema().version(), input);
     }
 
-    private Map<String, String> adapterConfig(int k, Node node) {
+    private Map<String, String> adapterConfig(int k, CallNode node) {
         Map<String, String> config = new HashMap<>();
         config.put("node", node.id);
         config.put("node_version", node.version);
