@@ -46,7 +46,8 @@ public final class FlowBuilder<I, T> {
      */
     public <R> FlowBuilder<I, R> map(String id, String version, Schema<R> outputSchema,
             Function<? super T, ? extends R> function) {
-        return add(id, version, NodeKind.MAP, outputSchema, require(function, "function", id));
+        return add(new MapNode(nodes.size(), id, version, outputSchema, require(function, "function", id)),
+                outputSchema);
     }
 
     /**
@@ -67,7 +68,7 @@ public final class FlowBuilder<I, T> {
             throw new BadInputException("adapter of node '" + id + "' allows " + adapter.maxConcurrency()
                     + " concurrent calls; it must allow at least 1");
         }
-        return add(id, version, NodeKind.CALL, outputSchema, adapter);
+        return add(new CallNode(nodes.size(), id, version, outputSchema, adapter), outputSchema);
     }
 
     /**
@@ -138,14 +139,14 @@ public final class FlowBuilder<I, T> {
                         + ")");
             }
             for (Node between : nodes.subList(index, nodes.size())) {
-                if (between.kind == NodeKind.SINK) {
+                if (between instanceof SinkNode) {
                     throw new BadInputException("gate '" + id + "' may re-run node '" + target + "', but sink '"
                             + between.id + "' lies between them and would repeat its side effect");
                 }
             }
             targets.put(target, index);
         }
-        return add(id, version, NodeKind.GATE, lastSchema, gate, targets);
+        return add(new GateNode(nodes.size(), id, version, lastSchema, gate, targets), lastSchema);
     }
 
     private int indexOf(String nodeId) {
@@ -165,7 +166,7 @@ public final class FlowBuilder<I, T> {
      * @return the extended builder
      */
     public FlowBuilder<I, T> sink(String id, Consumer<? super T> sink) {
-        return add(id, "1", NodeKind.SINK, lastSchema, require(sink, "sink", id));
+        return add(new SinkNode(nodes.size(), id, "1", lastSchema, require(sink, "sink", id)), lastSchema);
     }
 
     /**
@@ -181,14 +182,16 @@ public final class FlowBuilder<I, T> {
         return new Flow<>(flowName, flowVersion, inputSchema, lastSchema, nodes);
     }
 
-    private <R> FlowBuilder<I, R> add(String id, String version, NodeKind kind, Schema<R> outputSchema, Object body) {
-        return add(id, version, kind, outputSchema, body, Map.of());
-    }
-
-    private <R> FlowBuilder<I, R> add(String id, String version, NodeKind kind, Schema<R> outputSchema, Object body,
-            Map<String, Integer> rerunTargets) {
+    /**
+     * Checks the node's identity and output schema and appends it.
+     *
+     * @param node the new node, at index {@code nodes.size()}
+     * @param outputSchema the node's output schema, typed
+     */
+    private <R> FlowBuilder<I, R> add(Node node, Schema<R> outputSchema) {
+        String id = node.id;
         Flow.checkName(id, "node id");
-        Flow.checkName(version, "version of node '" + id + "'");
+        Flow.checkName(node.version, "version of node '" + id + "'");
         if (outputSchema == null) {
             throw new BadInputException("node '" + id + "' needs an output schema");
         }
@@ -196,7 +199,7 @@ public final class FlowBuilder<I, T> {
             throw new BadInputException("node id '" + id + "' is used twice in flow '" + flowName + "'");
         }
         List<Node> extended = new ArrayList<>(nodes);
-        extended.add(new Node(nodes.size(), id, version, kind, outputSchema, body, rerunTargets));
+        extended.add(node);
         return new FlowBuilder<>(flowName, flowVersion, inputSchema, outputSchema, List.copyOf(extended));
     }
 

@@ -39,8 +39,10 @@ final class GateReruns {
         this.keepsInput = new boolean[nodes.size()];
         for (int k = 0; k < schemas.length; k++) {
             schemas[k] = k == 0 ? flow.inputSchema() : nodes.get(k - 1).outputSchema;
-            for (int target : nodes.get(k).rerunTargets.values()) {
-                keepsInput[target] = true;
+            if (nodes.get(k) instanceof GateNode gate) {
+                for (int target : gate.rerunTargets.values()) {
+                    keepsInput[target] = true;
+                }
             }
         }
         this.inputSchemas = List.of(schemas);
@@ -73,7 +75,7 @@ final class GateReruns {
     @SuppressWarnings("unchecked")
     Result run(int gate, GateDecision<?> failed, Object[] nodeInputs, UUID runId, TokenListener tokens,
             SpanContext runSpan, RunTraces traces) {
-        Node gateNode = executors[gate].node;
+        GateNode gateNode = (GateNode) executors[gate].node;
         Rerun<Object> rerun = (Rerun<Object>) failed.rerun().orElseThrow();
         Integer target = gateNode.rerunTargets.get(rerun.nodeId());
         if (target == null) {
@@ -157,7 +159,7 @@ final class GateReruns {
         output.decision = new GateDecision<>(outcome, value, story, scores, first.decidedBy());
     }
 
-    private static Object changedInput(Node gate, Rerun<Object> rerun, Object input, Object failing) {
+    private static Object changedInput(GateNode gate, Rerun<Object> rerun, Object input, Object failing) {
         Object changed;
         try {
             changed = rerun.changedInput().apply(input, failing);
@@ -172,10 +174,10 @@ final class GateReruns {
         return changed;
     }
 
-    private static int encode(Node gate, Rerun<Object> rerun, Schema<Object> schema, Object input,
+    private static int encode(GateNode gate, Rerun<Object> rerun, Schema<Object> schema, Object input,
             ExpandableArrayBuffer in, NodeExecutor.NodeOutput codec) {
         try {
-            return NodeExecutor.encode(schema, input, in, codec.writer);
+            return EdgeCodec.encode(schema, input, in, codec.writer);
         } catch (BadInputException | ClassCastException e) {
             throw new NodeFailedException(gate.id, "its re-run input for node '" + rerun.nodeId() + "' cannot be"
                     + " encoded as " + schema.typeName() + ": " + e.getMessage(), e);

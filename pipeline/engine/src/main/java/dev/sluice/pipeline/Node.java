@@ -1,44 +1,39 @@
 package dev.sluice.pipeline;
 
 import dev.sluice.core.schema.Schema;
-import java.util.Map;
-import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.Locale;
 
 /**
- * One node of a built flow: its identity, its output schema and its body, erased to {@code Object} once the
- * builder has checked the types. Immutable; shared by every runtime that runs the flow.
+ * One node of a built flow: its place, its identity and the schema of its output edge, and, in each of the four
+ * kinds of node, exactly its own body: a pure function ({@link MapNode}), an adapter ({@link CallNode}), a gate
+ * with the nodes it may run again ({@link GateNode}) or a side effect ({@link SinkNode}). Bodies are erased to
+ * {@code Object} once the builder has checked the types. Code that depends on the kind switches on the type.
+ * Immutable; shared by every runtime that runs the flow.
  */
-final class Node {
+abstract sealed class Node permits MapNode, CallNode, GateNode, SinkNode {
     final int index;
     final String id;
     final String version;
-    final NodeKind kind;
     final Schema<Object> outputSchema;
-    final Function<Object, Object> function;
-    final Adapter<Object, Object> adapter;
-    final Gate<Object> gate;
-    final Consumer<Object> sink;
-    /** For a gate: the earlier nodes it may run again, id to index; checked by the builder. */
-    final Map<String, Integer> rerunTargets;
 
     @SuppressWarnings("unchecked")
-    Node(int index, String id, String version, NodeKind kind, Schema<?> outputSchema, Object body,
-            Map<String, Integer> rerunTargets) {
+    Node(int index, String id, String version, Schema<?> outputSchema) {
         this.index = index;
         this.id = id;
         this.version = version;
-        this.kind = kind;
         this.outputSchema = (Schema<Object>) outputSchema;
-        this.function = kind == NodeKind.MAP ? (Function<Object, Object>) body : null;
-        this.adapter = kind == NodeKind.CALL ? (Adapter<Object, Object>) body : null;
-        this.gate = kind == NodeKind.GATE ? (Gate<Object>) body : null;
-        this.sink = kind == NodeKind.SINK ? (Consumer<Object>) body : null;
-        this.rerunTargets = Map.copyOf(rerunTargets);
+    }
+
+    /** @return the node's kind, as {@link NodeTrace#kind()} reports it */
+    abstract NodeKind kind();
+
+    /** @return the kind in lower case, as span names and the evidence's {@code kind} attribute write it */
+    final String kindName() {
+        return kind().name().toLowerCase(Locale.ROOT);
     }
 
     @Override
     public String toString() {
-        return kind.name().toLowerCase(java.util.Locale.ROOT) + " '" + id + "' v" + version;
+        return kindName() + " '" + id + "' v" + version;
     }
 }

@@ -1,8 +1,11 @@
 package dev.sluice.pipeline;
 
-/** The kinds of node a flow is made of. */
+/** The kinds of node a flow is made of, as {@link NodeTrace#kind()} reports them. */
 public enum NodeKind {
-    /** A pure function of its input: no side effects, not cached (recomputing is cheaper than a lookup). */
+    /**
+     * A pure function of its input: no side effects; not in the result cache, but a started pipeline reuses its
+     * recent outputs for the same input bytes.
+     */
     MAP,
     /** An adapter with side effects (a model call, an index read): cached by key, bounded concurrency. */
     CALL,

@@ -132,7 +132,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
         int n = executors.length;
         this.rings = new RingBuffer[n];
         for (int k = 0; k < n; k++) {
-            boolean manyWriters = k == 0 || executors[k - 1].node.kind == NodeKind.CALL;
+            boolean manyWriters = k == 0 || executors[k - 1].node instanceof CallNode;
             UnsafeBuffer memory = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
                     runtime.ringCapacityBytes() + RingBufferDescriptor.TRAILER_LENGTH, 64));
             rings[k] = manyWriters ? new ManyToOneRingBuffer(memory) : new OneToOneRingBuffer(memory);
@@ -357,9 +357,9 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
             this.executor = executors[k];
             this.in = rings[k];
             this.out = k + 1 < rings.length ? rings[k + 1] : null;
-            boolean adapter = executor.node.kind == NodeKind.CALL;
+            boolean adapter = executor.node instanceof CallNode;
             this.outstandingCalls = adapter ? new AtomicInteger() : null;
-            this.maxOutstandingCalls = adapter ? 2 * executor.node.adapter.maxConcurrency() : 0;
+            this.maxOutstandingCalls = executor.node instanceof CallNode call ? 2 * call.adapter.maxConcurrency() : 0;
         }
 
         @Override
@@ -404,7 +404,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
                     kept = executor.decodeInput(null, buffer, offset, payloadLength, output);
                     run.nodeInputs[k] = kept;
                 }
-                if (executor.node.kind == NodeKind.CALL) {
+                if (executor.node instanceof CallNode) {
                     callAdapter(run, kept, buffer, offset, payloadLength, inputHash, startNs, span);
                 } else {
                     executor.executeInline(kept, buffer, offset, payloadLength, inputHash, run.runId, run.tokens,
@@ -452,7 +452,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
             CacheKey joinedKey = cacheKey;
             outstandingCalls.incrementAndGet();
             bytes.whenComplete((result, failure) -> outstandingCalls.decrementAndGet());
-            long timeoutNs = executor.node.adapter.timeout().toNanos();
+            long timeoutNs = executor.adapterTimeoutNs();
             if (timeoutNs > 0) {
                 bytes = bytes.copy().orTimeout(timeoutNs, TimeUnit.NANOSECONDS);
             }

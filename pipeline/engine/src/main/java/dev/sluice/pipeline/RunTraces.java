@@ -107,7 +107,7 @@ final class RunTraces extends AbstractList<NodeTrace> implements RandomAccess {
         }
         Node node = executors[k].node;
         Object detail = details[k];
-        return new NodeTrace(node.id, node.version, node.kind, inputHash(k), edges[k + 1], (flags[k] & CACHE_HIT) != 0,
+        return new NodeTrace(node.id, node.version, node.kind(), inputHash(k), edges[k + 1], (flags[k] & CACHE_HIT) != 0,
                 times[2 * k + 1], costs == null ? 0 : costs[2 * k], costs == null ? 0 : (int) costs[2 * k + 1],
                 detail instanceof GateDecision<?> decision ? Optional.of(decision) : Optional.empty(),
                 startEpochNs + (times[2 * k] - startNs),
