@@ -13,6 +13,13 @@ import java.util.function.IntConsumer;
  * what both share, the result cache, the pipeline seed, evidence and telemetry. Immutable: each {@code with...}
  * checks its argument and returns a copy. Both runtimes give byte-identical outputs for the same flow, inputs,
  * seed and cache contents.
+ *
+ * <p><b>Which threads may block.</b> Inline, everything runs on the caller's thread, which blocks on model calls
+ * and the persistent cache tier. Pipelined, stage threads never block on disk or on a model: they look up the
+ * result cache's memory tier only and hand every adapter call, and every read and write of the persistent cache
+ * tier, to the adapter pool ({@link #withAdapterThreads}), whose threads may block; {@code submit} may wait for
+ * room up to its timeout ({@link #withSubmitTimeout}). Evidence is written off the run's thread either way
+ * ({@link #withEvidence}).
  */
 public final class FlowRuntime {
     /** How a pipelined runtime's threads wait when there is no work. */
@@ -167,8 +174,9 @@ public final class FlowRuntime {
     }
 
     /**
-     * @param poolThreads the threads that run blocking adapter calls (pipelined only), 1 to 256; each adapter is
-     *     further bounded by its own {@link Adapter#maxConcurrency()}
+     * @param poolThreads the threads that run blocking adapter calls and the persistent cache tier's reads and
+     *     writes (pipelined only), 1 to 256; each adapter is further bounded by its own
+     *     {@link Adapter#maxConcurrency()}
      * @return a copy with this pool size
      */
     public FlowRuntime withAdapterThreads(int poolThreads) {

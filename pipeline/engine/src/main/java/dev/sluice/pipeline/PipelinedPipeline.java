@@ -20,8 +20,10 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  *
  * <p><b>Design.</b> An envelope's header names the node that consumes it and carries the hash of its payload
  * (that node's input hash), so no stage hashes bytes twice. Payloads are encoded once into a scratch buffer and
- * copied into the claimed slot. Adapter calls run on a bounded pool, and a full ring buffer pushes back upstream
- * to {@code submit}, which waits up to its timeout or fails fast. So memory stays bounded, and nothing accepted is
+ * copied into the claimed slot. Stage threads never block on disk or on a model: adapter calls and every read
+ * and write of the persistent cache tier run on a bounded pool (see {@link RingTopology} for which threads may
+ * block), and a full ring buffer pushes back upstream to {@code submit}, which waits up to its timeout or fails
+ * fast. So memory stays bounded, and nothing accepted is
  * dropped or deadlocks. The last stage completes the request's future.
  */
 final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
@@ -100,8 +102,11 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
     @Override
     public List<String> close(Duration timeout) {
         closed = true;
-        runs.awaitEmpty(System.nanoTime() + timeout.toNanos());
-        topology.close();
-        return runs.abandonAll();
+        long deadlineNs = System.nanoTime() + timeout.toNanos();
+        runs.awaitEmpty(deadlineNs);
+        topology.stopStages();
+        List<String> unfinished = runs.abandonAll(); // also frees adapter threads waiting for room in a ring
+        topology.awaitPools(deadlineNs);
+        return unfinished;
     }
 }

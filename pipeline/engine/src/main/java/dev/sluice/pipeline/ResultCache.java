@@ -25,6 +25,13 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safe. A memory hit allocates nothing; a persistent hit reads the row (and its evidence links) and
  * promotes it to memory. Close it when done if it is persistent (it holds the database connection).
+ *
+ * <p><b>Which threads may block.</b> {@link #getIfPresent}, {@link #computeIfAbsent}, {@link #put},
+ * {@link #putEvidence} and {@link #evidence} may read or write the persistent tier, which may block on disk: the
+ * engine calls them on threads that may block (an inline runtime's caller, a pipelined runtime's adapter pool, a
+ * gate's re-run thread). A pipelined runtime's stage threads never block: they look up the memory tier only
+ * (a package-private lookup), and the {@link #evidence} of a key they just hit in memory is answered from that
+ * hit, without the persistent tier.
  */
 public final class ResultCache implements AutoCloseable {
     /** Bytes counted per entry besides its output and links: the key, Caffeine's node and the future, roughly. */
@@ -44,10 +51,17 @@ public final class ResultCache implements AutoCloseable {
         }
     }
 
+    /** The entry a thread last hit in memory only, by key: what {@link #evidence} answers for that key. */
+    private static final class LastHit {
+        CacheKey key;
+        Entry entry;
+    }
+
     private final AsyncCache<CacheKey, Entry> memory;
     private final PersistentTier persistent;
     /** Links kept by {@link #putEvidence} while their output is still being computed. */
     private final Cache<CacheKey, byte[]> pendingLinks;
+    private final ThreadLocal<LastHit> lastMemoryHit = ThreadLocal.withInitial(LastHit::new);
     private final LongAdder memoryHits = new LongAdder();
     private final LongAdder persistentHits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -123,6 +137,27 @@ public final class ResultCache implements AutoCloseable {
         }
         misses.increment();
         return null;
+    }
+
+    /**
+     * Looks a key up in the memory tier only: never blocks, and a hit allocates nothing. For pipelined stage
+     * threads. A hit is counted as a memory hit; a miss is not counted, because the caller goes on to look the key
+     * up in both tiers ({@link #getIfPresent}, {@link #computeIfAbsent}) on a thread that may block, which counts
+     * it. A following {@link #evidence} call for the same key object on the same thread is answered from this hit.
+     *
+     * @param key the key
+     * @return the stored bytes, or null when memory does not hold them (they may still be in the persistent tier)
+     */
+    byte[] getIfPresentInMemory(CacheKey key) {
+        Entry entry = memoryEntry(key);
+        if (entry == null) {
+            return null;
+        }
+        memoryHits.increment();
+        LastHit last = lastMemoryHit.get();
+        last.key = key;
+        last.entry = entry;
+        return entry.bytes;
     }
 
     /**
@@ -211,13 +246,22 @@ public final class ResultCache implements AutoCloseable {
     }
 
     /**
-     * The evidence links kept for an output: from memory, else from the persistent tier (which may block).
+     * The evidence links kept for an output: from the hit this thread just had in memory for the same key, else
+     * from memory, else from the persistent tier (which may block).
      *
      * @param key an output's key
      * @return the evidence links kept for it with {@link #putEvidence}, empty if none; not counted in the statistics
      */
     public List<EvidenceLink> evidence(CacheKey key) {
-        Entry entry = memoryEntryQuietly(key);
+        LastHit last = lastMemoryHit.get();
+        Entry entry;
+        if (last.key == key) {
+            entry = last.entry;
+            last.key = null;
+            last.entry = null;
+        } else {
+            entry = memoryEntryQuietly(key);
+        }
         byte[] links;
         if (entry != null) {
             links = entry.links;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
@@ -32,6 +33,14 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * agents on one thread run as a {@link CompositeAgent}), each thread set up with
  * {@link FlowRuntime#stageThreadSetup()} and idling with the runtime's {@link FlowRuntime.Idle}; the bounded
  * adapter pool; the virtual threads of gates' re-runs; and their shutdown.
+ *
+ * <p><b>Which threads may block.</b> Stage threads never block on disk or on a model: they read and write ring
+ * buffers (never waiting for room: a stage parks a message instead) and the result cache's memory tier only, and
+ * run pure nodes, gates and sinks. The one wait left on a stage thread is the evidence store's {@code append} at
+ * the end of a run, which waits for room in that store's own ring buffer when its writer falls behind. Adapter
+ * pool threads may block: on model calls, on the persistent cache tier (reads, and writes of computed outputs
+ * and their evidence links) and on room in a full ring buffer. Re-run threads block on adapters and the cache.
+ * Submitting threads wait for room in the first ring buffer up to the submit timeout.
  */
 final class RingTopology {
     /** {@link FlowRuntime.Idle#BACKOFF}: how many idle rounds spin before yielding. */
@@ -44,6 +53,12 @@ final class RingTopology {
     static final long BACKOFF_MAX_PARK_PERIOD_NS = 100_000;
     /** {@link FlowRuntime.Idle#SLEEPING}: the park of every idle round, nanoseconds (100 µs). */
     static final long SLEEPING_PARK_PERIOD_NS = 100_000;
+    /**
+     * The most time {@link #close} gives adapter calls and re-runs still running to return (a timed-out or
+     * cancelled adapter sees {@link AdapterContext#isCancelled()} and stops) before it interrupts them,
+     * nanoseconds (1 s); never past the close deadline.
+     */
+    static final long CLOSE_GRACE_PERIOD_NS = 1_000_000_000;
     /** Alignment of each ring buffer's memory, bytes: a cache line. */
     static final int RING_ALIGNMENT_BYTES = 64;
 
@@ -114,7 +129,10 @@ final class RingTopology {
         runners = started;
     }
 
-    /** @return the name of a flow's stage thread {@code index}: {@code sluice-<flow>-stage-<index>} */
+    /**
+     * @return the name a flow's stage thread {@code index} starts with, {@code sluice-<flow>-stage-<index>};
+     *     Agrona's runner then names it after its agent's role ({@code sluice-stage-<node>}, or the list of them)
+     */
     static String stageThreadName(String flowName, int index) {
         return "sluice-" + flowName + "-stage-" + index;
     }
@@ -170,10 +188,35 @@ final class RingTopology {
                 .copyPayload(payload, 0, payloadLength);
     }
 
-    /** Stops the stage threads (each finishes its current duty cycle), then the adapter pool and re-runs. */
-    void close() {
+    /**
+     * Stops the stage threads (each finishes its current duty cycle) and takes no more adapter calls or re-runs;
+     * {@link #awaitPools} then stops those still running.
+     */
+    void stopStages() {
         for (AgentRunner runner : runners) {
             runner.close();
+        }
+        adapterPool.shutdown();
+        rerunThreads.shutdown();
+    }
+
+    /**
+     * Lets adapter calls and re-runs still running return, up to {@link #CLOSE_GRACE_PERIOD_NS} and never past
+     * the deadline, then interrupts what is left.
+     *
+     * @param deadlineNs the close deadline, a {@link System#nanoTime()} instant
+     */
+    void awaitPools(long deadlineNs) {
+        long graceEndNs = System.nanoTime() + Math.min(CLOSE_GRACE_PERIOD_NS, deadlineNs - System.nanoTime());
+        try {
+            for (ExecutorService pool : List.of(adapterPool, rerunThreads)) {
+                long leftNs = graceEndNs - System.nanoTime();
+                if (leftNs <= 0 || !pool.awaitTermination(leftNs, TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         adapterPool.shutdownNow();
         rerunThreads.shutdownNow();

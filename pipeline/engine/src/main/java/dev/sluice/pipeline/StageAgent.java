@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -23,11 +24,13 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * One node of a pipelined flow as an Agrona agent: reads an envelope from its ring buffer, runs the node and
  * writes the output envelope to the next stage's ring buffer (or completes the run after the last node).
  *
- * <p>Pure nodes, gates and sinks run on the stage thread. An adapter node serves cache hits on the stage thread;
- * misses go to the bounded adapter pool (single flight through the cache), whose threads write the result to the
- * next ring buffer themselves (waiting for room there). The stage stops reading while twice its adapter's slots
- * are busy. A stage whose next ring buffer is full parks that one message and stops reading until it is written;
- * so backpressure travels upstream to {@code submit}. A gate's re-runs run on a virtual thread of their own.
+ * <p>Pure nodes, gates and sinks run on the stage thread. An adapter node serves hits of the result cache's
+ * <em>memory tier</em> on the stage thread; everything else goes to the bounded adapter pool: the lookup in both
+ * tiers (the persistent one may block on disk), the single-flight call on a miss, the write of its output to both
+ * tiers, and the hand-off of the result to the next ring buffer (a pool thread waits for room there). The stage
+ * stops reading while twice its adapter's slots are busy. A stage whose next ring buffer is full parks that one
+ * message and stops reading until it is written; so backpressure travels upstream to {@code submit}. A gate's
+ * re-runs run on a virtual thread of their own.
  *
  * <p>Confined to its stage thread, except the adapter and re-run completions, which use only their own scratch.
  */
@@ -137,13 +140,17 @@ final class StageAgent implements Agent, ControlledMessageHandler {
         return parkedRun == null ? Action.CONTINUE : Action.BREAK;
     }
 
-    /** @param kept the input value when the stage decoded it already (for a gate's re-run), else null */
+    /**
+     * Serves a memory-tier hit here; hands anything else to the adapter pool.
+     *
+     * @param kept the input value when the stage decoded it already (for a gate's re-run), else null
+     */
     private void callAdapter(PendingRun run, Object kept, DirectBuffer buffer, int offset, int length,
             ContentHash inputHash, long startNs, Span span) {
         CacheKey cacheKey = null;
         if (executor.isCachedCall()) {
             CacheKey key = executor.key(buffer, offset, length);
-            byte[] hit = cache.getIfPresent(key);
+            byte[] hit = cache.getIfPresentInMemory(key); // never the persistent tier: this thread must not block
             if (hit != null) {
                 output.reset();
                 executor.acceptCached(key, hit, scratch, output);
@@ -156,10 +163,20 @@ final class StageAgent implements Agent, ControlledMessageHandler {
         Object value = executor.decodeInput(kept, buffer, offset, length, output); // the ring's bytes stay here
         AdapterContext context = executor.newContext(run.runId, run.tokens, run.future::isCancelled);
         CompletableFuture<byte[]> bytes;
+        /* Set on the pool thread when the bytes came from either tier; read after the future completes. */
+        boolean[] fromCache = new boolean[1];
         if (cacheKey != null) {
             CacheKey key = cacheKey;
-            bytes = cache.computeIfAbsent(key,
-                    () -> CompletableFuture.supplyAsync(() -> executor.invoke(value, context, key), adapterPool));
+            bytes = CompletableFuture.supplyAsync(() -> {
+                byte[] hit = cache.getIfPresent(key); // both tiers, on a pool thread
+                if (hit != null) {
+                    fromCache[0] = true;
+                    return CompletableFuture.completedFuture(hit);
+                }
+                // single flight: the first caller runs the adapter on this thread, later ones join its future
+                return cache.computeIfAbsent(key, () -> CompletableFuture.completedFuture(
+                        executor.invoke(value, context, key)));
+            }, adapterPool).thenCompose(Function.identity());
         } else {
             bytes = CompletableFuture.supplyAsync(() -> executor.invoke(value, context, null), adapterPool);
         }
@@ -192,6 +209,7 @@ final class StageAgent implements Agent, ControlledMessageHandler {
                 poolOutput.countAdapter(context);
                 if (joinedKey != null) { // the links are another run's if it computed the output (single flight)
                     executor.acceptCached(joinedKey, result, poolScratch, poolOutput);
+                    poolOutput.cacheHit = fromCache[0];
                 } else {
                     executor.acceptBytes(result, poolScratch, poolOutput);
                     poolOutput.hash = ContentHash.of(result);
