@@ -13,6 +13,13 @@ import java.util.function.IntConsumer;
  * what both share, the result cache, the pipeline seed, evidence and telemetry. Immutable: each {@code with...}
  * checks its argument and returns a copy. Both runtimes give byte-identical outputs for the same flow, inputs,
  * seed and cache contents.
+ *
+ * <p><b>Which threads may block.</b> Inline, everything runs on the caller's thread, which blocks on model calls
+ * and the persistent cache tier. Pipelined, stage threads never block on disk or on a model: they look up the
+ * result cache's memory tier only and hand every adapter call, and every read and write of the persistent cache
+ * tier, to the adapter pool ({@link #withAdapterThreads}), whose threads may block; {@code submit} may wait for
+ * room up to its timeout ({@link #withSubmitTimeout}). Evidence is written off the run's thread either way
+ * ({@link #withEvidence}).
  */
 public final class FlowRuntime {
     /** How a pipelined runtime's threads wait when there is no work. */
@@ -27,16 +34,34 @@ public final class FlowRuntime {
 
     enum Mode { INLINE, PIPELINED }
 
+    /** The default memory tier of the result cache, bytes (64 MiB). */
+    static final long DEFAULT_CACHE_BYTES = 64L << 20;
+    /** The default number of stage threads. */
+    static final int DEFAULT_STAGE_THREADS = 1;
+    /** The most stage threads a pipelined runtime may have. */
+    static final int MAX_STAGE_THREADS = 64;
+    /** The default data capacity of each ring buffer, bytes (1 MiB). */
+    static final int DEFAULT_RING_CAPACITY_BYTES = 1 << 20;
+    /** The smallest data capacity of a ring buffer, bytes (4 KiB). */
+    static final int MIN_RING_CAPACITY_BYTES = 4096;
+    /** The largest data capacity of a ring buffer, bytes (1 GiB). */
+    static final int MAX_RING_CAPACITY_BYTES = 1 << 30;
+    /** The default number of adapter pool threads. */
+    static final int DEFAULT_ADAPTER_THREADS = 4;
+    /** The most adapter pool threads a pipelined runtime may have. */
+    static final int MAX_ADAPTER_THREADS = 256;
+
     /** The settings, copied by every {@code with...}; never changed once a runtime holds them. */
     private static final class Settings implements Cloneable {
         Mode mode;
-        ResultCache cache = ResultCache.inMemory(64L << 20);
+        ResultCache cache = ResultCache.inMemory(DEFAULT_CACHE_BYTES);
         Seed seed = Seed.of(0);
-        int threads = 1;
-        int ringCapacityBytes = 1 << 20;
+        int threads = DEFAULT_STAGE_THREADS;
+        int ringCapacityBytes = DEFAULT_RING_CAPACITY_BYTES;
         Idle idle = Idle.BACKOFF;
+        /** Zero: fail fast. */
         long submitTimeoutNs;
-        int adapterThreads = 4;
+        int adapterThreads = DEFAULT_ADAPTER_THREADS;
         IntConsumer stageThreadSetup;
         Observability observability = Observability.DEFAULT;
 
@@ -107,8 +132,8 @@ public final class FlowRuntime {
      * @return a copy with this many threads
      */
     public FlowRuntime withThreads(int stageThreads) {
-        if (stageThreads < 1 || stageThreads > 64) {
-            throw new BadInputException("stage threads must be 1 to 64, got " + stageThreads);
+        if (stageThreads < 1 || stageThreads > MAX_STAGE_THREADS) {
+            throw new BadInputException("stage threads must be 1 to " + MAX_STAGE_THREADS + ", got " + stageThreads);
         }
         return with(s -> s.threads = stageThreads);
     }
@@ -118,7 +143,8 @@ public final class FlowRuntime {
      * @return a copy with this capacity
      */
     public FlowRuntime withRingCapacity(int capacityBytes) {
-        if (capacityBytes < 4096 || capacityBytes > (1 << 30) || Integer.bitCount(capacityBytes) != 1) {
+        if (capacityBytes < MIN_RING_CAPACITY_BYTES || capacityBytes > MAX_RING_CAPACITY_BYTES
+                || Integer.bitCount(capacityBytes) != 1) {
             throw new BadInputException("ring capacity must be a power of two from 4096 bytes to 1 GiB, got "
                     + capacityBytes);
         }
@@ -148,13 +174,14 @@ public final class FlowRuntime {
     }
 
     /**
-     * @param poolThreads the threads that run blocking adapter calls (pipelined only), 1 to 256; each adapter is
-     *     further bounded by its own {@link Adapter#maxConcurrency()}
+     * @param poolThreads the threads that run blocking adapter calls and the persistent cache tier's reads and
+     *     writes (pipelined only), 1 to 256; each adapter is further bounded by its own
+     *     {@link Adapter#maxConcurrency()}
      * @return a copy with this pool size
      */
     public FlowRuntime withAdapterThreads(int poolThreads) {
-        if (poolThreads < 1 || poolThreads > 256) {
-            throw new BadInputException("adapter threads must be 1 to 256, got " + poolThreads);
+        if (poolThreads < 1 || poolThreads > MAX_ADAPTER_THREADS) {
+            throw new BadInputException("adapter threads must be 1 to " + MAX_ADAPTER_THREADS + ", got " + poolThreads);
         }
         return with(s -> s.adapterThreads = poolThreads);
     }

@@ -18,6 +18,9 @@ import org.agrona.ExpandableArrayBuffer;
  * correctness. {@code submit} returns a completed future. Per-thread scratch buffers hold the edge bytes.
  */
 final class InlinePipeline<I, O> extends RunningFlow<I, O> {
+    /** Initial capacity of a thread's edge buffers, bytes; they grow to the largest edge seen. */
+    private static final int INITIAL_EDGE_BYTES = 256;
+
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger running = new AtomicInteger();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
@@ -27,8 +30,8 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
      * gates' re-runs, of one thread.
      */
     private final class Scratch {
-        ExpandableArrayBuffer in = new ExpandableArrayBuffer(256);
-        ExpandableArrayBuffer out = new ExpandableArrayBuffer(256);
+        ExpandableArrayBuffer in = new ExpandableArrayBuffer(INITIAL_EDGE_BYTES);
+        ExpandableArrayBuffer out = new ExpandableArrayBuffer(INITIAL_EDGE_BYTES);
         final NodeExecutor.NodeOutput output = new NodeExecutor.NodeOutput();
         final Object[] nodeInputs = new Object[executors.length];
         boolean inUse;

@@ -7,8 +7,10 @@ import dev.sluice.core.hash.CacheKey;
  * no implementation; {@code sluice-jdbc} has one in SQLite ({@code SqliteCacheTier}). A {@link ResultCache} made
  * with a tier owns it and closes it.
  *
- * <p>Implementations are thread-safe. Their calls may block on disk or the network: the pipelined runtime makes
- * them on its adapter threads, never on a stage (agent) thread.
+ * <p>Implementations are thread-safe. Their calls may block on disk or the network: the engine makes them only on
+ * threads that may block: an inline runtime's calling thread, a pipelined runtime's adapter pool threads (which
+ * also run the model calls) and gates' re-run threads; never on a pipelined stage (agent) thread, which consults
+ * the cache's memory tier only. Each call may come from a different thread.
  */
 public interface PersistentTier extends AutoCloseable {
     /**
