@@ -60,13 +60,15 @@ final class EmbeddingFixture {
         "the shop accepts cash, cards and mobile payments",
         "the old lighthouse now serves as a small museum",
     };
-    private static final String[] JOINS = {", and ", ", but ", "; however, ", " because ", ", so ", " while ",
-        ", although ", "; meanwhile, "};
-    private static final String[] QUESTIONS = {"Why is it that ", "Did you know that ", "Can you confirm that ",
-        "Is it true that "};
 
-    private EmbeddingFixture() {
-    }
+    private static final String[] JOINS = {
+        ", and ", ", but ", "; however, ", " because ", ", so ", " while ", ", although ", "; meanwhile, "
+    };
+    private static final String[] QUESTIONS = {
+        "Why is it that ", "Did you know that ", "Can you confirm that ", "Is it true that "
+    };
+
+    private EmbeddingFixture() {}
 
     static Path model() {
         return ModelFiles.extractResource(MODEL_RESOURCE, CACHE);

@@ -24,7 +24,9 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.VECTOR_API, JvmFlags.AGRONA_UNSAFE})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.VECTOR_API, JvmFlags.AGRONA_UNSAFE})
 public class EmbeddingLatencyBenchmark {
     private OnnxEmbedder embedder;
     private AllMiniLmL6V2EmbeddingModel langchain4j;
@@ -34,7 +36,8 @@ public class EmbeddingLatencyBenchmark {
     /** Loads both embedders. */
     @Setup(Level.Trial)
     public void setUp() {
-        embedder = OnnxEmbedder.builder(EmbeddingFixture.model(), EmbeddingFixture.tokenizer()).build();
+        embedder = OnnxEmbedder.builder(EmbeddingFixture.model(), EmbeddingFixture.tokenizer())
+                .build();
         langchain4j = new AllMiniLmL6V2EmbeddingModel();
         texts = EmbeddingFixture.sentences(128);
     }

@@ -30,8 +30,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 public final class EmbeddingRounds {
     private static final List<String> METHODS = List.of("bareOnnxRuntime", "sluice", "langchain4j");
 
-    private EmbeddingRounds() {
-    }
+    private EmbeddingRounds() {}
 
     /**
      * @param args optional: the number of rounds, then the batch sizes comma-separated
@@ -59,8 +58,13 @@ public final class EmbeddingRounds {
                 double peer = scores.get("langchain4j");
                 overheads.get(size).add(1 - sluice / bare);
                 speedups.get(size).add(sluice / peer);
-                line.append(String.format(Locale.ROOT, "  batch %s: Sluice %.2f, bare %.2f, LangChain4j %.2f;",
-                        size, sluice, bare, peer));
+                line.append(String.format(
+                        Locale.ROOT,
+                        "  batch %s: Sluice %.2f, bare %.2f, LangChain4j %.2f;",
+                        size,
+                        sluice,
+                        bare,
+                        peer));
             }
             System.out.println(line);
         }
@@ -71,9 +75,16 @@ public final class EmbeddingRounds {
         for (String size : sizes) {
             double[] overhead = sorted(overheads.get(size));
             double[] speedup = sorted(speedups.get(size));
-            System.out.println(String.format(Locale.ROOT, "| %s | %.1f%% (%.1f to %.1f) | %.2fx (%.2f to %.2f) |",
-                    size, 100 * median(overhead), 100 * overhead[0], 100 * overhead[overhead.length - 1],
-                    median(speedup), speedup[0], speedup[speedup.length - 1]));
+            System.out.println(String.format(
+                    Locale.ROOT,
+                    "| %s | %.1f%% (%.1f to %.1f) | %.2fx (%.2f to %.2f) |",
+                    size,
+                    100 * median(overhead),
+                    100 * overhead[0],
+                    100 * overhead[overhead.length - 1],
+                    median(speedup),
+                    speedup[0],
+                    speedup[speedup.length - 1]));
         }
         System.out.println("(" + rounds + " rounds)");
     }

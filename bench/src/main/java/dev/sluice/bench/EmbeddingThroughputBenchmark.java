@@ -52,7 +52,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.VECTOR_API, JvmFlags.AGRONA_UNSAFE})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.VECTOR_API, JvmFlags.AGRONA_UNSAFE})
 public class EmbeddingThroughputBenchmark {
     @Param({"1", "8", "32", "128"})
     int batchSize;
@@ -70,16 +72,16 @@ public class EmbeddingThroughputBenchmark {
     /** Loads both embedders, tokenises the batch for the bare run. */
     @Setup(Level.Trial)
     public void setUp() throws OrtException, IOException {
-        embedder = OnnxEmbedder.builder(EmbeddingFixture.model(), EmbeddingFixture.tokenizer()).build();
+        embedder = OnnxEmbedder.builder(EmbeddingFixture.model(), EmbeddingFixture.tokenizer())
+                .build();
         texts = EmbeddingFixture.sentences(batchSize);
         target = FloatMatrix.allocate("bench", batchSize, embedder.dimension());
         langchain4j = new AllMiniLmL6V2EmbeddingModel();
         segments = texts.stream().map(TextSegment::from).toList();
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(EmbeddingFixture.tokenizer(),
-                Map.of("padding", "false", "truncation", "longest_first"))) {
-            bareRuns = bareRuns(environment, tokenizer.batchEncode(texts.toArray(new String[0])),
-                    embedder.dimension());
+        try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(
+                EmbeddingFixture.tokenizer(), Map.of("padding", "false", "truncation", "longest_first"))) {
+            bareRuns = bareRuns(environment, tokenizer.batchEncode(texts.toArray(new String[0])), embedder.dimension());
         }
         boolean spread = embedder.runThreads() > 1 && bareRuns.size() > 1;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -101,7 +103,9 @@ public class EmbeddingThroughputBenchmark {
             throws OrtException {
         Encoding[] sorted = encodings.clone();
         Arrays.sort(sorted, Comparator.comparingInt(encoding -> encoding.getIds().length));
-        int[] sortedTokens = Arrays.stream(sorted).mapToInt(encoding -> encoding.getIds().length).toArray();
+        int[] sortedTokens = Arrays.stream(sorted)
+                .mapToInt(encoding -> encoding.getIds().length)
+                .toArray();
         int[] runEnds = new int[sorted.length];
         int runs = RunPlanner.plan(sortedTokens, embedder.maxBatchSize(), dimension, runEnds);
         List<Map<String, OnnxTensor>> inputs = new ArrayList<>();
@@ -117,10 +121,12 @@ public class EmbeddingThroughputBenchmark {
     }
 
     /** Pads each text's part with zeros (the model's padding id, type and mask) to the run's length. */
-    private static OnnxTensor tensor(OrtEnvironment environment, Encoding[] encodings, long[] shape,
-            Function<Encoding, long[]> part) throws OrtException {
+    private static OnnxTensor tensor(
+            OrtEnvironment environment, Encoding[] encodings, long[] shape, Function<Encoding, long[]> part)
+            throws OrtException {
         LongBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(8 * shape[0] * shape[1]))
-                .order(ByteOrder.nativeOrder()).asLongBuffer();
+                .order(ByteOrder.nativeOrder())
+                .asLongBuffer();
         for (int row = 0; row < encodings.length; row++) {
             buffer.position(Math.toIntExact(row * shape[1])).put(part.apply(encodings[row]));
         }

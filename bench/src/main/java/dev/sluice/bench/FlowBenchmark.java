@@ -65,7 +65,9 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.VECTOR_API, JvmFlags.AGRONA_UNSAFE})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.VECTOR_API, JvmFlags.AGRONA_UNSAFE})
 @State(Scope.Benchmark)
 public class FlowBenchmark {
     private static final int QUESTIONS = 16;
@@ -85,7 +87,8 @@ public class FlowBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         work = Files.createTempDirectory("sluice-flow-bench");
-        embedder = OnnxEmbedder.builder(EmbeddingFixture.model(), EmbeddingFixture.tokenizer()).build();
+        embedder = OnnxEmbedder.builder(EmbeddingFixture.model(), EmbeddingFixture.tokenizer())
+                .build();
         List<String> passages = EmbeddingFixture.sentences(2_000);
         store = VectorStore.create("passages", embedder.dimension(), Similarity.COSINE, KeyKind.STRING);
         for (int i = 0; i < passages.size(); i++) {
@@ -93,14 +96,16 @@ public class FlowBenchmark {
         }
         Path modelFile = work.resolve("tiny.gguf");
         TinyLlamaModel.small().write(modelFile);
-        model = LlamaGenerator.open(LlamaConfig.of(modelFile).withContextSize(512).withThreads(1));
+        model = LlamaGenerator.open(
+                LlamaConfig.of(modelFile).withContextSize(512).withThreads(1));
         Flow<String, String> flow = flow(FlatIndex.of(store), passages, model, embedder);
         inline = flow.start(FlowRuntime.inline().withSeed(Seed.of(42)));
-        pipelined1 = flow.start(FlowRuntime.pipelined().withSeed(Seed.of(42)).withThreads(1)
-                .withSubmitTimeout(Duration.ofSeconds(10)));
-        pipelined2 = flow.start(FlowRuntime.pipelined().withSeed(Seed.of(42)).withThreads(2)
-                .withSubmitTimeout(Duration.ofSeconds(10)));
-        List<String> questionTexts = EmbeddingFixture.sentences(QUESTIONS + 2_000).subList(2_000, 2_000 + QUESTIONS);
+        pipelined1 = flow.start(
+                FlowRuntime.pipelined().withSeed(Seed.of(42)).withThreads(1).withSubmitTimeout(Duration.ofSeconds(10)));
+        pipelined2 = flow.start(
+                FlowRuntime.pipelined().withSeed(Seed.of(42)).withThreads(2).withSubmitTimeout(Duration.ofSeconds(10)));
+        List<String> questionTexts =
+                EmbeddingFixture.sentences(QUESTIONS + 2_000).subList(2_000, 2_000 + QUESTIONS);
         for (String q : questionTexts) {
             questions.add("  " + q.toUpperCase(Locale.ROOT) + "  ");
             for (Pipeline<String, String> p : List.of(inline, pipelined1, pipelined2)) {
@@ -112,23 +117,36 @@ public class FlowBenchmark {
         }
     }
 
-    static Flow<String, String> flow(FlatIndex index, List<String> passages, LlamaGenerator model,
-            OnnxEmbedder embedder) {
-        return Flow.named("bench-rag", "1").input(Schemas.string())
+    static Flow<String, String> flow(
+            FlatIndex index, List<String> passages, LlamaGenerator model, OnnxEmbedder embedder) {
+        return Flow.named("bench-rag", "1")
+                .input(Schemas.string())
                 .map("normalize", "1", Schemas.string(), q -> q.strip().toLowerCase(Locale.ROOT))
-                .call("retrieve", "1", RagNodes.retrieve(embedder, index, 8, key -> passages.get(Integer.parseInt(key))))
+                .call(
+                        "retrieve",
+                        "1",
+                        RagNodes.retrieve(embedder, index, 8, key -> passages.get(Integer.parseInt(key))))
                 .map("compress", "1", Schemas.listOf(Schemas.string()), FlowBenchmark::topThree)
                 .map("assemble", "1", Schemas.string(), s -> "Passages:\n" + String.join("\n", s) + "\nAnswer:")
-                .call("generate", "1", RagNodes.generate(model, Sampling.seeded(0).withMaxTokens(16).withTruncatePrompt(true)))
+                .call(
+                        "generate",
+                        "1",
+                        RagNodes.generate(
+                                model, Sampling.seeded(0).withMaxTokens(16).withTruncatePrompt(true)))
                 .map("text", "1", Schemas.string(), Completion::text)
-                .gate("gate", "1", text -> text.length() >= 1 ? GateDecision.pass(text, Map.of())
-                        : GateDecision.of(GateDecision.Outcome.FALLBACK, "no answer", "empty", Map.of()))
+                .gate(
+                        "gate",
+                        "1",
+                        text -> text.length() >= 1
+                                ? GateDecision.pass(text, Map.of())
+                                : GateDecision.of(GateDecision.Outcome.FALLBACK, "no answer", "empty", Map.of()))
                 .build();
     }
 
     private static List<String> topThree(Retrieval retrieval) {
         List<String> top = new ArrayList<>(3);
-        for (Snippet s : retrieval.snippets().subList(0, Math.min(3, retrieval.snippets().size()))) {
+        for (Snippet s :
+                retrieval.snippets().subList(0, Math.min(3, retrieval.snippets().size()))) {
             top.add(s.text());
         }
         return top;

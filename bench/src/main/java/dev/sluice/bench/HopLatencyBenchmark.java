@@ -46,15 +46,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.VECTOR_API, JvmFlags.AGRONA_UNSAFE})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.VECTOR_API, JvmFlags.AGRONA_UNSAFE})
 public class HopLatencyBenchmark {
     private static final int MESSAGE_TYPE = 1;
     private static final byte[] PAYLOAD = Schemas.string().encode("a question of about sixty bytes, canonical form");
     private static final int MESSAGE_BYTES = EnvelopeDescriptor.HEADER_LENGTH + PAYLOAD.length;
 
     private static RingBuffer ring() {
-        return new OneToOneRingBuffer(new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-                (1 << 16) + RingBufferDescriptor.TRAILER_LENGTH, 64)));
+        return new OneToOneRingBuffer(new UnsafeBuffer(
+                BufferUtil.allocateDirectAligned((1 << 16) + RingBufferDescriptor.TRAILER_LENGTH, 64)));
     }
 
     /** Two ring buffers and an echo thread that copies every envelope from the first to the second. */
@@ -161,8 +163,12 @@ public class HopLatencyBenchmark {
         while ((index = edge.there.tryClaim(MESSAGE_TYPE, MESSAGE_BYTES)) < 0) {
             Thread.onSpinWait();
         }
-        edge.writer.wrap(edge.there.buffer(), index, MESSAGE_BYTES).initHeader().correlationId(edge.received)
-                .inputHash(edge.payloadHash).sentNanoTime(System.nanoTime())
+        edge.writer
+                .wrap(edge.there.buffer(), index, MESSAGE_BYTES)
+                .initHeader()
+                .correlationId(edge.received)
+                .inputHash(edge.payloadHash)
+                .sentNanoTime(System.nanoTime())
                 .copyPayload(edge.payload, 0, PAYLOAD.length);
         edge.there.commit(index);
         long before = edge.received;

@@ -13,6 +13,5 @@ public final class JvmFlags {
     /** Agrona 2 reads {@code jdk.internal.misc.Unsafe}. */
     public static final String AGRONA_UNSAFE = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
 
-    private JvmFlags() {
-    }
+    private JvmFlags() {}
 }

@@ -56,10 +56,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 1, time = 2)
 @Measurement(iterations = 3, time = 4)
-@Fork(value = 1, jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.VECTOR_API, JvmFlags.AGRONA_UNSAFE})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.VECTOR_API, JvmFlags.AGRONA_UNSAFE})
 public class LlamaGenerationBenchmark {
-    private static final Path MODEL = Path.of(System.getProperty("sluice.bench.model",
-            "bench/target/sluice-bench.gguf"));
+    private static final Path MODEL =
+            Path.of(System.getProperty("sluice.bench.model", "bench/target/sluice-bench.gguf"));
     private static final String SHORT_PROMPT = "The river";
     private static final String LONG_PROMPT = "river water gate ".repeat(15);
     private static final int GENERATED_TOKENS = 16;
@@ -87,10 +89,17 @@ public class LlamaGenerationBenchmark {
         @Setup(Level.Trial)
         public void open() throws IOException {
             Path path = model();
-            generator = LlamaGenerator.open(LlamaConfig.of(path).withContextSize(1024).withThreads(threads));
+            generator = LlamaGenerator.open(
+                    LlamaConfig.of(path).withContextSize(1024).withThreads(threads));
             sampling = Sampling.seeded(1).withTemperature(1).withMaxTokens(GENERATED_TOKENS);
-            raw = new LlamaModel(new ModelParameters().setModel(path.toString()).setCtxSize(1024)
-                    .setThreads(threads).setThreadsBatch(threads).disableContextShift().skipWarmup().disableLog());
+            raw = new LlamaModel(new ModelParameters()
+                    .setModel(path.toString())
+                    .setCtxSize(1024)
+                    .setThreads(threads)
+                    .setThreadsBatch(threads)
+                    .disableContextShift()
+                    .skipWarmup()
+                    .disableLog());
         }
 
         @TearDown(Level.Trial)
@@ -170,9 +179,15 @@ public class LlamaGenerationBenchmark {
      */
     @Benchmark
     public String rawJavaLlamaCpp(Model model, Tokens counter) {
-        InferenceParameters parameters = new InferenceParameters(SHORT_PROMPT).setNPredict(GENERATED_TOKENS)
-                .setSeed(1).setTemperature(1).setTopK(40).setTopP(0.95f)
-                .setMinP(0.05f).setRepeatPenalty(1).setCachePrompt(false);
+        InferenceParameters parameters = new InferenceParameters(SHORT_PROMPT)
+                .setNPredict(GENERATED_TOKENS)
+                .setSeed(1)
+                .setTemperature(1)
+                .setTopK(40)
+                .setTopP(0.95f)
+                .setMinP(0.05f)
+                .setRepeatPenalty(1)
+                .setCachePrompt(false);
         StringBuilder text = new StringBuilder();
         int pieces = 0;
         for (LlamaOutput output : model.raw.generate(parameters)) {

@@ -49,7 +49,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.VECTOR_API, JvmFlags.AGRONA_UNSAFE})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.VECTOR_API, JvmFlags.AGRONA_UNSAFE})
 @State(Scope.Benchmark)
 public class TelemetryOverheadBenchmark {
     /** {@code noop}: no SDK; {@code sdk}: SDK, every run sampled; {@code sdk-unsampled}: SDK, no run sampled. */
@@ -71,7 +73,8 @@ public class TelemetryOverheadBenchmark {
                     .build();
             otel = OpenTelemetrySdk.builder().setTracerProvider(tracing).build();
         }
-        Flow<String, String> flow = Flow.named("bench", "1").input(Schemas.string())
+        Flow<String, String> flow = Flow.named("bench", "1")
+                .input(Schemas.string())
                 .map("normalize", "1", Schemas.string(), s -> s.strip().toLowerCase(Locale.ROOT))
                 .map("assemble", "1", Schemas.string(), s -> "Question: " + s)
                 .map("trim", "1", Schemas.string(), s -> s.length() > 40 ? s.substring(0, 40) : s)
@@ -85,8 +88,7 @@ public class TelemetryOverheadBenchmark {
     /** Receives every ended span and drops it: spans are built and recorded, nothing is exported. */
     private static final class DiscardingProcessor implements SpanProcessor {
         @Override
-        public void onStart(Context parentContext, ReadWriteSpan span) {
-        }
+        public void onStart(Context parentContext, ReadWriteSpan span) {}
 
         @Override
         public boolean isStartRequired() {

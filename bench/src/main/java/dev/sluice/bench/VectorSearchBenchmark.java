@@ -84,7 +84,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.VECTOR_API, JvmFlags.AGRONA_UNSAFE, "-Xmx6g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {JvmFlags.NATIVE_ACCESS, JvmFlags.VECTOR_API, JvmFlags.AGRONA_UNSAFE, "-Xmx6g"})
 public class VectorSearchBenchmark {
     static final int K = 10;
     static final int CLUSTERED_ROWS = 100_000;
@@ -101,7 +103,8 @@ public class VectorSearchBenchmark {
         final int[][] truth;
 
         Data(String dataset) {
-            cache = Path.of(System.getProperty("sluice.bench.cache", "bench/target/vector-bench")).resolve(dataset);
+            cache = Path.of(System.getProperty("sluice.bench.cache", "bench/target/vector-bench"))
+                    .resolve(dataset);
             try {
                 Files.createDirectories(cache);
                 Path queryFile = cache.resolve("queries.fvecs");
@@ -109,15 +112,20 @@ public class VectorSearchBenchmark {
                 if (!Files.exists(truthFile)) {
                     switch (dataset) {
                         case "clustered" -> {
-                            write(base(), new ClusteredVectors(SEED, SEED, CLUSTERED_DIMENSION, 256, 0.6f),
+                            write(
+                                    base(),
+                                    new ClusteredVectors(SEED, SEED, CLUSTERED_DIMENSION, 256, 0.6f),
                                     CLUSTERED_ROWS);
-                            write(queryFile, new ClusteredVectors(SEED, SEED + 1, CLUSTERED_DIMENSION, 256, 0.6f),
+                            write(
+                                    queryFile,
+                                    new ClusteredVectors(SEED, SEED + 1, CLUSTERED_DIMENSION, 256, 0.6f),
                                     QUERIES);
                         }
                         case "minilm" -> embedPassages(base(), queryFile);
                         default -> throw new IllegalArgumentException("unknown data set " + dataset);
                     }
-                    try (VectorStore store = openStore(); FloatMatrix rows = Texmex.readFvecs(queryFile)) {
+                    try (VectorStore store = openStore();
+                            FloatMatrix rows = Texmex.readFvecs(queryFile)) {
                         int[][] exact = new int[rows.rows()][];
                         FlatIndex flat = FlatIndex.of(store);
                         for (int q = 0; q < exact.length; q++) {
@@ -143,8 +151,7 @@ public class VectorSearchBenchmark {
         }
 
         private static void write(Path file, ClusteredVectors vectors, int rows) {
-            try (FloatMatrix matrix = FloatMatrix.allocate(file.getFileName().toString(), rows,
-                    CLUSTERED_DIMENSION)) {
+            try (FloatMatrix matrix = FloatMatrix.allocate(file.getFileName().toString(), rows, CLUSTERED_DIMENSION)) {
                 for (int row = 0; row < rows; row++) {
                     matrix.setRow(row, vectors.next());
                 }
@@ -154,8 +161,8 @@ public class VectorSearchBenchmark {
 
         /** Embeds the Javadoc passages with all-MiniLM-L6-v2; every 21st passage becomes a query. */
         private static void embedPassages(Path baseFile, Path queryFile) {
-            List<JdkJavadocCorpus.Passage> passages = JdkJavadocCorpus.load(JdkJavadocCorpus.defaultSourceZip(),
-                    PASSAGES + QUERIES);
+            List<JdkJavadocCorpus.Passage> passages =
+                    JdkJavadocCorpus.load(JdkJavadocCorpus.defaultSourceZip(), PASSAGES + QUERIES);
             List<String> baseTexts = new ArrayList<>(PASSAGES);
             List<String> queryTexts = new ArrayList<>(QUERIES);
             for (int i = 0; i < passages.size(); i++) {
@@ -163,14 +170,15 @@ public class VectorSearchBenchmark {
             }
             long start = System.nanoTime();
             try (OnnxEmbedder embedder = OnnxEmbedder.builder(EmbeddingFixture.model(), EmbeddingFixture.tokenizer())
-                    .build();
+                            .build();
                     FloatMatrix base = embedder.embedAll(baseTexts);
                     FloatMatrix queries = embedder.embedAll(queryTexts)) {
                 Texmex.writeFvecs(queryFile, queries);
                 Texmex.writeFvecs(baseFile, base);
             }
-            System.out.printf("%nembedded %d passages and %d queries in %.0f s%n", baseTexts.size(),
-                    queryTexts.size(), (System.nanoTime() - start) / 1e9);
+            System.out.printf(
+                    "%nembedded %d passages and %d queries in %.0f s%n",
+                    baseTexts.size(), queryTexts.size(), (System.nanoTime() - start) / 1e9);
         }
 
         VectorStore openStore() {
@@ -212,14 +220,19 @@ public class VectorSearchBenchmark {
         }
 
         static void report(String what, double recall, double buildSeconds) {
-            System.out.printf("%n[%s] recall@10 %.4f, build %.1f s (one time, cached), resident memory %s%n", what,
-                    recall, buildSeconds, residentMemory());
+            System.out.printf(
+                    "%n[%s] recall@10 %.4f, build %.1f s (one time, cached), resident memory %s%n",
+                    what, recall, buildSeconds, residentMemory());
         }
 
         static String residentMemory() {
             try {
                 return Files.readAllLines(Path.of("/proc/self/status")).stream()
-                        .filter(line -> line.startsWith("VmRSS")).findFirst().orElse("VmRSS: ?").substring(6).strip();
+                        .filter(line -> line.startsWith("VmRSS"))
+                        .findFirst()
+                        .orElse("VmRSS: ?")
+                        .substring(6)
+                        .strip();
             } catch (IOException e) {
                 return "?";
             }
@@ -250,10 +263,11 @@ public class VectorSearchBenchmark {
             overquery = Float.parseFloat(setting.substring(setting.indexOf('/') + 1));
             Matcher parts = INDEX_NAME.matcher(indexName);
             if (!parts.matches()) {
-                throw new IllegalArgumentException("graph setting " + setting
-                        + " is not m<DEGREE>[-int8|-pq<SUBSPACES>]/OQ");
+                throw new IllegalArgumentException(
+                        "graph setting " + setting + " is not m<DEGREE>[-int8|-pq<SUBSPACES>]/OQ");
             }
-            GraphConfig config = GraphConfig.defaults().withMaxDegree(Integer.parseInt(parts.group(1)))
+            GraphConfig config = GraphConfig.defaults()
+                    .withMaxDegree(Integer.parseInt(parts.group(1)))
                     .withInt8Navigation(parts.group(2) != null)
                     .withPqSubspaces(parts.group(3) == null ? 0 : Integer.parseInt(parts.group(3)));
             Path directory = data.cache.resolve("graph-" + indexName);
@@ -263,8 +277,11 @@ public class VectorSearchBenchmark {
                 }
             });
             index = GraphIndex.open(directory);
-            Data.report(dataset + " graph " + setting,
-                    data.recall(q -> index.search(data.queries[q], K, SearchFilter.ALL, overquery).rows()), seconds);
+            Data.report(
+                    dataset + " graph " + setting,
+                    data.recall(q -> index.search(data.queries[q], K, SearchFilter.ALL, overquery)
+                            .rows()),
+                    seconds);
         }
 
         /** Closes the index. */
@@ -298,7 +315,10 @@ public class VectorSearchBenchmark {
             }
             store = VectorStore.open(file);
             index = FlatIndex.of(store);
-            Data.report(dataset + " flat", data.recall(q -> index.search(data.queries[q], K).rows()), 0);
+            Data.report(
+                    dataset + " flat",
+                    data.recall(q -> index.search(data.queries[q], K).rows()),
+                    0);
         }
 
         /** Closes the store. */
@@ -332,10 +352,13 @@ public class VectorSearchBenchmark {
             double seconds = data.buildSeconds("lucene-m16-b100", () -> buildLucene(directory));
             reader = DirectoryReader.open(FSDirectory.open(directory));
             if (reader.leaves().size() != 1) {
-                throw new IllegalStateException("expected one segment, found " + reader.leaves().size());
+                throw new IllegalStateException(
+                        "expected one segment, found " + reader.leaves().size());
             }
             searcher = new IndexSearcher(reader);
-            Data.report(dataset + " lucene candidates " + candidates, data.recall(q -> topDocIds(search(data.queries[q]))),
+            Data.report(
+                    dataset + " lucene candidates " + candidates,
+                    data.recall(q -> topDocIds(search(data.queries[q]))),
                     seconds);
         }
 
@@ -354,8 +377,8 @@ public class VectorSearchBenchmark {
                     FloatMatrix rows = Texmex.readFvecs(data.base())) {
                 for (int row = 0; row < rows.rows(); row++) {
                     Document document = new Document();
-                    document.add(new KnnFloatVectorField("v", rows.row(row).toArray(),
-                            VectorSimilarityFunction.COSINE));
+                    document.add(
+                            new KnnFloatVectorField("v", rows.row(row).toArray(), VectorSimilarityFunction.COSINE));
                     writer.addDocument(document);
                 }
                 writer.commit();

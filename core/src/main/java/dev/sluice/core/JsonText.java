@@ -10,8 +10,7 @@ import java.util.HexFormat;
 public final class JsonText {
     private static final HexFormat HEX = HexFormat.of();
 
-    private JsonText() {
-    }
+    private JsonText() {}
 
     /**
      * Appends a text as a JSON string literal, quotes included.

@@ -43,29 +43,25 @@ import java.util.Map;
  */
 public final class CustomPipeline {
     /** What the user asks. */
-    public record Question(String text) {
-    }
+    public record Question(String text) {}
 
     /** The prompt with the passages it was built from. */
-    public record Prompt(String text, List<Snippet> snippets) {
-    }
+    public record Prompt(String text, List<Snippet> snippets) {}
 
     /** The model's completion with the passages behind it: the join of the generation and its evidence. */
-    public record Draft(Completion completion, List<Snippet> snippets) {
-    }
+    public record Draft(Completion completion, List<Snippet> snippets) {}
 
     /** What the flow answers: the text, its sources, whether it is the model's, and the extractive fallback. */
-    public record Answer(String text, List<String> sources, boolean fromModel, String topSnippet) {
-    }
+    public record Answer(String text, List<String> sources, boolean fromModel, String topSnippet) {}
 
     private static final Map<String, String> PASSAGES = Map.of(
             "ring-buffers", "Sluice connects pipeline stages with Agrona ring buffers over off-heap memory.",
             "cache", "Every model call is cached under a hash of its inputs, model, seed, tools and version.",
             "replay", "Recorded runs can be replayed to see which answers a change to a prompt would alter.",
-            "gguf", "Model files are validated in Java before llama.cpp sees them, so a bad file cannot crash the JVM.");
+            "gguf",
+                    "Model files are validated in Java before llama.cpp sees them, so a bad file cannot crash the JVM.");
 
-    private CustomPipeline() {
-    }
+    private CustomPipeline() {}
 
     /**
      * Builds the flow, asks the same question twice and prints what happened.
@@ -78,40 +74,66 @@ public final class CustomPipeline {
         Path modelFile = work.resolve("tiny.gguf");
         TinyLlamaModel.small().write(modelFile);
         try (OnnxEmbedder embedder = DefaultModels.embedder().build();
-                VectorStore store = VectorStore.create("passages", embedder.dimension(), Similarity.COSINE,
-                        KeyKind.STRING);
-                LlamaGenerator model = LlamaGenerator.open(LlamaConfig.of(modelFile).withContextSize(512)
-                        .withThreads(1))) {
+                VectorStore store =
+                        VectorStore.create("passages", embedder.dimension(), Similarity.COSINE, KeyKind.STRING);
+                LlamaGenerator model = LlamaGenerator.open(
+                        LlamaConfig.of(modelFile).withContextSize(512).withThreads(1))) {
             PASSAGES.forEach((key, text) -> store.add(key, embedder.embed(text), new Metadata("docs/" + key, null)));
 
             Schema<Prompt> prompt = Schemas.recordOf(Prompt.class);
-            Flow<Prompt, Completion> generation = Flow.named("generation", "1").input(prompt)
+            Flow<Prompt, Completion> generation = Flow.named("generation", "1")
+                    .input(prompt)
                     .map("prompt_text", "1", Schemas.string(), Prompt::text)
-                    .call("call_model", "1", RagNodes.generate(model, Sampling.seeded(0).withMaxTokens(24)))
+                    .call(
+                            "call_model",
+                            "1",
+                            RagNodes.generate(model, Sampling.seeded(0).withMaxTokens(24)))
                     .build();
-            Flow<Prompt, List<Snippet>> evidence = Flow.named("evidence", "1").input(prompt)
+            Flow<Prompt, List<Snippet>> evidence = Flow.named("evidence", "1")
+                    .input(prompt)
                     .map("snippets", "1", Schemas.listOf(Schemas.recordOf(Snippet.class)), Prompt::snippets)
                     .build();
             Flow<Question, Answer> flow = Flow.named("custom-rag", "1")
                     .input(Schemas.recordOf(Question.class))
-                    .map("normalize", "1", Schemas.string(), q -> q.text().strip().toLowerCase(Locale.ROOT))
+                    .map(
+                            "normalize",
+                            "1",
+                            Schemas.string(),
+                            q -> q.text().strip().toLowerCase(Locale.ROOT))
                     .call("retrieve", "1", RagNodes.retrieve(embedder, FlatIndex.of(store), 3, PASSAGES::get))
                     .map("assemble", "1", prompt, CustomPipeline::prompt)
                     .join("draft", "1", generation, evidence, Schemas.recordOf(Draft.class), Draft::new)
                     .map("answer", "1", Schemas.recordOf(Answer.class), CustomPipeline::answer)
-                    .gate("grounded", "1", Gates.metric("shared_words", CustomPipeline::sharedWords, n -> n > 0,
-                            Remedy.rerun("draft", 1, (Prompt p, Answer ungrounded) -> insist(p),
-                                    Remedy.fallback(CustomPipeline::extractive))))
+                    .gate(
+                            "grounded",
+                            "1",
+                            Gates.metric(
+                                    "shared_words",
+                                    CustomPipeline::sharedWords,
+                                    n -> n > 0,
+                                    Remedy.rerun(
+                                            "draft",
+                                            1,
+                                            (Prompt p, Answer ungrounded) -> insist(p),
+                                            Remedy.fallback(CustomPipeline::extractive))))
                     .build();
 
-            try (Pipeline<Question, Answer> pipeline = flow.start(FlowRuntime.inline().withSeed(Seed.of(42)))) {
+            try (Pipeline<Question, Answer> pipeline =
+                    flow.start(FlowRuntime.inline().withSeed(Seed.of(42)))) {
                 for (int attempt = 1; attempt <= 2; attempt++) {
-                    RunResult<Answer> result = pipeline.submit(new Question("How are model calls cached?")).join();
+                    RunResult<Answer> result = pipeline.submit(new Question("How are model calls cached?"))
+                            .join();
                     out.printf("request %d: %s%n", attempt, result.value().text());
                     for (NodeTrace node : result.nodes()) {
-                        out.printf("  %-12s %-5s %8.3f ms%s%n", node.nodeId(), node.cacheHit() ? "hit" : "",
-                                node.elapsedNs() / 1e6, node.gateDecision().map(d -> "  gate: " + d.outcome()
-                                        + (d.reason().isEmpty() ? "" : " (" + d.reason() + ")")).orElse(""));
+                        out.printf(
+                                "  %-12s %-5s %8.3f ms%s%n",
+                                node.nodeId(),
+                                node.cacheHit() ? "hit" : "",
+                                node.elapsedNs() / 1e6,
+                                node.gateDecision()
+                                        .map(d -> "  gate: " + d.outcome()
+                                                + (d.reason().isEmpty() ? "" : " (" + d.reason() + ")"))
+                                        .orElse(""));
                     }
                 }
                 out.println("cache: " + pipeline.cacheStats());
@@ -124,12 +146,17 @@ public final class CustomPipeline {
         for (Snippet snippet : retrieval.snippets()) {
             text.append("- ").append(snippet.text()).append('\n');
         }
-        return new Prompt(text.append("Question: ").append(retrieval.query()).append("\nAnswer:").toString(),
+        return new Prompt(
+                text.append("Question: ")
+                        .append(retrieval.query())
+                        .append("\nAnswer:")
+                        .toString(),
                 retrieval.snippets());
     }
 
     private static Answer answer(Draft draft) {
-        List<String> sources = draft.snippets().stream().map(Snippet::documentId).toList();
+        List<String> sources =
+                draft.snippets().stream().map(Snippet::documentId).toList();
         String top = draft.snippets().isEmpty() ? "" : draft.snippets().get(0).text();
         return new Answer(draft.completion().text().strip(), sources, true, top);
     }
@@ -148,14 +175,18 @@ public final class CustomPipeline {
 
     /** The prompt of the re-run: the same passages, with the instruction to use their words. */
     private static Prompt insist(Prompt prompt) {
-        return new Prompt(prompt.text().replace("Answer from the passages.", "Answer with the words of the passages."),
+        return new Prompt(
+                prompt.text().replace("Answer from the passages.", "Answer with the words of the passages."),
                 prompt.snippets());
     }
 
     /** The fallback: the best passage itself, with its source. */
     private static Answer extractive(Answer answer) {
-        return new Answer(answer.topSnippet(), answer.sources().subList(0, Math.min(1, answer.sources().size())),
-                false, answer.topSnippet());
+        return new Answer(
+                answer.topSnippet(),
+                answer.sources().subList(0, Math.min(1, answer.sources().size())),
+                false,
+                answer.topSnippet());
     }
 
     /**

@@ -15,8 +15,7 @@ public final class DefaultModels {
     /** The default embedding model's tokenizer inside its jar. */
     public static final String EMBEDDING_TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
 
-    private DefaultModels() {
-    }
+    private DefaultModels() {}
 
     /** @return the folder the default models are copied to */
     public static Path cacheDir() {
@@ -31,7 +30,8 @@ public final class DefaultModels {
      * @return a builder for all-MiniLM-L6-v2, to adjust and build
      */
     public static OnnxEmbedder.Builder embedder() {
-        return OnnxEmbedder.builder(ModelFiles.extractResource(EMBEDDING_MODEL, cacheDir()),
+        return OnnxEmbedder.builder(
+                ModelFiles.extractResource(EMBEDDING_MODEL, cacheDir()),
                 ModelFiles.extractResource(EMBEDDING_TOKENIZER, cacheDir()));
     }
 }

@@ -32,8 +32,7 @@ public final class EmbedAndSearch {
             "Product quantisation shrinks vectors to a few bytes each.",
             "The quality gate falls back to an extractive answer when the model's answer is not grounded.");
 
-    private EmbedAndSearch() {
-    }
+    private EmbedAndSearch() {}
 
     /**
      * Embeds the sentences, stores them, builds a graph index and searches it.
@@ -44,24 +43,26 @@ public final class EmbedAndSearch {
         try (OnnxEmbedder embedder = DefaultModels.embedder().build();
                 FloatMatrix embeddings = FloatMatrix.allocate("sentences", SENTENCES.size(), embedder.dimension())) {
             EmbeddedBatch batch = embedder.embedInto(SENTENCES, embeddings, 0); // ONNX Runtime writes here, in place
-            out.printf("embedded %d sentences into a %d x %d off-heap matrix (longest: %d tokens)%n", batch.texts(),
-                    embeddings.rows(), embeddings.dimension(), batch.longestTokens());
+            out.printf(
+                    "embedded %d sentences into a %d x %d off-heap matrix (longest: %d tokens)%n",
+                    batch.texts(), embeddings.rows(), embeddings.dimension(), batch.longestTokens());
 
-            VectorStore store = VectorStore.create("sentences", embedder.dimension(), Similarity.COSINE,
-                    KeyKind.LONG);
+            VectorStore store = VectorStore.create("sentences", embedder.dimension(), Similarity.COSINE, KeyKind.LONG);
             for (int row = 0; row < embeddings.rows(); row++) {
                 store.add(row, embeddings.row(row), null); // a view of the matrix row: segment-to-segment copy
             }
             try (GraphIndex graph = GraphIndex.build(store, GraphConfig.defaults())) { // closes the store too
                 FlatIndex exact = FlatIndex.of(store);
-                for (String question : List.of("How do I know why the model answered this?",
-                        "Can a broken model file crash the JVM?")) {
+                for (String question : List.of(
+                        "How do I know why the model answered this?", "Can a broken model file crash the JVM?")) {
                     float[] query = embedder.embed(question);
                     Hits approximate = graph.search(query, 2, SearchFilter.ALL);
                     Hits brute = exact.search(query, 2, SearchFilter.ALL);
                     out.println("\n" + question);
                     for (int rank = 0; rank < approximate.size(); rank++) {
-                        out.printf("  %.3f  %s%n", approximate.score(rank),
+                        out.printf(
+                                "  %.3f  %s%n",
+                                approximate.score(rank),
                                 SENTENCES.get(((Long) store.key(approximate.row(rank))).intValue()));
                     }
                     out.println("  exact search agrees: " + approximate.equals(brute));

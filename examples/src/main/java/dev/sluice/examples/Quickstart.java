@@ -27,8 +27,7 @@ import java.nio.file.Path;
  * result cache and an SQLite evidence store. The demo's own flow is {@link dev.sluice.examples.demo.AskFlow}.
  */
 public final class Quickstart {
-    private Quickstart() {
-    }
+    private Quickstart() {}
 
     /**
      * Answers one question over a demo folder.
@@ -46,14 +45,21 @@ public final class Quickstart {
                     .input(Schemas.recordOf(Question.class))
                     .map("normalize", "1", Schemas.string(), q -> q.text().strip())
                     .call("retrieve", "1", RagNodes.retrieve(data.embedder(), data.index(), 3, data.texts()))
-                    .map("assemble", "1", Schemas.recordOf(Prompt.class),
+                    .map(
+                            "assemble",
+                            "1",
+                            Schemas.recordOf(Prompt.class),
                             r -> new Prompt("Question: " + r.query(), r.snippets()))
                     .call("generate", "1", Schemas.recordOf(Draft.class), new ExtractiveGenerator())
-                    .map("answer", "1", Schemas.recordOf(Answer.class),
+                    .map(
+                            "answer",
+                            "1",
+                            Schemas.recordOf(Answer.class),
                             d -> new Answer(d.text(), d.generator(), d.snippets()))
                     .gate("relevance", "1", Gates.minRetrievalScore(Answer::bestScore, 0.7, Remedy.degradeAsIs()))
                     .build();
-            FlowRuntime runtime = FlowRuntime.inline().withSeed(Seed.of(42)).withCache(cache).withEvidence(evidence);
+            FlowRuntime runtime =
+                    FlowRuntime.inline().withSeed(Seed.of(42)).withCache(cache).withEvidence(evidence);
             try (Pipeline<Question, Answer> pipeline = flow.start(runtime)) {
                 return pipeline.submit(new Question(question)).join(); // answer, run id, hashes, node traces
             }

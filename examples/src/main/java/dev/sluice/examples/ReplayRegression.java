@@ -33,17 +33,20 @@ import java.util.UUID;
  * written on the fly, so the answers are gibberish, but they are real llama.cpp output and they depend on the prompt.
  */
 public final class ReplayRegression {
-    private static final List<String> QUESTIONS = List.of("What is a ring buffer?", "Why are runs replayable?",
-            "How is the cache keyed?");
+    private static final List<String> QUESTIONS =
+            List.of("What is a ring buffer?", "Why are runs replayable?", "How is the cache keyed?");
 
-    private ReplayRegression() {
-    }
+    private ReplayRegression() {}
 
     static Flow<String, String> flow(LlamaGenerator model, String promptVersion, String template) {
-        return Flow.named("faq", "1").input(Schemas.string())
+        return Flow.named("faq", "1")
+                .input(Schemas.string())
                 .map("normalize", "1", Schemas.string(), q -> q.strip().toLowerCase(Locale.ROOT))
                 .map("prompt", promptVersion, Schemas.string(), template::formatted)
-                .call("call_model", "1", RagNodes.generate(model, Sampling.greedy().withMaxTokens(12)))
+                .call(
+                        "call_model",
+                        "1",
+                        RagNodes.generate(model, Sampling.greedy().withMaxTokens(12)))
                 .map("answer", "1", Schemas.string(), Completion::text)
                 .build();
     }
@@ -59,8 +62,8 @@ public final class ReplayRegression {
         Path modelFile = work.resolve("tiny.gguf");
         TinyLlamaModel.small().write(modelFile);
         try (EvidenceStore store = JdbcEvidence.sqlite(work.resolve("evidence.db"));
-                LlamaGenerator model = LlamaGenerator.open(LlamaConfig.of(modelFile).withContextSize(256)
-                        .withThreads(1))) {
+                LlamaGenerator model = LlamaGenerator.open(
+                        LlamaConfig.of(modelFile).withContextSize(256).withThreads(1))) {
             FlowRuntime runtime = FlowRuntime.inline().withEvidence(store);
             Flow<String, String> v1 = flow(model, "1", "Question: %s\nAnswer:");
             Map<UUID, RunResult<String>> recorded = new LinkedHashMap<>();
@@ -70,7 +73,8 @@ public final class ReplayRegression {
                     recorded.put(run.runId(), run);
                 }
                 out.println("recorded " + recorded.size() + " runs of flow 'faq' with prompt v1");
-                out.print("replay, nothing changed: " + pipeline.replay(Instant.EPOCH, Instant.now()).toText());
+                out.print("replay, nothing changed: "
+                        + pipeline.replay(Instant.EPOCH, Instant.now()).toText());
             }
 
             Flow<String, String> v2 = flow(model, "2", "You answer questions about Sluice.\nQ: %s\nA:");
@@ -79,10 +83,12 @@ public final class ReplayRegression {
                 out.print("replay, prompt v2:\n" + report.toText());
                 for (ReplayReport.Run run : report.runs()) {
                     if (run.status() == ReplayReport.Status.CHANGED) {
-                        String question = QUESTIONS.get(List.copyOf(recorded.keySet()).indexOf(run.runId()));
+                        String question =
+                                QUESTIONS.get(List.copyOf(recorded.keySet()).indexOf(run.runId()));
                         out.println("  " + question);
                         out.println("  - " + recorded.get(run.runId()).value().strip());
-                        out.println("  + " + pipeline.submit(question).join().value().strip());
+                        out.println("  + "
+                                + pipeline.submit(question).join().value().strip());
                     }
                 }
             }

@@ -25,17 +25,18 @@ class QuickstartTest {
         int begin = source.indexOf("        // README: begin");
         int end = source.indexOf("        // README: end");
         assertTrue(begin > 0 && end > begin);
-        String snippet = source.subList(begin + 1, end).stream().map(line -> line.length() >= 8
-                ? line.substring(8) : line.strip()).collect(Collectors.joining("\n"));
+        String snippet = source.subList(begin + 1, end).stream()
+                .map(line -> line.length() >= 8 ? line.substring(8) : line.strip())
+                .collect(Collectors.joining("\n"));
         String readme = Files.readString(Path.of("../README.md"));
-        assertTrue(readme.contains(snippet), "README.md must quote Quickstart.ask verbatim (dedented by 8):\n"
-                + snippet);
+        assertTrue(
+                readme.contains(snippet), "README.md must quote Quickstart.ask verbatim (dedented by 8):\n" + snippet);
     }
 
     @Test
     void answersOverADemoFolderAndTheSecondAskHitsTheCache() {
-        try (DemoData built = DemoData.openOrBuild(dir, 40, JdkJavadocCorpus.defaultSourceZip(), null,
-                DemoData.Progress.NONE)) {
+        try (DemoData built =
+                DemoData.openOrBuild(dir, 40, JdkJavadocCorpus.defaultSourceZip(), null, DemoData.Progress.NONE)) {
             assertTrue(built.built());
         }
         RunResult<Answer> first = Quickstart.ask(dir, "How do I read a file?");

@@ -17,8 +17,8 @@ public record ModelIdentity(String runtime, String name, ContentHash fileHash) {
     /** Checks the parts. */
     public ModelIdentity {
         if (runtime == null || runtime.isBlank() || name == null || name.isBlank() || fileHash == null) {
-            throw new BadInputException("a model identity needs a runtime, a name and a file hash; got "
-                    + runtime + ", " + name + ", " + fileHash);
+            throw new BadInputException("a model identity needs a runtime, a name and a file hash; got " + runtime
+                    + ", " + name + ", " + fileHash);
         }
     }
 

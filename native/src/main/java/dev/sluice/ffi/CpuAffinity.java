@@ -37,8 +37,11 @@ public final class CpuAffinity {
             MemorySegment mask = arena.allocate(JAVA_LONG, maskWords(SystemInfo.configuredCpus()));
             int errno = LinuxCalls.getThreadAffinity(mask);
             if (errno != 0) {
-                throw new NativeCallException("sched_getaffinity", errno,
-                        "could not read the CPU affinity of thread " + Thread.currentThread().getName());
+                throw new NativeCallException(
+                        "sched_getaffinity",
+                        errno,
+                        "could not read the CPU affinity of thread "
+                                + Thread.currentThread().getName());
             }
             return CpuSet.copyOf(BitSet.valueOf(mask.toArray(JAVA_LONG)));
         }
@@ -61,7 +64,8 @@ public final class CpuAffinity {
             throw new BadInputException("cannot pin a thread to an empty CPU set");
         }
         int configured = SystemInfo.configuredCpus();
-        int[] missing = Arrays.stream(cpus.toArray()).filter(cpu -> cpu >= configured).toArray();
+        int[] missing =
+                Arrays.stream(cpus.toArray()).filter(cpu -> cpu >= configured).toArray();
         if (missing.length > 0) {
             throw new BadInputException("cannot pin to CPUs " + cpus + ": CPU ids " + Arrays.toString(missing)
                     + " do not exist; this machine has " + configured + " CPUs, ids 0 to " + (configured - 1));
@@ -70,9 +74,12 @@ public final class CpuAffinity {
             long[] words = Arrays.copyOf(cpus.toBitSet().toLongArray(), maskWords(configured));
             int errno = LinuxCalls.setThreadAffinity(arena.allocateFrom(JAVA_LONG, words));
             if (errno != 0) {
-                throw new NativeCallException("sched_setaffinity", errno, "could not pin thread "
-                        + Thread.currentThread().getName() + " to CPUs " + cpus
-                        + "; are they online and allowed to this process (cgroup cpuset, taskset)?");
+                throw new NativeCallException(
+                        "sched_setaffinity",
+                        errno,
+                        "could not pin thread "
+                                + Thread.currentThread().getName() + " to CPUs " + cpus
+                                + "; are they online and allowed to this process (cgroup cpuset, taskset)?");
             }
         }
     }
@@ -95,8 +102,8 @@ public final class CpuAffinity {
         int[] ids = cpus.toArray();
         int configured = SystemInfo.configuredCpus();
         if (ids[ids.length - 1] >= configured) {
-            throw new BadInputException("CPU " + ids[ids.length - 1] + " does not exist; this machine has "
-                    + configured + " (0 to " + (configured - 1) + ")");
+            throw new BadInputException("CPU " + ids[ids.length - 1] + " does not exist; this machine has " + configured
+                    + " (0 to " + (configured - 1) + ")");
         }
         return threadIndex -> pinCurrentThread(CpuSet.of(ids[threadIndex % ids.length]));
     }

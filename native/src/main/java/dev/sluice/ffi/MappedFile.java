@@ -63,8 +63,13 @@ public final class MappedFile implements AutoCloseable {
         if (sizeBytes < 0) {
             throw new BadInputException("cannot map " + sizeBytes + " bytes of " + path + ": the size is negative");
         }
-        return open(path, MapMode.READ_WRITE, sizeBytes,
-                StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
+        return open(
+                path,
+                MapMode.READ_WRITE,
+                sizeBytes,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE);
     }
 
     /** @param sizeBytes the size to map, or -1 for the whole file */

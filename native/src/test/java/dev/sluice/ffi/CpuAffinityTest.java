@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
-@EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "aarch64"})
+@EnabledOnOs(
+        value = OS.LINUX,
+        architectures = {"amd64", "aarch64"})
 class CpuAffinityTest {
 
     @Test
@@ -44,8 +46,8 @@ class CpuAffinityTest {
     @Test
     void rejectsCpuIdBeyondConfiguredCpus() {
         CpuSet original = CpuAffinity.currentThread();
-        BadInputException e = assertThrows(BadInputException.class,
-                () -> CpuAffinity.pinCurrentThread(CpuSet.of(0, 100_000)));
+        BadInputException e =
+                assertThrows(BadInputException.class, () -> CpuAffinity.pinCurrentThread(CpuSet.of(0, 100_000)));
         assertTrue(e.getMessage().contains("[100000]"), e.getMessage());
         assertTrue(e.getMessage().contains(SystemInfo.configuredCpus() + " CPUs"), e.getMessage());
         assertEquals(original, CpuAffinity.currentThread(), "a refused pin leaves the affinity alone");
@@ -59,14 +61,18 @@ class CpuAffinityTest {
     @Test
     void refusesVirtualThread() throws InterruptedException {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                CpuAffinity.pinCurrentThread(CpuSet.of(0));
-            } catch (Throwable t) {
-                thrown.set(t);
-            }
-        }).join();
+        Thread.ofVirtual()
+                .start(() -> {
+                    try {
+                        CpuAffinity.pinCurrentThread(CpuSet.of(0));
+                    } catch (Throwable t) {
+                        thrown.set(t);
+                    }
+                })
+                .join();
         assertTrue(thrown.get() instanceof IllegalStateException, String.valueOf(thrown.get()));
-        assertTrue(thrown.get().getMessage().contains("virtual thread"), thrown.get().getMessage());
+        assertTrue(
+                thrown.get().getMessage().contains("virtual thread"),
+                thrown.get().getMessage());
     }
 }

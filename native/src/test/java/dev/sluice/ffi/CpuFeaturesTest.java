@@ -79,9 +79,11 @@ class CpuFeaturesTest {
     void requireAllNamesLibraryAndMissingFeatures() {
         CpuFeatures features = CpuFeatures.parse("amd64", X86_CPUINFO.lines());
         features.requireAll("llama.cpp (AVX2 build)", "avx2", "fma", "f16c");
-        SluiceException e = assertThrows(SluiceException.class,
+        SluiceException e = assertThrows(
+                SluiceException.class,
                 () -> features.requireAll("llama.cpp (AVX-512 build)", "avx2", "avx512f", "avx512bw"));
-        assertTrue(e.getMessage().startsWith("llama.cpp (AVX-512 build) needs CPU features [avx512f, avx512bw]"),
+        assertTrue(
+                e.getMessage().startsWith("llama.cpp (AVX-512 build) needs CPU features [avx512f, avx512bw]"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("amd64"), e.getMessage());
     }

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
-@EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "aarch64"})
+@EnabledOnOs(
+        value = OS.LINUX,
+        architectures = {"amd64", "aarch64"})
 class MappedFileTest {
     @TempDir
     Path dir;
@@ -112,8 +114,8 @@ class MappedFileTest {
 
     @Test
     void negativeSizeIsBadInput() {
-        BadInputException e = assertThrows(BadInputException.class,
-                () -> MappedFile.openReadWrite(dir.resolve("negative.bin"), -1));
+        BadInputException e =
+                assertThrows(BadInputException.class, () -> MappedFile.openReadWrite(dir.resolve("negative.bin"), -1));
         assertTrue(e.getMessage().contains("-1"), e.getMessage());
     }
 }

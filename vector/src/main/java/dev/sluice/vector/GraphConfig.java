@@ -22,8 +22,16 @@ import dev.sluice.core.BadInputException;
  *     reranks the best candidates exactly
  * @param buildThreads threads that insert nodes in parallel while building
  */
-public record GraphConfig(int maxDegree, int beamWidth, float neighborOverflow, float alpha, boolean hierarchy,
-        float overquery, int pqSubspaces, boolean int8Navigation, int buildThreads) {
+public record GraphConfig(
+        int maxDegree,
+        int beamWidth,
+        float neighborOverflow,
+        float alpha,
+        boolean hierarchy,
+        float overquery,
+        int pqSubspaces,
+        boolean int8Navigation,
+        int buildThreads) {
     /** Checks every value against its range. */
     public GraphConfig {
         requireRange("maxDegree", maxDegree, 2, 512);
@@ -52,60 +60,117 @@ public record GraphConfig(int maxDegree, int beamWidth, float neighborOverflow, 
      *     cores
      */
     public static GraphConfig defaults() {
-        return new GraphConfig(32, 100, 1.2f, 1.2f, true, 2, 0, true, Runtime.getRuntime().availableProcessors());
+        return new GraphConfig(
+                32, 100, 1.2f, 1.2f, true, 2, 0, true, Runtime.getRuntime().availableProcessors());
     }
 
     /** @param value see {@link #maxDegree()} @return a copy with it changed */
     public GraphConfig withMaxDegree(int value) {
-        return new GraphConfig(value, beamWidth, neighborOverflow, alpha, hierarchy, overquery, pqSubspaces,
-                int8Navigation, buildThreads);
+        return new GraphConfig(
+                value,
+                beamWidth,
+                neighborOverflow,
+                alpha,
+                hierarchy,
+                overquery,
+                pqSubspaces,
+                int8Navigation,
+                buildThreads);
     }
 
     /** @param value see {@link #beamWidth()} @return a copy with it changed */
     public GraphConfig withBeamWidth(int value) {
-        return new GraphConfig(maxDegree, value, neighborOverflow, alpha, hierarchy, overquery, pqSubspaces,
-                int8Navigation, buildThreads);
+        return new GraphConfig(
+                maxDegree,
+                value,
+                neighborOverflow,
+                alpha,
+                hierarchy,
+                overquery,
+                pqSubspaces,
+                int8Navigation,
+                buildThreads);
     }
 
     /** @param value see {@link #neighborOverflow()} @return a copy with it changed */
     public GraphConfig withNeighborOverflow(float value) {
-        return new GraphConfig(maxDegree, beamWidth, value, alpha, hierarchy, overquery, pqSubspaces,
-                int8Navigation, buildThreads);
+        return new GraphConfig(
+                maxDegree, beamWidth, value, alpha, hierarchy, overquery, pqSubspaces, int8Navigation, buildThreads);
     }
 
     /** @param value see {@link #alpha()} @return a copy with it changed */
     public GraphConfig withAlpha(float value) {
-        return new GraphConfig(maxDegree, beamWidth, neighborOverflow, value, hierarchy, overquery, pqSubspaces,
-                int8Navigation, buildThreads);
+        return new GraphConfig(
+                maxDegree,
+                beamWidth,
+                neighborOverflow,
+                value,
+                hierarchy,
+                overquery,
+                pqSubspaces,
+                int8Navigation,
+                buildThreads);
     }
 
     /** @param value see {@link #hierarchy()} @return a copy with it changed */
     public GraphConfig withHierarchy(boolean value) {
-        return new GraphConfig(maxDegree, beamWidth, neighborOverflow, alpha, value, overquery, pqSubspaces,
-                int8Navigation, buildThreads);
+        return new GraphConfig(
+                maxDegree,
+                beamWidth,
+                neighborOverflow,
+                alpha,
+                value,
+                overquery,
+                pqSubspaces,
+                int8Navigation,
+                buildThreads);
     }
 
     /** @param value see {@link #overquery()} @return a copy with it changed */
     public GraphConfig withOverquery(float value) {
-        return new GraphConfig(maxDegree, beamWidth, neighborOverflow, alpha, hierarchy, value, pqSubspaces,
-                int8Navigation, buildThreads);
+        return new GraphConfig(
+                maxDegree,
+                beamWidth,
+                neighborOverflow,
+                alpha,
+                hierarchy,
+                value,
+                pqSubspaces,
+                int8Navigation,
+                buildThreads);
     }
 
     /** @param value see {@link #pqSubspaces()} @return a copy with it changed */
     public GraphConfig withPqSubspaces(int value) {
-        return new GraphConfig(maxDegree, beamWidth, neighborOverflow, alpha, hierarchy, overquery, value,
-                int8Navigation, buildThreads);
+        return new GraphConfig(
+                maxDegree,
+                beamWidth,
+                neighborOverflow,
+                alpha,
+                hierarchy,
+                overquery,
+                value,
+                int8Navigation,
+                buildThreads);
     }
 
     /** @param value see {@link #int8Navigation()} @return a copy with it changed */
     public GraphConfig withInt8Navigation(boolean value) {
-        return new GraphConfig(maxDegree, beamWidth, neighborOverflow, alpha, hierarchy, overquery, pqSubspaces, value,
-                buildThreads);
+        return new GraphConfig(
+                maxDegree, beamWidth, neighborOverflow, alpha, hierarchy, overquery, pqSubspaces, value, buildThreads);
     }
 
     /** @param value see {@link #buildThreads()} @return a copy with it changed */
     public GraphConfig withBuildThreads(int value) {
-        return new GraphConfig(maxDegree, beamWidth, neighborOverflow, alpha, hierarchy, overquery, pqSubspaces,
-                int8Navigation, value);
+        return new GraphConfig(
+                maxDegree,
+                beamWidth,
+                neighborOverflow,
+                alpha,
+                hierarchy,
+                overquery,
+                pqSubspaces,
+                int8Navigation,
+                value);
     }
 }

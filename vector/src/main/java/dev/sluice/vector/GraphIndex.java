@@ -57,6 +57,7 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
     private final GraphBuilder builder;
     /** The graph read from files; {@code null} for a built index. */
     private final GraphFiles.Opened files;
+
     private final ImmutableGraphIndex graph;
     private final PQVectors pqVectors;
     private final GraphSearcher searcher;
@@ -64,16 +65,16 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
     private volatile boolean sealed;
     private volatile boolean closed;
 
-    private GraphIndex(VectorStore store, GraphConfig config, GraphBuilder builder, GraphFiles.Opened files,
-            int graphNodes) {
+    private GraphIndex(
+            VectorStore store, GraphConfig config, GraphBuilder builder, GraphFiles.Opened files, int graphNodes) {
         this.store = store;
         this.config = config;
         this.builder = builder;
         this.files = files;
         this.graph = builder != null ? builder.graph() : files.graph();
         this.pqVectors = builder != null ? builder.pqVectors() : files.pqVectors();
-        this.searcher = new GraphSearcher(store.rows(), graph, builder == null, pqVectors, config.int8Navigation(),
-                graphNodes);
+        this.searcher =
+                new GraphSearcher(store.rows(), graph, builder == null, pqVectors, config.int8Navigation(), graphNodes);
         this.sealed = builder == null;
         this.graphNodes = new AtomicInteger(graphNodes);
     }
@@ -82,7 +83,7 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
     @FunctionalInterface
     public interface BuildProgress {
         /** Ignores progress. */
-        BuildProgress NONE = (inserted, total) -> { };
+        BuildProgress NONE = (inserted, total) -> {};
 
         /**
          * @param inserted rows inserted so far
@@ -109,11 +110,11 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
             throw new BadInputException("cannot build a graph index over the empty store '" + store.name() + "'");
         }
         if (config.pqSubspaces() > store.dimension()) {
-            throw new BadInputException("pqSubspaces " + config.pqSubspaces() + " exceeds the dimension "
-                    + store.dimension());
+            throw new BadInputException(
+                    "pqSubspaces " + config.pqSubspaces() + " exceeds the dimension " + store.dimension());
         }
-        GraphBuilder builder = GraphBuilder.build(store.rows(), rowCount, config,
-                inserted -> progress.update(inserted, rowCount));
+        GraphBuilder builder =
+                GraphBuilder.build(store.rows(), rowCount, config, inserted -> progress.update(inserted, rowCount));
         try {
             return new GraphIndex(store, config, builder, null, rowCount);
         } catch (RuntimeException e) {
@@ -218,7 +219,8 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
         } else {
             AcceptedRows acceptedRows = FlatIndex.acceptedRows(store, filter, store.size());
             if (acceptedRows.count() <= Math.max(20L * candidates, graphNodes.get() / 50)) {
-                return FlatIndex.searchAccepted(store.rows(), MemorySegment.ofArray(query), queryScale, k, acceptedRows);
+                return FlatIndex.searchAccepted(
+                        store.rows(), MemorySegment.ofArray(query), queryScale, k, acceptedRows);
             }
             accepted = acceptedRows;
         }
@@ -233,9 +235,15 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
     @Override
     public ContentHash version() {
         ByteBuffer bytes = ByteBuffer.allocate(32 + 44).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.put(store.version().toBytes()).putInt(config.maxDegree()).putInt(config.beamWidth())
-                .putFloat(config.neighborOverflow()).putFloat(config.alpha()).putInt(config.hierarchy() ? 1 : 0)
-                .putFloat(config.overquery()).putInt(config.pqSubspaces()).putInt(config.int8Navigation() ? 1 : 0)
+        bytes.put(store.version().toBytes())
+                .putInt(config.maxDegree())
+                .putInt(config.beamWidth())
+                .putFloat(config.neighborOverflow())
+                .putFloat(config.alpha())
+                .putInt(config.hierarchy() ? 1 : 0)
+                .putFloat(config.overquery())
+                .putInt(config.pqSubspaces())
+                .putInt(config.int8Navigation() ? 1 : 0)
                 .putInt(graphNodes.get());
         return ContentHash.of(bytes.array(), 0, bytes.position());
     }
@@ -321,7 +329,6 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
 
     @Override
     public String toString() {
-        return "GraphIndex[" + store + ", " + graphNodes.get() + " nodes, " + config + (closed ? ", closed" : "")
-                + "]";
+        return "GraphIndex[" + store + ", " + graphNodes.get() + " nodes, " + config + (closed ? ", closed" : "") + "]";
     }
 }

@@ -79,14 +79,19 @@ public enum Similarity {
      * @param otherScale the other vector's scale (only used under cosine)
      * @return the similarity, higher is closer
      */
-    public float scoreStored(MemorySegment stored, long storedOffsetBytes, MemorySegment other, long otherOffsetBytes,
-            int dimension, float otherScale) {
+    public float scoreStored(
+            MemorySegment stored,
+            long storedOffsetBytes,
+            MemorySegment other,
+            long otherOffsetBytes,
+            int dimension,
+            float otherScale) {
         return switch (this) {
-            case COSINE -> (1 + otherScale * VectorMath.dot(stored, storedOffsetBytes, other, otherOffsetBytes,
-                    dimension)) / 2;
+            case COSINE ->
+                (1 + otherScale * VectorMath.dot(stored, storedOffsetBytes, other, otherOffsetBytes, dimension)) / 2;
             case DOT_PRODUCT -> (1 + VectorMath.dot(stored, storedOffsetBytes, other, otherOffsetBytes, dimension)) / 2;
-            case EUCLIDEAN -> 1 / (1 + VectorMath.squaredDistance(stored, storedOffsetBytes, other, otherOffsetBytes,
-                    dimension));
+            case EUCLIDEAN ->
+                1 / (1 + VectorMath.squaredDistance(stored, storedOffsetBytes, other, otherOffsetBytes, dimension));
         };
     }
 

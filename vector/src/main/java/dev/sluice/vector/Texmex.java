@@ -18,10 +18,10 @@ import java.nio.file.Path;
  * atomic (temporary file, fsync, rename). Stateless and thread-safe.
  */
 public final class Texmex {
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat FLOAT =
+            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private Texmex() {
-    }
+    private Texmex() {}
 
     /**
      * @param file an {@code .fvecs} file
@@ -111,11 +111,12 @@ public final class Texmex {
         int length = rows.length == 0 ? 0 : rows[0].length;
         for (int[] row : rows) {
             if (row.length != length) {
-                throw new dev.sluice.core.BadInputException("ivecs rows must have one length; got " + row.length
-                        + " and " + length);
+                throw new dev.sluice.core.BadInputException(
+                        "ivecs rows must have one length; got " + row.length + " and " + length);
             }
         }
-        writeRows(file, rows.length, length, (buffer, row) -> buffer.asIntBuffer().put(rows[row]));
+        writeRows(
+                file, rows.length, length, (buffer, row) -> buffer.asIntBuffer().put(rows[row]));
     }
 
     private interface RowWriter {

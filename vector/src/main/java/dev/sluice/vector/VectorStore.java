@@ -47,6 +47,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class VectorStore implements AutoCloseable {
     /** Rows per off-heap chunk. */
     public static final int CHUNK_ROWS = 4096;
+
     private static final int CHUNK_SHIFT = Integer.numberOfTrailingZeros(CHUNK_ROWS);
 
     private final String name;
@@ -72,8 +73,14 @@ public final class VectorStore implements AutoCloseable {
     private ContentHash cachedVersion;
     private long cachedVersionGeneration = -1;
 
-    private VectorStore(String name, int dimension, Similarity similarity, KeyKind keyKind, MappedFile mapping,
-            MemorySegment baseVectors, int baseRows) {
+    private VectorStore(
+            String name,
+            int dimension,
+            Similarity similarity,
+            KeyKind keyKind,
+            MappedFile mapping,
+            MemorySegment baseVectors,
+            int baseRows) {
         this.name = name;
         this.dimension = dimension;
         this.similarity = similarity;
@@ -101,8 +108,14 @@ public final class VectorStore implements AutoCloseable {
             throw new BadInputException("dimension must be at least 1, got " + dimension);
         }
         requireLittleEndian();
-        return new VectorStore(name, dimension, java.util.Objects.requireNonNull(similarity, "similarity"),
-                java.util.Objects.requireNonNull(keyKind, "keyKind"), null, MemorySegment.NULL, 0);
+        return new VectorStore(
+                name,
+                dimension,
+                java.util.Objects.requireNonNull(similarity, "similarity"),
+                java.util.Objects.requireNonNull(keyKind, "keyKind"),
+                null,
+                MemorySegment.NULL,
+                0);
     }
 
     /**
@@ -129,8 +142,14 @@ public final class VectorStore implements AutoCloseable {
     /** Builds the store's keys, metadata, deletions and key index from a checked file; vectors stay mapped. */
     private static VectorStore fromFile(Path file, MappedFile mapped, StoreFileReader reader) {
         int rowCount = reader.rows();
-        VectorStore store = new VectorStore(file.getFileName().toString(), reader.dimension(), reader.similarity(),
-                reader.keyKind(), mapped, reader.vectors(), rowCount);
+        VectorStore store = new VectorStore(
+                file.getFileName().toString(),
+                reader.dimension(),
+                reader.similarity(),
+                reader.keyKind(),
+                mapped,
+                reader.vectors(),
+                rowCount);
         Object[] keys = store.keys;
         Metadata[] metadata = store.metadata;
         int live = 0;
@@ -157,8 +176,8 @@ public final class VectorStore implements AutoCloseable {
 
     private static void requireLittleEndian() {
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
-            throw new UnsupportedOperationException("vector stores need a little-endian CPU; this one is "
-                    + ByteOrder.nativeOrder());
+            throw new UnsupportedOperationException(
+                    "vector stores need a little-endian CPU; this one is " + ByteOrder.nativeOrder());
         }
     }
 
@@ -173,7 +192,9 @@ public final class VectorStore implements AutoCloseable {
      *     duplicate key, or a long-keyed store
      */
     public int add(String key, float[] vector, Metadata rowMetadata) {
-        return addRow(requireKey(KeyKind.STRING, key), MemorySegment.ofArray(checkLength(vector.length, vector)),
+        return addRow(
+                requireKey(KeyKind.STRING, key),
+                MemorySegment.ofArray(checkLength(vector.length, vector)),
                 rowMetadata);
     }
 
@@ -186,8 +207,8 @@ public final class VectorStore implements AutoCloseable {
      * @return the new row's number
      */
     public int add(long key, float[] vector, Metadata rowMetadata) {
-        return addRow(requireKey(KeyKind.LONG, key), MemorySegment.ofArray(checkLength(vector.length, vector)),
-                rowMetadata);
+        return addRow(
+                requireKey(KeyKind.LONG, key), MemorySegment.ofArray(checkLength(vector.length, vector)), rowMetadata);
     }
 
     /**
@@ -200,8 +221,7 @@ public final class VectorStore implements AutoCloseable {
      * @return the new row's number
      */
     public int add(String key, VectorView vector, Metadata rowMetadata) {
-        return addRow(requireKey(KeyKind.STRING, key), checkLength(vector.dimension(), vector.segment()),
-                rowMetadata);
+        return addRow(requireKey(KeyKind.STRING, key), checkLength(vector.dimension(), vector.segment()), rowMetadata);
     }
 
     /**
@@ -218,8 +238,8 @@ public final class VectorStore implements AutoCloseable {
 
     private <T> T checkLength(int length, T vector) {
         if (length != dimension) {
-            throw new BadInputException("dimension " + length + " does not match the store's " + dimension
-                    + " (store '" + name + "')");
+            throw new BadInputException(
+                    "dimension " + length + " does not match the store's " + dimension + " (store '" + name + "')");
         }
         return vector;
     }
@@ -242,8 +262,8 @@ public final class VectorStore implements AutoCloseable {
         for (int i = 0; i < dimension; i++) {
             float value = vector.get(JAVA_FLOAT_UNALIGNED, 4L * i);
             if (!Float.isFinite(value)) {
-                throw new BadInputException(what + " component " + i + " is " + value
-                        + "; every component must be a finite number");
+                throw new BadInputException(
+                        what + " component " + i + " is " + value + "; every component must be a finite number");
             }
             squaredNorm += (double) value * value;
         }
@@ -263,8 +283,8 @@ public final class VectorStore implements AutoCloseable {
         checkLength(query.length, query);
         int rows = size;
         if (k < 1 || k > rows) {
-            throw new BadInputException("k must be from 1 to the store's " + rows + " rows, got " + k
-                    + " (store '" + name + "')");
+            throw new BadInputException(
+                    "k must be from 1 to the store's " + rows + " rows, got " + k + " (store '" + name + "')");
         }
         return similarity.queryScale(checkValues(MemorySegment.ofArray(query), "query"));
     }
@@ -274,8 +294,8 @@ public final class VectorStore implements AutoCloseable {
         double squaredNorm = checkValues(vector, "vector");
         Integer existing = rowsByKey.get(key);
         if (existing != null) {
-            throw new BadInputException("duplicate key '" + key + "': already row " + existing + " of store '"
-                    + name + "'; delete it first to replace it");
+            throw new BadInputException("duplicate key '" + key + "': already row " + existing + " of store '" + name
+                    + "'; delete it first to replace it");
         }
         int row = size;
         if (row == Integer.MAX_VALUE - 64) {
@@ -350,8 +370,8 @@ public final class VectorStore implements AutoCloseable {
     }
 
     private BadInputException unknownKey(Object key) {
-        return new BadInputException("unknown key '" + key + "': not in store '" + name + "' (" + liveCount
-                + " live rows)");
+        return new BadInputException(
+                "unknown key '" + key + "': not in store '" + name + "' (" + liveCount + " live rows)");
     }
 
     /**
@@ -415,15 +435,14 @@ public final class VectorStore implements AutoCloseable {
     public VectorView vector(int row) {
         checkRow(row);
         ensureOpen();
-        return VectorView.wrap(name + "[" + row + "]", rowSource.segment(row).asSlice(offsetOf(row), rowBytes),
-                dimension);
+        return VectorView.wrap(
+                name + "[" + row + "]", rowSource.segment(row).asSlice(offsetOf(row), rowBytes), dimension);
     }
 
     private void checkRow(int row) {
         int rows = size;
         if (row < 0 || row >= rows) {
-            throw new BadInputException("row " + row + " is out of range: store '" + name + "' has " + rows
-                    + " rows");
+            throw new BadInputException("row " + row + " is out of range: store '" + name + "' has " + rows + " rows");
         }
     }
 
@@ -509,8 +528,16 @@ public final class VectorStore implements AutoCloseable {
         for (int i = 0; i < deletedWords.length; i++) {
             deletedWords[i] = deleted.word(i);
         }
-        return new StoreFileWriter.Snapshot(dimension, similarity, keyKind, rows, generation, vectorSlices,
-                Arrays.copyOf(keys, rows), Arrays.copyOf(metadata, rows), deletedWords);
+        return new StoreFileWriter.Snapshot(
+                dimension,
+                similarity,
+                keyKind,
+                rows,
+                generation,
+                vectorSlices,
+                Arrays.copyOf(keys, rows),
+                Arrays.copyOf(metadata, rows),
+                deletedWords);
     }
 
     /** @return the vectors as the indexes read them, in place */
@@ -543,8 +570,8 @@ public final class VectorStore implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "VectorStore[" + name + ", " + size + " rows (" + liveCount + " live) x " + dimension + ", "
-                + similarity + ", " + keyKind + " keys" + (closed ? ", closed" : "") + "]";
+        return "VectorStore[" + name + ", " + size + " rows (" + liveCount + " live) x " + dimension + ", " + similarity
+                + ", " + keyKind + " keys" + (closed ? ", closed" : "") + "]";
     }
 
     private final class Rows implements RowSource {

@@ -6,8 +6,7 @@ import dev.sluice.fixtures.ClusteredVectors;
 final class Fixtures {
     static final long SEED = 20_261_126L;
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** A store of {@code rows} clustered vectors with string keys "k0", "k1", ... and document ids "doc-(row % 100)". */
     static VectorStore clusteredStore(int rows, int dimension, Similarity similarity) {

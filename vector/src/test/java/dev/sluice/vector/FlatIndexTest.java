@@ -55,10 +55,14 @@ class FlatIndexTest {
                 store.add(row, vectors[row], null);
             }
             Hits hits = FlatIndex.of(store).search(query, 10);
-            Integer[] expected = IntStream.range(0, vectors.length).boxed()
+            Integer[] expected = IntStream.range(0, vectors.length)
+                    .boxed()
                     .sorted(Comparator.comparingDouble(row -> -referenceScore(similarity, vectors[row], query)))
-                    .limit(10).toArray(Integer[]::new);
-            assertEquals(Arrays.toString(expected), Arrays.toString(Arrays.stream(hits.rows()).boxed().toArray()));
+                    .limit(10)
+                    .toArray(Integer[]::new);
+            assertEquals(
+                    Arrays.toString(expected),
+                    Arrays.toString(Arrays.stream(hits.rows()).boxed().toArray()));
             for (int rank = 0; rank < 10; rank++) {
                 assertEquals(referenceScore(similarity, vectors[expected[rank]], query), hits.score(rank), 1e-5);
             }
@@ -73,7 +77,8 @@ class FlatIndexTest {
             assertEquals(5, index.search(query, 1).row(0));
             store.delete("k5");
             assertTrue(Arrays.stream(index.search(query, 50).rows()).noneMatch(row -> row == 5));
-            Hits filtered = index.search(query, 30, SearchFilter.metadata(m -> m.documentId().equals("doc-7")));
+            Hits filtered = index.search(
+                    query, 30, SearchFilter.metadata(m -> m.documentId().equals("doc-7")));
             assertEquals(20, filtered.size(), "2000 rows, doc-7 holds every hundredth: fewer than k is fine");
             for (int rank = 0; rank < filtered.size(); rank++) {
                 assertEquals(7, filtered.row(rank) % 100);
@@ -88,8 +93,8 @@ class FlatIndexTest {
             float[] query = store.vector(0).toArray();
             for (int k : new int[] {0, -1, 101}) {
                 BadInputException e = assertThrows(BadInputException.class, () -> index.search(query, k));
-                assertTrue(e.getMessage().contains("k must be from 1 to the store's 100 rows, got " + k),
-                        e.getMessage());
+                assertTrue(
+                        e.getMessage().contains("k must be from 1 to the store's 100 rows, got " + k), e.getMessage());
             }
             assertThrows(BadInputException.class, () -> index.search(new float[15], 1));
             float[] nan = query.clone();

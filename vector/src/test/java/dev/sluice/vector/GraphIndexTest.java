@@ -29,11 +29,13 @@ class GraphIndexTest {
     @Test
     void recallAt10IsAtLeast095On20000Clustered384DimensionalVectors() {
         AtomicInteger lastProgress = new AtomicInteger();
-        try (GraphIndex index = GraphIndex.build(Fixtures.clusteredStore(20_000, DIMENSION, Similarity.COSINE),
-                GraphConfig.defaults(), (inserted, total) -> lastProgress.accumulateAndGet(inserted, Math::max))) {
+        try (GraphIndex index = GraphIndex.build(
+                Fixtures.clusteredStore(20_000, DIMENSION, Similarity.COSINE),
+                GraphConfig.defaults(),
+                (inserted, total) -> lastProgress.accumulateAndGet(inserted, Math::max))) {
             assertEquals(20_000, lastProgress.get());
-            double recall = Fixtures.recall(FlatIndex.of(index.store()), index, Fixtures.queries(200, DIMENSION), 10,
-                    SearchFilter.ALL);
+            double recall = Fixtures.recall(
+                    FlatIndex.of(index.store()), index, Fixtures.queries(200, DIMENSION), 10, SearchFilter.ALL);
             assertTrue(recall >= 0.95, "recall@10 " + recall);
         }
     }
@@ -44,7 +46,8 @@ class GraphIndexTest {
         // Dot product scores like cosine in both; these fixtures are not unit vectors, which dot product expects.
         for (Similarity similarity : new Similarity[] {Similarity.COSINE, Similarity.EUCLIDEAN}) {
             for (boolean int8 : new boolean[] {true, false}) {
-                try (GraphIndex index = GraphIndex.build(Fixtures.clusteredStore(3_000, 64, similarity),
+                try (GraphIndex index = GraphIndex.build(
+                        Fixtures.clusteredStore(3_000, 64, similarity),
                         GraphConfig.defaults().withMaxDegree(16).withInt8Navigation(int8))) {
                     String what = similarity + (int8 ? " with int8 navigation" : " with float navigation");
                     double recall = Fixtures.recall(FlatIndex.of(index.store()), index, queries, 10, SearchFilter.ALL);
@@ -62,7 +65,8 @@ class GraphIndexTest {
     void savedAndOpenedIndexGivesIdenticalResults() {
         float[][] queries = Fixtures.queries(50, 64);
         List<Hits> before = new ArrayList<>();
-        try (GraphIndex index = GraphIndex.build(Fixtures.clusteredStore(5_000, 64, Similarity.EUCLIDEAN),
+        try (GraphIndex index = GraphIndex.build(
+                Fixtures.clusteredStore(5_000, 64, Similarity.EUCLIDEAN),
                 GraphConfig.defaults().withMaxDegree(16))) {
             index.save(directory);
             for (float[] query : queries) {
@@ -76,11 +80,12 @@ class GraphIndexTest {
                 assertEquals(index.version(), opened.version());
                 assertEquals(index.config().maxDegree(), opened.config().maxDegree());
                 assertTrue(opened.config().int8Navigation());
-                IllegalStateException readOnly = assertThrows(IllegalStateException.class,
-                        () -> opened.add("x", queries[0], null));
+                IllegalStateException readOnly =
+                        assertThrows(IllegalStateException.class, () -> opened.add("x", queries[0], null));
                 assertTrue(readOnly.getMessage().contains("read-only"), readOnly.getMessage());
                 opened.store().delete("k" + before.getFirst().row(0));
-                assertNotEquals(before.getFirst().row(0), opened.search(queries[0], 10).row(0));
+                assertNotEquals(
+                        before.getFirst().row(0), opened.search(queries[0], 10).row(0));
             }
         }
     }
@@ -88,14 +93,21 @@ class GraphIndexTest {
     @Test
     void productQuantizationWithExactRerankKeepsRecallAndSurvivesSaveAndOpen() {
         float[][] queries = Fixtures.queries(100, 32);
-        try (GraphIndex index = GraphIndex.build(Fixtures.clusteredStore(2_000, 32, Similarity.COSINE),
+        try (GraphIndex index = GraphIndex.build(
+                Fixtures.clusteredStore(2_000, 32, Similarity.COSINE),
                 GraphConfig.defaults().withPqSubspaces(16).withOverquery(8))) {
             double recall = Fixtures.recall(FlatIndex.of(index.store()), index, queries, 10, SearchFilter.ALL);
             assertTrue(recall >= 0.9, "recall@10 with PQ " + recall);
             Hits hits = index.search(queries[0], 10);
             for (int rank = 0; rank < hits.size(); rank++) {
-                float exact = index.store().similarity().score(index.store().vector(hits.row(rank)).segment(), 0,
-                        java.lang.foreign.MemorySegment.ofArray(queries[0]), 0, 32);
+                float exact = index.store()
+                        .similarity()
+                        .score(
+                                index.store().vector(hits.row(rank)).segment(),
+                                0,
+                                java.lang.foreign.MemorySegment.ofArray(queries[0]),
+                                0,
+                                32);
                 assertEquals(exact, hits.score(rank), 1e-6, "reranked scores are exact");
             }
             index.save(directory);
@@ -107,7 +119,8 @@ class GraphIndexTest {
 
     @Test
     void addsWhileOtherThreadsSearch() throws Exception {
-        try (GraphIndex index = GraphIndex.build(Fixtures.clusteredStore(2_000, 32, Similarity.COSINE),
+        try (GraphIndex index = GraphIndex.build(
+                Fixtures.clusteredStore(2_000, 32, Similarity.COSINE),
                 GraphConfig.defaults().withMaxDegree(16).withBeamWidth(64))) {
             float[][] added = Fixtures.queries(4_000, 32);
             AtomicBoolean writing = new AtomicBoolean(true);
@@ -161,13 +174,15 @@ class GraphIndexTest {
 
     @Test
     void filteredSearchKeepsRecallAtOnePercentAndThirtyPercentSelectivity() {
-        try (GraphIndex index = GraphIndex.build(Fixtures.clusteredStore(10_000, 64, Similarity.COSINE),
+        try (GraphIndex index = GraphIndex.build(
+                Fixtures.clusteredStore(10_000, 64, Similarity.COSINE),
                 GraphConfig.defaults().withMaxDegree(16))) {
             FlatIndex exact = FlatIndex.of(index.store());
             float[][] queries = Fixtures.queries(100, 64);
             SearchFilter onePercent = SearchFilter.metadata(m -> m.documentId().equals("doc-7"));
             assertEquals(1.0, Fixtures.recall(exact, index, queries, 10, onePercent));
-            SearchFilter thirtyPercent = SearchFilter.keys(key -> Integer.parseInt(((String) key).substring(1)) % 10 < 3);
+            SearchFilter thirtyPercent =
+                    SearchFilter.keys(key -> Integer.parseInt(((String) key).substring(1)) % 10 < 3);
             double recall = Fixtures.recall(exact, index, queries, 10, thirtyPercent);
             assertTrue(recall >= 0.9, "recall@10 at 30% selectivity " + recall);
             Hits hits = index.search(queries[0], 10, thirtyPercent);
@@ -179,8 +194,8 @@ class GraphIndexTest {
 
     @Test
     void versionChangesWhenRowsAreAdded() {
-        try (GraphIndex index = GraphIndex.build(Fixtures.clusteredStore(500, 16, Similarity.COSINE),
-                GraphConfig.defaults())) {
+        try (GraphIndex index =
+                GraphIndex.build(Fixtures.clusteredStore(500, 16, Similarity.COSINE), GraphConfig.defaults())) {
             var before = index.version();
             assertEquals(before, index.version());
             index.add("more", Fixtures.queries(1, 16)[0], null);
@@ -194,12 +209,12 @@ class GraphIndexTest {
         assertThrows(BadInputException.class, () -> GraphConfig.defaults().withAlpha(Float.NaN));
         assertThrows(BadInputException.class, () -> GraphConfig.defaults().withOverquery(0.5f));
         try (VectorStore empty = VectorStore.create("empty", 8, Similarity.COSINE, KeyKind.LONG)) {
-            BadInputException e = assertThrows(BadInputException.class,
-                    () -> GraphIndex.build(empty, GraphConfig.defaults()));
+            BadInputException e =
+                    assertThrows(BadInputException.class, () -> GraphIndex.build(empty, GraphConfig.defaults()));
             assertTrue(e.getMessage().contains("empty store"), e.getMessage());
         }
-        try (GraphIndex index = GraphIndex.build(Fixtures.clusteredStore(200, 16, Similarity.COSINE),
-                GraphConfig.defaults())) {
+        try (GraphIndex index =
+                GraphIndex.build(Fixtures.clusteredStore(200, 16, Similarity.COSINE), GraphConfig.defaults())) {
             assertThrows(BadInputException.class, () -> index.search(new float[16], 5));
             assertThrows(BadInputException.class, () -> index.search(Fixtures.queries(1, 16)[0], 201));
             assertThrows(BadInputException.class, () -> index.search(new float[17], 5));
@@ -210,8 +225,8 @@ class GraphIndexTest {
 
     @Test
     void openRejectsCorruptMissingOrMismatchedFiles() throws IOException {
-        try (GraphIndex index = GraphIndex.build(Fixtures.clusteredStore(1_000, 16, Similarity.COSINE),
-                GraphConfig.defaults())) {
+        try (GraphIndex index =
+                GraphIndex.build(Fixtures.clusteredStore(1_000, 16, Similarity.COSINE), GraphConfig.defaults())) {
             index.save(directory);
         }
         Path graphFile = directory.resolve("graph.jvector");
@@ -224,11 +239,13 @@ class GraphIndexTest {
         Files.write(graphFile, graphBytes);
 
         Path otherDirectory = directory.resolve("other");
-        try (GraphIndex other = GraphIndex.build(Fixtures.clusteredStore(999, 16, Similarity.COSINE),
-                GraphConfig.defaults())) {
+        try (GraphIndex other =
+                GraphIndex.build(Fixtures.clusteredStore(999, 16, Similarity.COSINE), GraphConfig.defaults())) {
             other.save(otherDirectory);
         }
-        Files.copy(otherDirectory.resolve("vectors.slv"), directory.resolve("vectors.slv"),
+        Files.copy(
+                otherDirectory.resolve("vectors.slv"),
+                directory.resolve("vectors.slv"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         CorruptDataException mismatch = assertThrows(CorruptDataException.class, () -> GraphIndex.open(directory));
         assertTrue(mismatch.getMessage().contains("saved with store version"), mismatch.getMessage());
@@ -241,7 +258,8 @@ class GraphIndexTest {
     @Test
     void metaFileOfFormatVersion1OpensAsWalkingWithTheFloatVectors() throws IOException {
         float[][] queries = Fixtures.queries(20, 32);
-        try (GraphIndex index = GraphIndex.build(Fixtures.clusteredStore(1_000, 32, Similarity.COSINE),
+        try (GraphIndex index = GraphIndex.build(
+                Fixtures.clusteredStore(1_000, 32, Similarity.COSINE),
                 GraphConfig.defaults().withMaxDegree(16))) {
             index.save(directory);
         }
@@ -249,8 +267,11 @@ class GraphIndexTest {
         byte[] version2 = Files.readAllBytes(metaFile);
         java.nio.ByteBuffer version1 = java.nio.ByteBuffer.allocate(88).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         version1.put(version2, 0, 84).putInt(8, 1); // version 1 had no int8 navigation field
-        version1.putInt(84, dev.sluice.vector.internal.StoreFileLayout.crc32c(
-                java.lang.foreign.MemorySegment.ofArray(version1.array()).asSlice(0, 84)));
+        version1.putInt(
+                84,
+                dev.sluice.vector.internal.StoreFileLayout.crc32c(
+                        java.lang.foreign.MemorySegment.ofArray(version1.array())
+                                .asSlice(0, 84)));
         Files.write(metaFile, version1.array());
         try (GraphIndex opened = GraphIndex.open(directory)) {
             assertTrue(!opened.config().int8Navigation());
@@ -264,7 +285,8 @@ class GraphIndexTest {
         // Rounds run until C2 has compiled the search (the Vector API allocates before): a per-node allocation, such
         // as an iterator per expanded node, would keep every round above the bound.
         float[][] queries = Fixtures.queries(100, 64);
-        try (GraphIndex index = GraphIndex.build(Fixtures.clusteredStore(3_000, 64, Similarity.COSINE),
+        try (GraphIndex index = GraphIndex.build(
+                Fixtures.clusteredStore(3_000, 64, Similarity.COSINE),
                 GraphConfig.defaults().withMaxDegree(16))) {
             index.save(directory);
         }
@@ -275,7 +297,8 @@ class GraphIndexTest {
             for (int round = 0; round < 300 && bytesPerQuery >= 1_000; round++) {
                 long before = threads.getCurrentThreadAllocatedBytes();
                 for (float[] query : queries) {
-                    assertEquals(10, opened.search(query, 10, SearchFilter.ALL, 4).size());
+                    assertEquals(
+                            10, opened.search(query, 10, SearchFilter.ALL, 4).size());
                 }
                 bytesPerQuery = (threads.getCurrentThreadAllocatedBytes() - before) / queries.length;
             }

@@ -52,10 +52,13 @@ class StoreFileTest {
                 for (int row = 0; row < 300; row++) {
                     assertEquals(original.key(row), opened.key(row));
                     assertEquals(original.metadata(row), opened.metadata(row));
-                    assertArrayEquals(original.vector(row).toArray(), opened.vector(row).toArray());
+                    assertArrayEquals(
+                            original.vector(row).toArray(), opened.vector(row).toArray());
                 }
                 float[] query = original.vector(42).toArray();
-                assertEquals(FlatIndex.of(original).search(query, 10), FlatIndex.of(opened).search(query, 10));
+                assertEquals(
+                        FlatIndex.of(original).search(query, 10),
+                        FlatIndex.of(opened).search(query, 10));
             }
         }
     }
@@ -140,7 +143,8 @@ class StoreFileTest {
         byte[] copy = bytes.clone();
         ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN).putInt(8, version);
         Files.write(file, copy);
-        return assertThrows(CorruptDataException.class, () -> VectorStore.open(file)).getMessage();
+        return assertThrows(CorruptDataException.class, () -> VectorStore.open(file))
+                .getMessage();
     }
 
     @Test
@@ -161,13 +165,23 @@ class StoreFileTest {
     @Test
     void saveKilledMidwayLeavesTheOldFileIntact() throws Exception {
         Path file = directory.resolve("killed.slv");
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
-                "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), SaveLoop.class.getName(), file.toString()));
-        Process child = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
-        try (BufferedReader output = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED",
+                "--add-modules",
+                "jdk.incubator.vector",
+                "--add-exports",
+                "java.base/jdk.internal.misc=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SaveLoop.class.getName(),
+                file.toString()));
+        Process child = new ProcessBuilder(command)
+                .directory(directory.toFile())
+                .redirectErrorStream(true)
+                .start();
+        try (BufferedReader output =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             int saves = 0;
             String line;
             while (saves < 3 && (line = output.readLine()) != null) {

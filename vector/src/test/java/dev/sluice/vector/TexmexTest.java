@@ -55,7 +55,8 @@ class TexmexTest {
         Files.write(file, Arrays.copyOf(rows.array(), 20));
         CorruptDataException truncated = assertThrows(CorruptDataException.class, () -> Texmex.readIvecs(file));
         assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
-        ByteBuffer negative = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(-5);
+        ByteBuffer negative =
+                ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(-5);
         Files.write(file, negative.array());
         assertThrows(CorruptDataException.class, () -> Texmex.readFvecs(file));
     }

@@ -78,15 +78,16 @@ class VectorStoreTest {
             }
             assertEquals(address, store.vector(0).segment().address());
             assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, first.toArray());
-            assertEquals(3 * VectorStore.CHUNK_ROWS + 4f, store.vector(3 * VectorStore.CHUNK_ROWS + 4).get(4));
+            assertEquals(
+                    3 * VectorStore.CHUNK_ROWS + 4f,
+                    store.vector(3 * VectorStore.CHUNK_ROWS + 4).get(4));
         }
     }
 
     @Test
     void rejectsVectorOfWrongDimension() {
         try (VectorStore store = smallStore()) {
-            BadInputException e = assertThrows(BadInputException.class,
-                    () -> store.add("c", new float[] {1, 2}, null));
+            BadInputException e = assertThrows(BadInputException.class, () -> store.add("c", new float[] {1, 2}, null));
             assertTrue(e.getMessage().contains("dimension 2 does not match the store's 3"), e.getMessage());
             assertEquals(2, store.size());
         }
@@ -96,11 +97,11 @@ class VectorStoreTest {
     void rejectsNanAndInfiniteComponentsAndLeavesStoreUnchanged() {
         try (VectorStore store = smallStore()) {
             var before = store.version();
-            BadInputException nan = assertThrows(BadInputException.class,
-                    () -> store.add("c", new float[] {1, Float.NaN, 0}, null));
+            BadInputException nan =
+                    assertThrows(BadInputException.class, () -> store.add("c", new float[] {1, Float.NaN, 0}, null));
             assertTrue(nan.getMessage().contains("component 1 is NaN"), nan.getMessage());
-            BadInputException infinite = assertThrows(BadInputException.class,
-                    () -> store.add("c", new float[] {0, 0, Float.NEGATIVE_INFINITY}, null));
+            BadInputException infinite = assertThrows(
+                    BadInputException.class, () -> store.add("c", new float[] {0, 0, Float.NEGATIVE_INFINITY}, null));
             assertTrue(infinite.getMessage().contains("component 2 is -Infinity"), infinite.getMessage());
             assertEquals(2, store.size());
             assertEquals(before, store.version());
@@ -112,8 +113,7 @@ class VectorStoreTest {
     void rejectsZeroVectorUnderCosineOnly() {
         try (VectorStore cosine = smallStore();
                 VectorStore dot = VectorStore.create("dot", 3, Similarity.DOT_PRODUCT, KeyKind.STRING)) {
-            BadInputException e = assertThrows(BadInputException.class,
-                    () -> cosine.add("zero", new float[3], null));
+            BadInputException e = assertThrows(BadInputException.class, () -> cosine.add("zero", new float[3], null));
             assertTrue(e.getMessage().contains("zero vector"), e.getMessage());
             assertEquals(0, dot.add("zero", new float[3], null));
         }
@@ -122,8 +122,8 @@ class VectorStoreTest {
     @Test
     void rejectsDuplicateKeyButAcceptsKeyOfDeletedRow() {
         try (VectorStore store = smallStore()) {
-            BadInputException e = assertThrows(BadInputException.class,
-                    () -> store.add("a", new float[] {0, 0, 1}, null));
+            BadInputException e =
+                    assertThrows(BadInputException.class, () -> store.add("a", new float[] {0, 0, 1}, null));
             assertTrue(e.getMessage().contains("duplicate key 'a': already row 0"), e.getMessage());
             assertEquals(0, store.delete("a"));
             assertTrue(store.isDeleted(0));
@@ -145,7 +145,8 @@ class VectorStoreTest {
 
     @Test
     void versionIsDerivedFromContent() {
-        try (VectorStore one = smallStore(); VectorStore two = smallStore()) {
+        try (VectorStore one = smallStore();
+                VectorStore two = smallStore()) {
             assertEquals(one.version(), two.version());
             two.add("c", new float[] {0, 0, 1}, null);
             assertNotEquals(one.version(), two.version());
@@ -159,8 +160,8 @@ class VectorStoreTest {
         VectorStore store = smallStore();
         VectorView view = store.vector(0);
         store.close();
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> store.add("c", new float[] {0, 0, 1}, null));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> store.add("c", new float[] {0, 0, 1}, null));
         assertTrue(e.getMessage().contains("'small' is closed"), e.getMessage());
         assertThrows(IllegalStateException.class, view::toArray);
         assertThrows(IllegalStateException.class, () -> FlatIndex.of(store));

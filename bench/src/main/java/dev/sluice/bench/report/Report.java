@@ -26,8 +26,7 @@ import java.util.Properties;
  * A suite without a JSON file is listed as not run. Single-threaded, small inputs: cost is negligible.
  */
 public final class Report {
-    private Report() {
-    }
+    private Report() {}
 
     /**
      * One line of the suites list.
@@ -39,8 +38,8 @@ public final class Report {
      * @param options the JMH options of a full run
      * @param quickOptions the JMH options of {@code --quick}
      */
-    record Suite(String name, String include, List<String> ours, List<String> peers, String options,
-            String quickOptions) {
+    record Suite(
+            String name, String include, List<String> ours, List<String> peers, String options, String quickOptions) {
         static List<Suite> read(Path file) throws IOException {
             List<Suite> suites = new ArrayList<>();
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -49,11 +48,10 @@ public final class Report {
                 }
                 String[] f = line.split("\\|", -1);
                 if (f.length != 6) {
-                    throw new IllegalArgumentException(file + ": expected 6 '|'-separated fields, got " + f.length
-                            + " in: " + line);
+                    throw new IllegalArgumentException(
+                            file + ": expected 6 '|'-separated fields, got " + f.length + " in: " + line);
                 }
-                suites.add(new Suite(f[0].strip(), f[1].strip(), names(f[2]), names(f[3]), f[4].strip(),
-                        f[5].strip()));
+                suites.add(new Suite(f[0].strip(), f[1].strip(), names(f[2]), names(f[3]), f[4].strip(), f[5].strip()));
             }
             return suites;
         }
@@ -77,8 +75,16 @@ public final class Report {
      * @param p99 the 99th percentile for sample mode, NaN otherwise
      * @param bytesPerOp {@code gc.alloc.rate.norm}, NaN without {@code -prof gc}
      */
-    record Result(String method, String params, String mode, double score, double error, String unit, double p50,
-            double p99, double bytesPerOp) {
+    record Result(
+            String method,
+            String params,
+            String mode,
+            double score,
+            double error,
+            String unit,
+            double p50,
+            double p99,
+            double bytesPerOp) {
         boolean higherIsBetter() {
             return mode.equals("thrpt");
         }
@@ -106,24 +112,33 @@ public final class Report {
             String benchmark = run.get("benchmark").getAsString();
             StringBuilder params = new StringBuilder();
             if (run.has("params")) {
-                for (Map.Entry<String, JsonElement> p : run.getAsJsonObject("params").entrySet()) {
-                    params.append(params.isEmpty() ? "" : " ").append(p.getKey()).append('=')
+                for (Map.Entry<String, JsonElement> p :
+                        run.getAsJsonObject("params").entrySet()) {
+                    params.append(params.isEmpty() ? "" : " ")
+                            .append(p.getKey())
+                            .append('=')
                             .append(p.getValue().getAsString());
                 }
             }
             JsonObject primary = run.getAsJsonObject("primaryMetric");
-            JsonObject percentiles = primary.has("scorePercentiles") ? primary.getAsJsonObject("scorePercentiles")
-                    : new JsonObject();
-            JsonObject secondary = run.has("secondaryMetrics") ? run.getAsJsonObject("secondaryMetrics")
-                    : new JsonObject();
+            JsonObject percentiles =
+                    primary.has("scorePercentiles") ? primary.getAsJsonObject("scorePercentiles") : new JsonObject();
+            JsonObject secondary =
+                    run.has("secondaryMetrics") ? run.getAsJsonObject("secondaryMetrics") : new JsonObject();
             double bytesPerOp = secondary.has("gc.alloc.rate.norm")
-                    ? number(secondary.getAsJsonObject("gc.alloc.rate.norm").get("score")) : Double.NaN;
+                    ? number(secondary.getAsJsonObject("gc.alloc.rate.norm").get("score"))
+                    : Double.NaN;
             String mode = run.get("mode").getAsString();
-            results.add(new Result(benchmark.substring(benchmark.lastIndexOf('.') + 1), params.toString(), mode,
-                    number(primary.get("score")), number(primary.get("scoreError")),
+            results.add(new Result(
+                    benchmark.substring(benchmark.lastIndexOf('.') + 1),
+                    params.toString(),
+                    mode,
+                    number(primary.get("score")),
+                    number(primary.get("scoreError")),
                     primary.get("scoreUnit").getAsString(),
                     mode.equals("sample") ? number(percentiles.get("50.0")) : Double.NaN,
-                    mode.equals("sample") ? number(percentiles.get("99.0")) : Double.NaN, bytesPerOp));
+                    mode.equals("sample") ? number(percentiles.get("99.0")) : Double.NaN,
+                    bytesPerOp));
         }
         return results;
     }
@@ -170,8 +185,9 @@ public final class Report {
         Files.createDirectories(charts);
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n")
-                .append("Generated by `bench/report.sh").append(machine.getProperty("mode", "").equals("quick")
-                        ? " --quick" : "").append("` from the JMH JSON files it wrote; do not edit by hand. ")
+                .append("Generated by `bench/report.sh")
+                .append(machine.getProperty("mode", "").equals("quick") ? " --quick" : "")
+                .append("` from the JMH JSON files it wrote; do not edit by hand. ")
                 .append("Each suite runs Sluice and its peer in the same JMH run, on the same data. The ratio is ")
                 .append("how many times better Sluice's figure is than the peer's (above 1: Sluice is faster or ")
                 .append("has more throughput; below 1: the peer wins). The JMH options of each suite are in ")
@@ -179,7 +195,11 @@ public final class Report {
         md.append("## Machine\n\n");
         for (String key : List.of("cpu", "cores", "memory", "os", "jdk", "date", "mode", "load")) {
             if (machine.containsKey(key)) {
-                md.append("- ").append(key).append(": ").append(machine.getProperty(key)).append('\n');
+                md.append("- ")
+                        .append(key)
+                        .append(": ")
+                        .append(machine.getProperty(key))
+                        .append('\n');
             }
         }
         if (machine.getProperty("mode", "").equals("quick")) {
@@ -195,15 +215,23 @@ public final class Report {
                 continue;
             }
             List<Result> rows = readJmh(json);
-            md.append("`java -jar bench/target/benchmarks.jar '").append(suite.include()).append("' ")
+            md.append("`java -jar bench/target/benchmarks.jar '")
+                    .append(suite.include())
+                    .append("' ")
                     .append(machine.getProperty("mode", "").equals("quick") ? suite.quickOptions() : suite.options())
                     .append("`\n\n");
             appendResults(md, rows);
             appendComparison(md, suite, rows);
             appendNotes(md, results.resolve(suite.name() + ".log"));
-            Files.writeString(charts.resolve(suite.name() + ".svg"), Svg.barChart(suite.name(), suite.ours(), rows),
+            Files.writeString(
+                    charts.resolve(suite.name() + ".svg"),
+                    Svg.barChart(suite.name(), suite.ours(), rows),
                     StandardCharsets.UTF_8);
-            md.append("\n![").append(suite.name()).append("](benchmarks/").append(suite.name()).append(".svg)\n");
+            md.append("\n![")
+                    .append(suite.name())
+                    .append("](benchmarks/")
+                    .append(suite.name())
+                    .append(".svg)\n");
         }
         Files.writeString(docs.resolve("benchmarks.md"), md.toString(), StandardCharsets.UTF_8);
     }
@@ -211,12 +239,24 @@ public final class Report {
     private static void appendResults(StringBuilder md, List<Result> rows) {
         boolean sample = rows.stream().anyMatch(r -> r.mode().equals("sample"));
         boolean gc = rows.stream().anyMatch(r -> !Double.isNaN(r.bytesPerOp()));
-        md.append("| benchmark | mode | score | error | unit").append(sample ? " | p50 | p99" : "")
-                .append(gc ? " | B/op" : "").append(" |\n|---|---|---:|---:|---").append(sample ? "|---:|---:" : "")
-                .append(gc ? "|---:" : "").append("|\n");
+        md.append("| benchmark | mode | score | error | unit")
+                .append(sample ? " | p50 | p99" : "")
+                .append(gc ? " | B/op" : "")
+                .append(" |\n|---|---|---:|---:|---")
+                .append(sample ? "|---:|---:" : "")
+                .append(gc ? "|---:" : "")
+                .append("|\n");
         for (Result r : rows) {
-            md.append("| ").append(r.label()).append(" | ").append(r.mode()).append(" | ").append(format(r.score()))
-                    .append(" | ").append(format(r.error())).append(" | ").append(r.unit());
+            md.append("| ")
+                    .append(r.label())
+                    .append(" | ")
+                    .append(r.mode())
+                    .append(" | ")
+                    .append(format(r.score()))
+                    .append(" | ")
+                    .append(format(r.error()))
+                    .append(" | ")
+                    .append(r.unit());
             if (sample) {
                 md.append(" | ").append(format(r.p50())).append(" | ").append(format(r.p99()));
             }
@@ -239,28 +279,50 @@ public final class Report {
         for (String ours : suite.ours()) {
             for (String peer : suite.peers()) {
                 for (String mode : rows.stream().map(Result::mode).distinct().toList()) {
-                    List<Result> mine = rows.stream().filter(r -> r.method().equals(ours) && r.mode().equals(mode))
+                    List<Result> mine = rows.stream()
+                            .filter(r -> r.method().equals(ours) && r.mode().equals(mode))
                             .toList();
-                    List<Result> theirs = rows.stream().filter(r -> r.method().equals(peer)
-                            && r.mode().equals(mode)).toList();
+                    List<Result> theirs = rows.stream()
+                            .filter(r -> r.method().equals(peer) && r.mode().equals(mode))
+                            .toList();
                     for (Result a : mine) {
-                        List<Result> candidates = theirs.stream().filter(r -> agree(r.params(), a.params())).toList();
-                        List<Result> group = mine.stream().filter(m -> candidates.equals(theirs.stream()
-                                .filter(r -> agree(r.params(), m.params())).toList())).toList();
-                        Result b = theirs.stream().filter(r -> r.params().equals(a.params())).findFirst()
-                                .orElse(candidates.size() == 1 ? candidates.get(0)
-                                        : candidates.size() == group.size() ? candidates.get(group.indexOf(a)) : null);
+                        List<Result> candidates = theirs.stream()
+                                .filter(r -> agree(r.params(), a.params()))
+                                .toList();
+                        List<Result> group = mine.stream()
+                                .filter(m -> candidates.equals(theirs.stream()
+                                        .filter(r -> agree(r.params(), m.params()))
+                                        .toList()))
+                                .toList();
+                        Result b = theirs.stream()
+                                .filter(r -> r.params().equals(a.params()))
+                                .findFirst()
+                                .orElse(
+                                        candidates.size() == 1
+                                                ? candidates.get(0)
+                                                : candidates.size() == group.size()
+                                                        ? candidates.get(group.indexOf(a))
+                                                        : null);
                         if (b != null) {
-                            table.append("| ").append(a.label()).append(" | ").append(figure(a)).append(" | ")
-                                    .append(b.label()).append(" | ").append(figure(b)).append(" | ")
-                                    .append(ratio(a, b)).append(" |\n");
+                            table.append("| ")
+                                    .append(a.label())
+                                    .append(" | ")
+                                    .append(figure(a))
+                                    .append(" | ")
+                                    .append(b.label())
+                                    .append(" | ")
+                                    .append(figure(b))
+                                    .append(" | ")
+                                    .append(ratio(a, b))
+                                    .append(" |\n");
                         }
                     }
                 }
             }
         }
         if (!table.isEmpty()) {
-            md.append("\n| Sluice | figure | peer | peer's figure | ratio |\n|---|---:|---|---:|---:|\n").append(table);
+            md.append("\n| Sluice | figure | peer | peer's figure | ratio |\n|---|---:|---|---:|---:|\n")
+                    .append(table);
         } else if (suite.peers().isEmpty()) {
             md.append("\nNo peer in this suite: it measures Sluice alone.\n");
         }
@@ -284,7 +346,8 @@ public final class Report {
     /** A score with its unit; for sample mode the mean, then the median and the 99th percentile. */
     private static String figure(Result r) {
         String mean = format(r.score()) + " " + r.unit();
-        return r.mode().equals("sample") ? "mean " + mean + ", p50 " + format(r.p50()) + ", p99 " + format(r.p99())
+        return r.mode().equals("sample")
+                ? "mean " + mean + ", p50 " + format(r.p50()) + ", p99 " + format(r.p99())
                 : mean;
     }
 
@@ -313,9 +376,13 @@ public final class Report {
             return;
         }
         List<String> notes = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-                .filter(line -> line.matches("\\[[^\\]]+] .*")).distinct().toList();
+                .filter(line -> line.matches("\\[[^\\]]+] .*"))
+                .distinct()
+                .toList();
         if (!notes.isEmpty()) {
-            md.append("\nPrinted by the benchmark:\n\n```\n").append(String.join("\n", notes)).append("\n```\n");
+            md.append("\nPrinted by the benchmark:\n\n```\n")
+                    .append(String.join("\n", notes))
+                    .append("\n```\n");
         }
     }
 

@@ -39,8 +39,13 @@ class ReportTest {
     void rendersATablePerSuiteWithRatiosAChartAndTheMachine() throws Exception {
         Path docs = dir.resolve("docs");
         List<Suite> suites = List.of(
-                new Suite("Hop", "HopLatencyBenchmark", List.of("sluiceRingBuffer"), List.of("arrayBlockingQueue"),
-                        "-f 1", "-f 1 -i 1"),
+                new Suite(
+                        "Hop",
+                        "HopLatencyBenchmark",
+                        List.of("sluiceRingBuffer"),
+                        List.of("arrayBlockingQueue"),
+                        "-f 1",
+                        "-f 1 -i 1"),
                 new Suite("Missing", "Nothing", List.of("x"), List.of(), "", ""));
         Report.render(suites, fixtureResults(), docs);
 
@@ -49,18 +54,23 @@ class ReportTest {
         assertTrue(md.contains("`java -jar bench/target/benchmarks.jar 'HopLatencyBenchmark' -f 1 -i 1`"), md);
         assertTrue(md.contains("| sluiceRingBuffer | sample | 181 | 12.3 | ns/op | 170 | 410 | 0.00200 |"), md);
         // latency: lower is better, 361 / 180.5 = 2.00 in Sluice's favour
-        assertTrue(md.contains("| sluiceRingBuffer | mean 181 ns/op, p50 170, p99 410 | arrayBlockingQueue | mean 361"
-                + " ns/op, p50 300, p99 1,200 | mean 2.00, p50 1.76, p99 2.93 |"), md);
+        assertTrue(
+                md.contains("| sluiceRingBuffer | mean 181 ns/op, p50 170, p99 410 | arrayBlockingQueue | mean 361"
+                        + " ns/op, p50 300, p99 1,200 | mean 2.00, p50 1.76, p99 2.93 |"),
+                md);
         // throughput: higher is better, 1000 / 4000 = 0.25, and the peer wins
-        assertTrue(md.contains("| sluiceRingBuffer (size=64) | 1,000 ops/s | arrayBlockingQueue (size=64) |"
-                + " 4,000 ops/s | 0.25 (peer wins) |"), md);
+        assertTrue(
+                md.contains("| sluiceRingBuffer (size=64) | 1,000 ops/s | arrayBlockingQueue (size=64) |"
+                        + " 4,000 ops/s | 0.25 (peer wins) |"),
+                md);
         assertTrue(md.contains("Printed by the benchmark:\n\n```\n[ring] capacity 1 MiB\n```"), md);
         assertTrue(md.contains("## Missing\n\nNot run in this report."), md);
         assertTrue(md.contains("![Hop](benchmarks/Hop.svg)"), md);
 
         String svg = Files.readString(docs.resolve("benchmarks").resolve("Hop.svg"));
         assertTrue(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""), svg);
-        assertTrue(svg.contains("ns/op (sample), lower is better") && svg.contains("ops/s (thrpt), higher is better"),
+        assertTrue(
+                svg.contains("ns/op (sample), lower is better") && svg.contains("ops/s (thrpt), higher is better"),
                 svg);
         assertEquals(4, svg.split("<rect x=\"330\"", -1).length - 1, "one bar per result: " + svg);
         assertTrue(svg.endsWith("</svg>\n"));

@@ -51,8 +51,7 @@ public final class Envelope {
     private int capacity;
 
     /** Creates a flyweight that points at nothing yet; {@link #wrap} it before use. */
-    public Envelope() {
-    }
+    public Envelope() {}
 
     /**
      * Points the flyweight at a region of a buffer.
@@ -88,8 +87,8 @@ public final class Envelope {
             throw new IllegalStateException("the segment's arena is closed");
         }
         if (segment.byteSize() > Integer.MAX_VALUE) {
-            throw new BadInputException("an envelope is at most " + Integer.MAX_VALUE + " bytes, the segment has "
-                    + segment.byteSize());
+            throw new BadInputException(
+                    "an envelope is at most " + Integer.MAX_VALUE + " bytes, the segment has " + segment.byteSize());
         }
         segmentBuffer.wrap(segment.address(), (int) segment.byteSize());
         return wrap(segmentBuffer, 0, (int) segment.byteSize());
@@ -372,8 +371,8 @@ public final class Envelope {
     public <T> T decodePayload(Schema<T> schema) {
         validate();
         if (schema.version() != schemaVersion()) {
-            throw new CorruptDataException("envelope payload has schema version " + schemaVersion() + " but "
-                    + schema + " was asked for");
+            throw new CorruptDataException(
+                    "envelope payload has schema version " + schemaVersion() + " but " + schema + " was asked for");
         }
         return schema.decode(buffer, payloadOffset(), payloadLength());
     }

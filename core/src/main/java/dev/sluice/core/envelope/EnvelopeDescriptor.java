@@ -71,6 +71,5 @@ public final class EnvelopeDescriptor {
     /** Flag bit: the payload was served from the result cache. */
     public static final int FLAG_CACHE_HIT = 1;
 
-    private EnvelopeDescriptor() {
-    }
+    private EnvelopeDescriptor() {}
 }

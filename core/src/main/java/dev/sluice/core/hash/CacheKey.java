@@ -63,15 +63,22 @@ public final class CacheKey extends Sha256Value {
      * @param version the versions that change the node's output
      * @return the key
      */
-    public static CacheKey of(DirectBuffer inputs, int offset, int length, String model, Seed seed,
-            List<String> tools, String version) {
+    public static CacheKey of(
+            DirectBuffer inputs, int offset, int length, String model, Seed seed, List<String> tools, String version) {
         inputs.boundsCheck(offset, length);
         return compute(null, inputs, offset, length, model, seed, tools, version);
     }
 
     /** Hashes the tuple; the inputs are either {@code array} or {@code buffer} (the other is null), never copied. */
-    private static CacheKey compute(byte[] array, DirectBuffer buffer, int offset, int length, String model,
-            Seed seed, List<String> tools, String version) {
+    private static CacheKey compute(
+            byte[] array,
+            DirectBuffer buffer,
+            int offset,
+            int length,
+            String model,
+            Seed seed,
+            List<String> tools,
+            String version) {
         requireNonNull(model, "model");
         requireNonNull(seed, "seed");
         requireNonNull(tools, "tools");
@@ -119,8 +126,8 @@ public final class CacheKey extends Sha256Value {
      * @param <T> the input type
      * @return the key
      */
-    public static <T> CacheKey of(Schema<T> schema, T input, String model, Seed seed, List<String> tools,
-            String version) {
+    public static <T> CacheKey of(
+            Schema<T> schema, T input, String model, Seed seed, List<String> tools, String version) {
         return of(schema.encode(input), model, seed, tools, version);
     }
 
@@ -140,8 +147,8 @@ public final class CacheKey extends Sha256Value {
      */
     public static CacheKey readFrom(DirectBuffer buffer, int offset) {
         buffer.boundsCheck(offset, Sha256.LENGTH_BYTES);
-        return new CacheKey(word(buffer, offset, 0), word(buffer, offset, 1), word(buffer, offset, 2),
-                word(buffer, offset, 3));
+        return new CacheKey(
+                word(buffer, offset, 0), word(buffer, offset, 1), word(buffer, offset, 2), word(buffer, offset, 3));
     }
 
     private static List<String> sortedUnique(List<String> tools) {

@@ -96,8 +96,8 @@ public final class ContentHash extends Sha256Value {
      */
     public static ContentHash readFrom(DirectBuffer buffer, int offset) {
         buffer.boundsCheck(offset, Sha256.LENGTH_BYTES);
-        return new ContentHash(word(buffer, offset, 0), word(buffer, offset, 1), word(buffer, offset, 2),
-                word(buffer, offset, 3));
+        return new ContentHash(
+                word(buffer, offset, 0), word(buffer, offset, 1), word(buffer, offset, 2), word(buffer, offset, 3));
     }
 
     /**

@@ -14,13 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * A file whose size and modification time are unchanged is not read again.
  */
 final class FileHashCache {
-    private record Entry(long sizeBytes, long modifiedNs, ContentHash hash) {
-    }
+    private record Entry(long sizeBytes, long modifiedNs, ContentHash hash) {}
 
     private static final ConcurrentHashMap<Path, Entry> CACHE = new ConcurrentHashMap<>();
 
-    private FileHashCache() {
-    }
+    private FileHashCache() {}
 
     static ContentHash hash(Path file) {
         Path path = file.toAbsolutePath().normalize();
@@ -46,7 +44,8 @@ final class FileHashCache {
     }
 
     private static ContentHash read(Path path) {
-        try (InputStream in = Files.newInputStream(path); Sha256 sha = Sha256.acquire()) {
+        try (InputStream in = Files.newInputStream(path);
+                Sha256 sha = Sha256.acquire()) {
             byte[] chunk = new byte[1 << 16];
             for (int n; (n = in.read(chunk)) > 0; ) {
                 sha.update(chunk, 0, n);

@@ -43,7 +43,8 @@ public final class Sha256 implements AutoCloseable {
         try {
             digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
-            throw new SluiceException("this JVM has no SHA-256 MessageDigest, which every Java SE platform must have", e);
+            throw new SluiceException(
+                    "this JVM has no SHA-256 MessageDigest, which every Java SE platform must have", e);
         }
     }
 

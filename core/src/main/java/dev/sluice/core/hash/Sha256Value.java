@@ -59,8 +59,8 @@ abstract sealed class Sha256Value permits ContentHash, CacheKey {
 
     static long[] parseHex(String hex, String what) {
         if (hex == null || hex.length() != 64) {
-            throw new BadInputException(what + " must be 64 hex digits, got "
-                    + (hex == null ? "null" : hex.length() + " characters"));
+            throw new BadInputException(
+                    what + " must be 64 hex digits, got " + (hex == null ? "null" : hex.length() + " characters"));
         }
         for (int i = 0; i < 64; i++) {
             if (!HexFormat.isHexDigit(hex.charAt(i))) {
@@ -76,8 +76,12 @@ abstract sealed class Sha256Value permits ContentHash, CacheKey {
 
     @Override
     public final boolean equals(Object o) {
-        return o instanceof Sha256Value other && other.getClass() == getClass()
-                && w0 == other.w0 && w1 == other.w1 && w2 == other.w2 && w3 == other.w3;
+        return o instanceof Sha256Value other
+                && other.getClass() == getClass()
+                && w0 == other.w0
+                && w1 == other.w1
+                && w2 == other.w2
+                && w3 == other.w3;
     }
 
     @Override

@@ -35,8 +35,7 @@ public final class FloatMatrix implements AutoCloseable {
     private final int dimension;
     private final boolean closesLifetime;
 
-    private FloatMatrix(Lifetime lifetime, MemorySegment segment, int rows, int dimension,
-            boolean closesLifetime) {
+    private FloatMatrix(Lifetime lifetime, MemorySegment segment, int rows, int dimension, boolean closesLifetime) {
         this.lifetime = lifetime;
         this.segment = segment;
         this.rows = rows;
@@ -55,7 +54,8 @@ public final class FloatMatrix implements AutoCloseable {
     public static FloatMatrix allocate(String name, int rows, int dimension) {
         long bytes = checkShape(rows, dimension);
         Arena arena = Arena.ofShared();
-        MemorySegment segment = arena.allocate(Math.max(bytes, 1), ALIGNMENT_BYTES).asSlice(0, bytes);
+        MemorySegment segment =
+                arena.allocate(Math.max(bytes, 1), ALIGNMENT_BYTES).asSlice(0, bytes);
         return new FloatMatrix(new Lifetime(name, arena), segment, rows, dimension, true);
     }
 

@@ -70,8 +70,16 @@ final class ScalarKernels implements VectorKernels {
     }
 
     @Override
-    public void dotBytes4(MemorySegment a, long offset0, long offset1, long offset2, long offset3, float[] b,
-            int dimension, float[] out, int at) {
+    public void dotBytes4(
+            MemorySegment a,
+            long offset0,
+            long offset1,
+            long offset2,
+            long offset3,
+            float[] b,
+            int dimension,
+            float[] out,
+            int at) {
         out[at] = dotBytes(a, offset0, b, dimension);
         out[at + 1] = dotBytes(a, offset1, b, dimension);
         out[at + 2] = dotBytes(a, offset2, b, dimension);

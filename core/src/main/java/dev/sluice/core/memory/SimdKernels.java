@@ -125,10 +125,8 @@ final class SimdKernels implements VectorKernels {
         for (; i <= dimension - 4 * lanes; i += 4 * lanes) {
             acc0 = load(a, aOffset + 4L * i).fma(FloatVector.fromArray(SPECIES, b, i), acc0);
             acc1 = load(a, aOffset + 4L * (i + lanes)).fma(FloatVector.fromArray(SPECIES, b, i + lanes), acc1);
-            acc2 = load(a, aOffset + 4L * (i + 2 * lanes)).fma(FloatVector.fromArray(SPECIES, b, i + 2 * lanes),
-                    acc2);
-            acc3 = load(a, aOffset + 4L * (i + 3 * lanes)).fma(FloatVector.fromArray(SPECIES, b, i + 3 * lanes),
-                    acc3);
+            acc2 = load(a, aOffset + 4L * (i + 2 * lanes)).fma(FloatVector.fromArray(SPECIES, b, i + 2 * lanes), acc2);
+            acc3 = load(a, aOffset + 4L * (i + 3 * lanes)).fma(FloatVector.fromArray(SPECIES, b, i + 3 * lanes), acc3);
         }
         for (; i <= dimension - lanes; i += lanes) {
             acc0 = load(a, aOffset + 4L * i).fma(FloatVector.fromArray(SPECIES, b, i), acc0);
@@ -151,10 +149,10 @@ final class SimdKernels implements VectorKernels {
         for (; i <= dimension - 4 * lanes; i += 4 * lanes) {
             FloatVector d0 = load(a, aOffset + 4L * i).sub(FloatVector.fromArray(SPECIES, b, i));
             FloatVector d1 = load(a, aOffset + 4L * (i + lanes)).sub(FloatVector.fromArray(SPECIES, b, i + lanes));
-            FloatVector d2 = load(a, aOffset + 4L * (i + 2 * lanes))
-                    .sub(FloatVector.fromArray(SPECIES, b, i + 2 * lanes));
-            FloatVector d3 = load(a, aOffset + 4L * (i + 3 * lanes))
-                    .sub(FloatVector.fromArray(SPECIES, b, i + 3 * lanes));
+            FloatVector d2 =
+                    load(a, aOffset + 4L * (i + 2 * lanes)).sub(FloatVector.fromArray(SPECIES, b, i + 2 * lanes));
+            FloatVector d3 =
+                    load(a, aOffset + 4L * (i + 3 * lanes)).sub(FloatVector.fromArray(SPECIES, b, i + 3 * lanes));
             acc0 = d0.fma(d0, acc0);
             acc1 = d1.fma(d1, acc1);
             acc2 = d2.fma(d2, acc2);
@@ -208,8 +206,8 @@ final class SimdKernels implements VectorKernels {
         int i = 0;
         for (; i <= dimension - 4 * lanes; i += 4 * lanes) {
             FloatVector d0 = FloatVector.fromArray(SPECIES, a, i).sub(FloatVector.fromArray(SPECIES, b, i));
-            FloatVector d1 = FloatVector.fromArray(SPECIES, a, i + lanes)
-                    .sub(FloatVector.fromArray(SPECIES, b, i + lanes));
+            FloatVector d1 =
+                    FloatVector.fromArray(SPECIES, a, i + lanes).sub(FloatVector.fromArray(SPECIES, b, i + lanes));
             FloatVector d2 = FloatVector.fromArray(SPECIES, a, i + 2 * lanes)
                     .sub(FloatVector.fromArray(SPECIES, b, i + 2 * lanes));
             FloatVector d3 = FloatVector.fromArray(SPECIES, a, i + 3 * lanes)
@@ -232,8 +230,8 @@ final class SimdKernels implements VectorKernels {
     }
 
     private static FloatVector widen(MemorySegment bytes, long offset) {
-        return (FloatVector) ByteVector.fromMemorySegment(BYTES, bytes, offset, ORDER)
-                .convertShape(VectorOperators.B2F, SPECIES, 0);
+        return (FloatVector)
+                ByteVector.fromMemorySegment(BYTES, bytes, offset, ORDER).convertShape(VectorOperators.B2F, SPECIES, 0);
     }
 
     @Override
@@ -254,8 +252,16 @@ final class SimdKernels implements VectorKernels {
     }
 
     @Override
-    public void dotBytes4(MemorySegment a, long offset0, long offset1, long offset2, long offset3, float[] b,
-            int dimension, float[] out, int at) {
+    public void dotBytes4(
+            MemorySegment a,
+            long offset0,
+            long offset1,
+            long offset2,
+            long offset3,
+            float[] b,
+            int dimension,
+            float[] out,
+            int at) {
         // The four rows' loads are interleaved, so that their cache misses overlap; each row keeps the operation
         // order of dotBytes, so a row's score has the same bits whichever way it is computed.
         if (BYTES == null) {

@@ -24,8 +24,16 @@ interface VectorKernels {
     float dotBytes(MemorySegment a, long aOffset, float[] b, int dimension);
 
     /** Four rows of {@link #dotBytes} at once, each giving the same bits as alone, into {@code out[at..at+3]}. */
-    void dotBytes4(MemorySegment a, long offset0, long offset1, long offset2, long offset3, float[] b, int dimension,
-            float[] out, int at);
+    void dotBytes4(
+            MemorySegment a,
+            long offset0,
+            long offset1,
+            long offset2,
+            long offset3,
+            float[] b,
+            int dimension,
+            float[] out,
+            int at);
 
     float cosine(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension);
 }

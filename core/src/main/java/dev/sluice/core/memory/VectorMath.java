@@ -17,8 +17,7 @@ import java.lang.foreign.MemorySegment;
 public final class VectorMath {
     private static final VectorKernels KERNELS = choose();
 
-    private VectorMath() {
-    }
+    private VectorMath() {}
 
     private static VectorKernels choose() {
         System.Logger log = System.getLogger("dev.sluice.core.memory");
@@ -27,8 +26,10 @@ public final class VectorMath {
             return new ScalarKernels();
         }
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            log.log(System.Logger.Level.WARNING, "Sluice vector math: scalar, because the Vector API is not enabled;"
-                    + " add --add-modules jdk.incubator.vector to the JVM flags for SIMD");
+            log.log(
+                    System.Logger.Level.WARNING,
+                    "Sluice vector math: scalar, because the Vector API is not enabled;"
+                            + " add --add-modules jdk.incubator.vector to the JVM flags for SIMD");
             return new ScalarKernels();
         }
         VectorKernels simd = new SimdKernels();
@@ -135,8 +136,16 @@ public final class VectorMath {
      * @param out receives the four dot products
      * @param at where in {@code out} the first goes
      */
-    public static void dotBytes4(MemorySegment a, long offset0, long offset1, long offset2, long offset3, float[] b,
-            int dimension, float[] out, int at) {
+    public static void dotBytes4(
+            MemorySegment a,
+            long offset0,
+            long offset1,
+            long offset2,
+            long offset3,
+            float[] b,
+            int dimension,
+            float[] out,
+            int at) {
         KERNELS.dotBytes4(a, offset0, offset1, offset2, offset3, b, dimension, out, at);
     }
 

@@ -123,8 +123,8 @@ public final class VectorView {
      */
     public void copyTo(float[] destination) {
         if (destination.length < dimension) {
-            throw new BadInputException("destination holds " + destination.length + " floats but the vector has "
-                    + dimension);
+            throw new BadInputException(
+                    "destination holds " + destination.length + " floats but the vector has " + dimension);
         }
         lifetime.ensureOpen();
         MemorySegment.copy(segment, JAVA_FLOAT_UNALIGNED, 0, destination, 0, dimension);

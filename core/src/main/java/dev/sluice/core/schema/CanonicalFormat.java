@@ -46,8 +46,7 @@ public final class CanonicalFormat {
     /** The one NaN a {@code double} is written as ({@code Double.doubleToLongBits(Double.NaN)}). */
     public static final long CANONICAL_DOUBLE_NAN_BITS = 0x7ff8_0000_0000_0000L;
 
-    private CanonicalFormat() {
-    }
+    private CanonicalFormat() {}
 
     /**
      * @param tag a tag byte

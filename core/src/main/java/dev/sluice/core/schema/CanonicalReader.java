@@ -20,8 +20,7 @@ public final class CanonicalReader {
     private int limit;
 
     /** A reader that must be {@linkplain #wrap wrapped} around a region before use. */
-    public CanonicalReader() {
-    }
+    public CanonicalReader() {}
 
     /**
      * @param buffer the buffer holding the region
@@ -142,8 +141,8 @@ public final class CanonicalReader {
         int start = position;
         int invalidAt = firstInvalidUtf8(start, start + length);
         if (invalidAt >= 0) {
-            throw new CorruptDataException("string at offset " + (start - 4) + " is not valid UTF-8 (byte "
-                    + (invalidAt - start) + ")");
+            throw new CorruptDataException(
+                    "string at offset " + (start - 4) + " is not valid UTF-8 (byte " + (invalidAt - start) + ")");
         }
         position += length;
         byte[] array = buffer.byteArray();
@@ -229,7 +228,8 @@ public final class CanonicalReader {
      */
     public void expectEnd() {
         if (position != limit) {
-            throw new CorruptDataException((limit - position) + " unexpected bytes after the value, at offset " + position);
+            throw new CorruptDataException(
+                    (limit - position) + " unexpected bytes after the value, at offset " + position);
         }
     }
 

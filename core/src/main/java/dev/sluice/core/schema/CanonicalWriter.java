@@ -19,8 +19,7 @@ public final class CanonicalWriter {
     private int position;
 
     /** A writer that must be {@linkplain #wrap wrapped} around a buffer before use. */
-    public CanonicalWriter() {
-    }
+    public CanonicalWriter() {}
 
     /**
      * @param buffer where to write
@@ -124,7 +123,9 @@ public final class CanonicalWriter {
                 buffer.putByte(position++, (byte) (0xC0 | (c >> 6)));
                 buffer.putByte(position++, (byte) (0x80 | (c & 0x3F)));
             } else if (Character.isSurrogate(c)) {
-                if (!Character.isHighSurrogate(c) || i + 1 >= length || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                if (!Character.isHighSurrogate(c)
+                        || i + 1 >= length
+                        || !Character.isLowSurrogate(value.charAt(i + 1))) {
                     throw new BadInputException("string has an unpaired surrogate at index " + i
                             + "; only well-formed UTF-16 can be encoded canonically");
                 }
@@ -203,8 +204,8 @@ public final class CanonicalWriter {
             throw new BadInputException("canonical encoding would exceed " + Integer.MAX_VALUE + " bytes");
         }
         if (limit > buffer.capacity() && !buffer.isExpandable()) {
-            throw new BadInputException("encoding needs " + limit + " bytes but the buffer holds "
-                    + buffer.capacity() + "; give a larger or an expandable buffer");
+            throw new BadInputException("encoding needs " + limit + " bytes but the buffer holds " + buffer.capacity()
+                    + "; give a larger or an expandable buffer");
         }
         buffer.checkLimit((int) limit);
     }

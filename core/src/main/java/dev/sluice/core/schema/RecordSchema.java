@@ -50,8 +50,10 @@ final class RecordSchema<R extends Record> extends Schema<R> {
                     .asSpreader(Object[].class, declared.length)
                     .asType(MethodType.methodType(Object.class, Object[].class));
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new BadInputException("cannot derive a schema for record " + type.getName()
-                    + ": its components or canonical constructor are not accessible (" + e + ")", e);
+            throw new BadInputException(
+                    "cannot derive a schema for record " + type.getName()
+                            + ": its components or canonical constructor are not accessible (" + e + ")",
+                    e);
         }
     }
 
@@ -69,7 +71,9 @@ final class RecordSchema<R extends Record> extends Schema<R> {
         building.put(type, schema);
         RecordComponent[] declared = type.getRecordComponents();
         for (int i = 0; i < declared.length; i++) {
-            schema.components[i] = (Schema<Object>) Schemas.forType(declared[i].getGenericType(), building,
+            schema.components[i] = (Schema<Object>) Schemas.forType(
+                    declared[i].getGenericType(),
+                    building,
                     "record " + type.getName() + " component '" + declared[i].getName() + "'");
         }
         return schema;

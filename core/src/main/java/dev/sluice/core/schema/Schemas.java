@@ -153,8 +153,7 @@ public final class Schemas {
 
     private static final Map<Class<?>, RecordSchema<?>> RECORDS = new ConcurrentHashMap<>();
 
-    private Schemas() {
-    }
+    private Schemas() {}
 
     /** @return the schema of {@code boolean} */
     public static Schema<Boolean> bool() {
@@ -249,8 +248,9 @@ public final class Schemas {
                 Arrays.sort(keys, Arrays::compareUnsigned);
                 for (int k = 1; k < keys.length; k++) {
                     if (Arrays.equals(keys[k - 1], keys[k])) {
-                        throw new BadInputException("map has two keys with the same canonical encoding (keys that are"
-                                + " arrays, or records holding arrays, compare by identity in Java); use distinct keys");
+                        throw new BadInputException(
+                                "map has two keys with the same canonical encoding (keys that are"
+                                        + " arrays, or records holding arrays, compare by identity in Java); use distinct keys");
                     }
                 }
                 out.writeTag(TAG_MAP);
@@ -329,8 +329,8 @@ public final class Schemas {
                 try {
                     return Enum.valueOf(type, name);
                 } catch (IllegalArgumentException e) {
-                    throw new CorruptDataException("enum " + type.getName() + " has no constant '" + name
-                            + "' (at offset " + at + ")", e);
+                    throw new CorruptDataException(
+                            "enum " + type.getName() + " has no constant '" + name + "' (at offset " + at + ")", e);
                 }
             }
         };
@@ -406,7 +406,8 @@ public final class Schemas {
             if (raw == List.class) {
                 return listOf(forType(args[0], building, where + "<element>"));
             } else if (raw == Map.class) {
-                return mapOf(forType(args[0], building, where + "<key>"), forType(args[1], building, where + "<value>"));
+                return mapOf(
+                        forType(args[0], building, where + "<key>"), forType(args[1], building, where + "<value>"));
             } else if (raw == Optional.class) {
                 return optionalOf(forType(args[0], building, where + "<value>"));
             }

@@ -17,9 +17,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 class EnvelopeTest {
-    record Question(String text, List<String> tags) { }
+    record Question(String text, List<String> tags) {}
 
-    private static final Schema<Question> QUESTION = Schemas.recordOf(Question.class).withVersion(2);
+    private static final Schema<Question> QUESTION =
+            Schemas.recordOf(Question.class).withVersion(2);
 
     private static void writeSample(Envelope e) {
         e.initHeader()
@@ -76,9 +77,10 @@ class EnvelopeTest {
     @Test
     void refusesTooSmallRegionsAndPayloadsThatDoNotFit() {
         assertThrows(BadInputException.class, () -> new Envelope().wrap(new UnsafeBuffer(new byte[64]), 0, 64));
-        Envelope e = new Envelope().wrap(new UnsafeBuffer(new byte[140]), 0, 140).initHeader();
-        BadInputException tooBig = assertThrows(BadInputException.class,
-                () -> e.encodePayload(Schemas.string(), "more than twelve bytes of text"));
+        Envelope e =
+                new Envelope().wrap(new UnsafeBuffer(new byte[140]), 0, 140).initHeader();
+        BadInputException tooBig = assertThrows(
+                BadInputException.class, () -> e.encodePayload(Schemas.string(), "more than twelve bytes of text"));
         assertTrue(tooBig.getMessage().contains("12"), tooBig.getMessage());
     }
 
@@ -94,7 +96,9 @@ class EnvelopeTest {
         CorruptDataException tooLong = assertThrows(CorruptDataException.class, () -> e.decodePayload(QUESTION));
         assertTrue(tooLong.getMessage().contains("500"), tooLong.getMessage());
         writeSample(e);
-        assertThrows(CorruptDataException.class, () -> e.decodePayload(Schemas.recordOf(Question.class)),
+        assertThrows(
+                CorruptDataException.class,
+                () -> e.decodePayload(Schemas.recordOf(Question.class)),
                 "a payload of schema version 2 is not read as version 1");
     }
 }

@@ -26,17 +26,37 @@ class CacheKeyTest {
 
     @Test
     void goldenKeysArePinned() {
-        assertEquals("c78f0b85ac88f741889b4321f527eb19115c01a765048bcc52eb30c492e9dc7f",
+        assertEquals(
+                "c78f0b85ac88f741889b4321f527eb19115c01a765048bcc52eb30c492e9dc7f",
                 CacheKey.of(new byte[0], "", Seed.of(0), List.of(), "").hex());
-        assertEquals("7a768083069b196845c8beeb511d25d8f76241080d54406f2a279a9ac6ffe3b8",
-                CacheKey.of(utf8("What is Sluice?"), "llama.cpp:llama/tiny@sha256:00", Seed.of(42),
-                        List.of("calculator", "search"), "node=1;flow=3;schema=1").hex());
-        assertEquals("d70c25fbab0b3217c50e833cae7606e1eaa24b992fbb98062a50580c215146d2",
-                CacheKey.of(Schemas.listOf(Schemas.string()), List.of("a", "b"), "onnxruntime:all-minilm-l6-v2",
-                        Seed.of(-1), List.of("t"), "1").hex());
-        assertEquals("199db31626e523737e0fc4251df84f7e7e866380c67eb3e2403e19ea6731cd29",
-                CacheKey.of(new byte[] {0, 1, 2, (byte) 255}, "mod\u00e8le-\uD83D\uDE00", Seed.of(Long.MIN_VALUE),
-                        List.of("b", "a", "a"), "v\u00e9").hex());
+        assertEquals(
+                "7a768083069b196845c8beeb511d25d8f76241080d54406f2a279a9ac6ffe3b8",
+                CacheKey.of(
+                                utf8("What is Sluice?"),
+                                "llama.cpp:llama/tiny@sha256:00",
+                                Seed.of(42),
+                                List.of("calculator", "search"),
+                                "node=1;flow=3;schema=1")
+                        .hex());
+        assertEquals(
+                "d70c25fbab0b3217c50e833cae7606e1eaa24b992fbb98062a50580c215146d2",
+                CacheKey.of(
+                                Schemas.listOf(Schemas.string()),
+                                List.of("a", "b"),
+                                "onnxruntime:all-minilm-l6-v2",
+                                Seed.of(-1),
+                                List.of("t"),
+                                "1")
+                        .hex());
+        assertEquals(
+                "199db31626e523737e0fc4251df84f7e7e866380c67eb3e2403e19ea6731cd29",
+                CacheKey.of(
+                                new byte[] {0, 1, 2, (byte) 255},
+                                "mod\u00e8le-\uD83D\uDE00",
+                                Seed.of(Long.MIN_VALUE),
+                                List.of("b", "a", "a"),
+                                "v\u00e9")
+                        .hex());
     }
 
     @Test
@@ -52,11 +72,14 @@ class CacheKeyTest {
 
     @Test
     void partsDoNotBleedIntoEachOther() {
-        assertNotEquals(CacheKey.of(utf8("ab"), "c", Seed.of(0), List.of(), ""),
+        assertNotEquals(
+                CacheKey.of(utf8("ab"), "c", Seed.of(0), List.of(), ""),
                 CacheKey.of(utf8("a"), "bc", Seed.of(0), List.of(), ""));
-        assertNotEquals(CacheKey.of(new byte[0], "m", Seed.of(0), List.of("a,b"), ""),
+        assertNotEquals(
+                CacheKey.of(new byte[0], "m", Seed.of(0), List.of("a,b"), ""),
                 CacheKey.of(new byte[0], "m", Seed.of(0), List.of("a", "b"), ""));
-        assertNotEquals(CacheKey.of(new byte[0], "x", Seed.of(0), List.of(), "y"),
+        assertNotEquals(
+                CacheKey.of(new byte[0], "x", Seed.of(0), List.of(), "y"),
                 CacheKey.of(new byte[0], "", Seed.of(0), List.of("x"), "y"));
     }
 
@@ -72,7 +95,8 @@ class CacheKeyTest {
         byte[] input = utf8("the same bytes, somewhere else");
         UnsafeBuffer offHeap = new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(input.length + 10));
         offHeap.putBytes(7, input);
-        assertEquals(CacheKey.of(input, "m", Seed.of(3), List.of(), "1"),
+        assertEquals(
+                CacheKey.of(input, "m", Seed.of(3), List.of(), "1"),
                 CacheKey.of(offHeap, 7, input.length, "m", Seed.of(3), List.of(), "1"));
     }
 
@@ -91,7 +115,8 @@ class CacheKeyTest {
     void rejectsMissingPartsAndMalformedHex() {
         assertThrows(BadInputException.class, () -> CacheKey.of(new byte[0], null, Seed.of(0), List.of(), ""));
         assertThrows(BadInputException.class, () -> CacheKey.of(new byte[0], "", Seed.of(0), List.of(), null));
-        assertThrows(BadInputException.class,
+        assertThrows(
+                BadInputException.class,
                 () -> CacheKey.of(new byte[0], "", Seed.of(0), java.util.Arrays.asList("a", null), ""));
         assertThrows(BadInputException.class, () -> CacheKey.fromHex("abc"));
         assertThrows(BadInputException.class, () -> CacheKey.fromHex("z".repeat(64)));

@@ -19,9 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ContentHashTest {
     @Test
     void matchesTheSha256TestVectors() {
-        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        assertEquals(
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
                 ContentHash.of("abc".getBytes(StandardCharsets.US_ASCII)).hex());
-        assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        assertEquals(
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
                 ContentHash.of(new byte[0]).hex());
     }
 

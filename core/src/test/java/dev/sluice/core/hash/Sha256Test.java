@@ -11,7 +11,8 @@ class Sha256Test {
     void streamsPiecesFromArraysAndHeapOrDirectBuffersToTheHashOfTheWhole() {
         byte[] bytes = new byte[10_000];
         new java.util.SplittableRandom(7).nextBytes(bytes);
-        ByteBuffer direct = ByteBuffer.allocateDirect(6_000).put(bytes, 1_000, 6_000).flip();
+        ByteBuffer direct =
+                ByteBuffer.allocateDirect(6_000).put(bytes, 1_000, 6_000).flip();
         try (Sha256 sha = Sha256.acquire()) {
             sha.update(bytes, 0, 1_000);
             sha.update(direct);
@@ -28,7 +29,8 @@ class Sha256Test {
             outer.update(abc, 0, 1);
             try (Sha256 inner = Sha256.acquire()) {
                 inner.update(abc, 0, 3);
-                assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+                assertEquals(
+                        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
                         inner.toContentHash().hex());
             }
             outer.update(abc, 1, 2);

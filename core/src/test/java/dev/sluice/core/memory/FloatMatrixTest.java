@@ -60,8 +60,15 @@ class FloatMatrixTest {
         FloatMatrix slice = m.slice(1, 1);
         m.close();
         m.close();
-        for (Runnable use : new Runnable[] {() -> m.get(0, 0), () -> m.segment(), () -> row.get(0),
-                () -> row.dot(new float[4]), () -> slice.get(0, 0), () -> m.row(1), m::asByteBuffer}) {
+        for (Runnable use : new Runnable[] {
+            () -> m.get(0, 0),
+            () -> m.segment(),
+            () -> row.get(0),
+            () -> row.dot(new float[4]),
+            () -> slice.get(0, 0),
+            () -> m.row(1),
+            m::asByteBuffer
+        }) {
             IllegalStateException e = assertThrows(IllegalStateException.class, use::run);
             assertTrue(e.getMessage().contains("query-embeddings"), e.getMessage());
         }
@@ -115,22 +122,30 @@ class FloatMatrixTest {
                 float tolerance = 1e-4f * dimension;
                 assertEquals(scalar.dot(s, 0, s, second, dimension), simd.dot(s, 0, s, second, dimension), tolerance);
                 assertEquals(scalar.dot(s, second, q, 0, dimension), simd.dot(s, second, q, 0, dimension), tolerance);
-                assertEquals(scalar.squaredDistance(s, 0, s, second, dimension),
-                        simd.squaredDistance(s, 0, s, second, dimension), tolerance);
+                assertEquals(
+                        scalar.squaredDistance(s, 0, s, second, dimension),
+                        simd.squaredDistance(s, 0, s, second, dimension),
+                        tolerance);
                 assertEquals(scalar.cosine(s, 0, q, 0, dimension), simd.cosine(s, 0, q, 0, dimension), 1e-4f);
                 assertEquals(simd.dot(s, second, q, 0, dimension), simd.dot(s, second, query, dimension));
                 assertEquals(scalar.dot(s, second, query, dimension), simd.dot(s, second, query, dimension), tolerance);
-                assertEquals(scalar.squaredDistance(s, 0, query, dimension), simd.squaredDistance(s, 0, query, dimension),
+                assertEquals(
+                        scalar.squaredDistance(s, 0, query, dimension),
+                        simd.squaredDistance(s, 0, query, dimension),
                         tolerance);
                 float[] row = m.row(1).toArray();
                 assertEquals(scalar.dot(row, query, dimension), simd.dot(row, query, dimension), tolerance);
-                assertEquals(scalar.squaredDistance(row, query, dimension), simd.squaredDistance(row, query, dimension),
+                assertEquals(
+                        scalar.squaredDistance(row, query, dimension),
+                        simd.squaredDistance(row, query, dimension),
                         tolerance);
                 byte[] codes = new byte[dimension];
                 random.nextBytes(codes);
                 MemorySegment codeSegment = MemorySegment.ofArray(codes);
-                assertEquals(scalar.dotBytes(codeSegment, 0, query, dimension),
-                        simd.dotBytes(codeSegment, 0, query, dimension), tolerance * 128);
+                assertEquals(
+                        scalar.dotBytes(codeSegment, 0, query, dimension),
+                        simd.dotBytes(codeSegment, 0, query, dimension),
+                        tolerance * 128);
                 for (VectorKernels kernels : new VectorKernels[] {simd, scalar}) {
                     float[] four = new float[5];
                     kernels.dotBytes4(codeSegment, 0, 0, 0, 0, query, dimension, four, 1);
@@ -189,7 +204,8 @@ class FloatMatrixTest {
                 allocated = threads.getCurrentThreadAllocatedBytes() - before;
                 assertEquals(0f, sum);
             }
-            assertTrue(allocated < 1_000, "1,000 dot products still allocated " + allocated + " bytes after 200 rounds");
+            assertTrue(
+                    allocated < 1_000, "1,000 dot products still allocated " + allocated + " bytes after 200 rounds");
         }
     }
 

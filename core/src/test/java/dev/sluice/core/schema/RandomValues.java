@@ -16,18 +16,29 @@ import java.util.function.Function;
  * elements, values near zero) so that random pairs often collide and distinctness is really exercised.
  */
 final class RandomValues {
-    enum Colour { RED, GREEN, BLUE }
+    enum Colour {
+        RED,
+        GREEN,
+        BLUE
+    }
 
-    record Point(float x, float y) { }
+    record Point(float x, float y) {}
 
-    record Doc(String id, List<Integer> tokens, Optional<Point> anchor, Map<String, Double> scores, Colour colour,
-            byte[] raw, float[] embedding, long version, boolean live) { }
+    record Doc(
+            String id,
+            List<Integer> tokens,
+            Optional<Point> anchor,
+            Map<String, Double> scores,
+            Colour colour,
+            byte[] raw,
+            float[] embedding,
+            long version,
+            boolean live) {}
 
     /** A schema with the generator of its values. */
-    record Typed(Schema<Object> schema, Function<SplittableRandom, Object> values) { }
+    record Typed(Schema<Object> schema, Function<SplittableRandom, Object> values) {}
 
-    private RandomValues() {
-    }
+    private RandomValues() {}
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     static Typed randomType(SplittableRandom random, int depth) {
@@ -61,7 +72,8 @@ final class RandomValues {
                     java.util.Set<String> encodedKeys = new java.util.HashSet<>();
                     for (int i = r.nextInt(4); i > 0; i--) {
                         Object k = key.values().apply(r);
-                        if (encodedKeys.add(java.util.Arrays.toString(key.schema().encode(k)))) {
+                        if (encodedKeys.add(
+                                java.util.Arrays.toString(key.schema().encode(k)))) {
                             map.put(k, value.values().apply(r));
                         }
                     }
@@ -70,8 +82,11 @@ final class RandomValues {
             }
             case 11 -> {
                 Typed present = randomType(random, depth - 1);
-                yield typed((Schema) Schemas.optionalOf(present.schema()),
-                        r -> r.nextBoolean() ? Optional.empty() : Optional.of(present.values().apply(r)));
+                yield typed(
+                        (Schema) Schemas.optionalOf(present.schema()),
+                        r -> r.nextBoolean()
+                                ? Optional.empty()
+                                : Optional.of(present.values().apply(r)));
             }
             case 12 -> typed((Schema) Schemas.recordOf(Point.class), r -> new Point(randomFloat(r), randomFloat(r)));
             default -> typed((Schema) Schemas.recordOf(Doc.class), RandomValues::randomDoc);
@@ -92,9 +107,16 @@ final class RandomValues {
         for (int i = r.nextInt(3); i > 0; i--) {
             tokens.add(r.nextInt(-2, 3));
         }
-        return new Doc(randomString(r), tokens,
-                r.nextBoolean() ? Optional.empty() : Optional.of(new Point(randomFloat(r), randomFloat(r))), scores,
-                Colour.values()[r.nextInt(3)], randomBytes(r), randomVector(r), r.nextInt(2), r.nextBoolean());
+        return new Doc(
+                randomString(r),
+                tokens,
+                r.nextBoolean() ? Optional.empty() : Optional.of(new Point(randomFloat(r), randomFloat(r))),
+                scores,
+                Colour.values()[r.nextInt(3)],
+                randomBytes(r),
+                randomVector(r),
+                r.nextInt(2),
+                r.nextBoolean());
     }
 
     static float randomFloat(SplittableRandom r) {
@@ -192,7 +214,8 @@ final class RandomValues {
             try {
                 for (RecordComponent c : x.getClass().getRecordComponents()) {
                     c.getAccessor().setAccessible(true);
-                    if (!canonicalEquals(c.getAccessor().invoke(x), c.getAccessor().invoke(y))) {
+                    if (!canonicalEquals(
+                            c.getAccessor().invoke(x), c.getAccessor().invoke(y))) {
                         return false;
                     }
                 }

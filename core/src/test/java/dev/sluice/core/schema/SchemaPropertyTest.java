@@ -27,9 +27,12 @@ class SchemaPropertyTest {
                 Object value = typed.values().apply(random);
                 byte[] bytes = typed.schema().encode(value);
                 Object decoded = typed.schema().decode(bytes);
-                assertTrue(RandomValues.canonicalEquals(value, decoded),
+                assertTrue(
+                        RandomValues.canonicalEquals(value, decoded),
                         () -> "seed " + seed + ", " + typed.schema() + ": decoded value differs from " + value);
-                assertArrayEquals(bytes, typed.schema().encode(decoded),
+                assertArrayEquals(
+                        bytes,
+                        typed.schema().encode(decoded),
                         () -> "seed " + seed + ", " + typed.schema() + ": re-encoding changed the bytes");
             }
         }
@@ -47,8 +50,10 @@ class SchemaPropertyTest {
                 String key = Arrays.toString(typed.schema().encode(value));
                 Object earlier = byBytes.putIfAbsent(key, value);
                 if (earlier != null) {
-                    assertTrue(RandomValues.canonicalEquals(earlier, value), () -> "seed " + seed + ", "
-                            + typed.schema() + ": " + earlier + " and " + value + " encode to the same bytes");
+                    assertTrue(
+                            RandomValues.canonicalEquals(earlier, value),
+                            () -> "seed " + seed + ", " + typed.schema() + ": " + earlier + " and " + value
+                                    + " encode to the same bytes");
                 }
             }
         }

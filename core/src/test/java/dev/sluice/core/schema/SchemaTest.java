@@ -20,16 +20,16 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 class SchemaTest {
-    record Pair(String first, String second) { }
+    record Pair(String first, String second) {}
 
-    record Node(String label, List<Node> children) { }
+    record Node(String label, List<Node> children) {}
 
     @SchemaVersion(3)
-    record Versioned(int value) { }
+    record Versioned(int value) {}
 
-    record Unsupported(java.util.Date when) { }
+    record Unsupported(java.util.Date when) {}
 
-    record WithNullable(String text) { }
+    record WithNullable(String text) {}
 
     record Validated(int positive) {
         Validated {
@@ -54,7 +54,9 @@ class SchemaTest {
         assertEquals("0700000002ff00", hex(Schemas.bytes().encode(new byte[] {-1, 0})));
         assertEquals("0800000001bf800000", hex(Schemas.floatVector().encode(new float[] {-1f})));
         assertEquals("0b00", hex(Schemas.optionalOf(Schemas.int32()).encode(Optional.empty())));
-        assertEquals("0c00000003524544", hex(Schemas.enumOf(RandomValues.Colour.class).encode(RandomValues.Colour.RED)));
+        assertEquals(
+                "0c00000003524544",
+                hex(Schemas.enumOf(RandomValues.Colour.class).encode(RandomValues.Colour.RED)));
     }
 
     @Test
@@ -78,13 +80,16 @@ class SchemaTest {
 
     @Test
     void negativeZeroIsDistinctAndEveryNanIsOne() {
-        assertFalse(Arrays.equals(Schemas.float32().encode(0.0f), Schemas.float32().encode(-0.0f)));
+        assertFalse(
+                Arrays.equals(Schemas.float32().encode(0.0f), Schemas.float32().encode(-0.0f)));
         assertEquals(-0.0f, Schemas.float32().decode(Schemas.float32().encode(-0.0f)));
         float otherNan = Float.intBitsToFloat(0x7fc0_1234);
         assertArrayEquals(Schemas.float32().encode(Float.NaN), Schemas.float32().encode(otherNan));
-        assertArrayEquals(Schemas.float64().encode(Double.NaN),
+        assertArrayEquals(
+                Schemas.float64().encode(Double.NaN),
                 Schemas.float64().encode(Double.longBitsToDouble(0xfff8_0000_0000_0001L)));
-        assertArrayEquals(Schemas.floatVector().encode(new float[] {Float.NaN}),
+        assertArrayEquals(
+                Schemas.floatVector().encode(new float[] {Float.NaN}),
                 Schemas.floatVector().encode(new float[] {otherNan}));
     }
 
@@ -105,7 +110,8 @@ class SchemaTest {
         Map<byte[], Integer> identityKeys = new java.util.HashMap<>();
         identityKeys.put(new byte[] {1}, 1);
         identityKeys.put(new byte[] {1}, 2);
-        BadInputException e = assertThrows(BadInputException.class,
+        BadInputException e = assertThrows(
+                BadInputException.class,
                 () -> Schemas.mapOf(Schemas.bytes(), Schemas.int32()).encode(identityKeys));
         assertTrue(e.getMessage().contains("same canonical encoding"), e.getMessage());
     }
@@ -113,8 +119,8 @@ class SchemaTest {
     @Test
     void derivesNestedAndSelfReferencingRecords() {
         Schema<Node> schema = Schemas.recordOf(Node.class);
-        Node tree = new Node("root", List.of(new Node("leaf", List.of()), new Node("inner",
-                List.of(new Node("deep", List.of())))));
+        Node tree = new Node(
+                "root", List.of(new Node("leaf", List.of()), new Node("inner", List.of(new Node("deep", List.of())))));
         assertEquals(tree, schema.decode(schema.encode(tree)));
         assertEquals(schema, Schemas.recordOf(Node.class), "record schemas are cached per class");
     }
@@ -133,7 +139,9 @@ class SchemaTest {
     void ofResolvesEveryNonGenericSupportedType() {
         assertEquals(42, Schemas.of(int.class).decode(Schemas.of(Integer.class).encode(42)));
         assertEquals("string", Schemas.of(String.class).typeName());
-        assertEquals(new Pair("a", "b"), Schemas.of(Pair.class).decode(Schemas.of(Pair.class).encode(new Pair("a", "b"))));
+        assertEquals(
+                new Pair("a", "b"),
+                Schemas.of(Pair.class).decode(Schemas.of(Pair.class).encode(new Pair("a", "b"))));
     }
 
     @Test
@@ -144,12 +152,13 @@ class SchemaTest {
 
     @Test
     void rejectsNullsNamingWhere() {
-        BadInputException e = assertThrows(BadInputException.class,
+        BadInputException e = assertThrows(
+                BadInputException.class,
                 () -> Schemas.recordOf(WithNullable.class).encode(new WithNullable(null)));
         assertTrue(e.getMessage().contains("'text'") && e.getMessage().contains("Optional"), e.getMessage());
         assertThrows(BadInputException.class, () -> Schemas.string().encode(null));
-        assertThrows(BadInputException.class,
-                () -> Schemas.listOf(Schemas.string()).encode(Arrays.asList("a", null)));
+        assertThrows(
+                BadInputException.class, () -> Schemas.listOf(Schemas.string()).encode(Arrays.asList("a", null)));
     }
 
     @Test
@@ -158,8 +167,8 @@ class SchemaTest {
         int length = Schemas.string().encode("hello", fixed, 3);
         assertEquals(10, length);
         assertEquals("hello", Schemas.string().decode(fixed, 3, length));
-        BadInputException e = assertThrows(BadInputException.class,
-                () -> Schemas.string().encode("this does not fit in sixteen bytes", fixed, 0));
+        BadInputException e = assertThrows(
+                BadInputException.class, () -> Schemas.string().encode("this does not fit in sixteen bytes", fixed, 0));
         assertTrue(e.getMessage().contains("16"), e.getMessage());
         ExpandableArrayBuffer growing = new ExpandableArrayBuffer(4);
         assertEquals(39, Schemas.string().encode("this does not fit in sixteen bytes", growing, 0));
@@ -188,9 +197,13 @@ class SchemaTest {
         assertCorrupt(Schemas.string(), HexFormat.of().parseHex("060000000180"), "UTF-8"); // lone continuation
         assertCorrupt(Schemas.string(), HexFormat.of().parseHex("06ffffff00"), "count");
         assertCorrupt(Schemas.listOf(Schemas.int32()), HexFormat.of().parseHex("097fffffff"), "count");
-        assertCorrupt(Schemas.enumOf(RandomValues.Colour.class), HexFormat.of().parseHex("0c00000004504e4b21"),
+        assertCorrupt(
+                Schemas.enumOf(RandomValues.Colour.class),
+                HexFormat.of().parseHex("0c00000004504e4b21"),
                 "no constant");
-        assertCorrupt(Schemas.recordOf(Pair.class), Schemas.recordOf(Pair.class).encode(new Pair("a", "b")).clone(),
+        assertCorrupt(
+                Schemas.recordOf(Pair.class),
+                Schemas.recordOf(Pair.class).encode(new Pair("a", "b")).clone(),
                 null);
     }
 
@@ -215,7 +228,8 @@ class SchemaTest {
             return;
         }
         CorruptDataException e = assertThrows(CorruptDataException.class, () -> schema.decode(bytes));
-        assertTrue(e.getMessage().contains(expectedFragment), () -> "message '" + e.getMessage()
-                + "' should mention '" + expectedFragment + "'");
+        assertTrue(
+                e.getMessage().contains(expectedFragment),
+                () -> "message '" + e.getMessage() + "' should mention '" + expectedFragment + "'");
     }
 }

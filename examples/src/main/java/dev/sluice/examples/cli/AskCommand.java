@@ -17,8 +17,10 @@ import picocli.CommandLine.Spec;
  * {@code sluice ask --index DIR [--model FILE.gguf] QUESTION}: one question through the demo's flow, over a folder
  * that {@code sluice demo} built; recorded in that folder's evidence store and cached in its result cache.
  */
-@Command(name = "ask", description = "Answers one question over a folder built by 'sluice demo', with sources,"
-        + " run id, cache hits and time per node.")
+@Command(
+        name = "ask",
+        description = "Answers one question over a folder built by 'sluice demo', with sources,"
+                + " run id, cache hits and time per node.")
 final class AskCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -35,7 +37,8 @@ final class AskCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (DemoData data = DemoData.open(index); AskSession session = new AskSession(data, model.model)) {
+        try (DemoData data = DemoData.open(index);
+                AskSession session = new AskSession(data, model.model)) {
             session.printGenerator(out);
             RunResult<Answer> run = session.ask("", question, out);
             session.printSummary(out, run);

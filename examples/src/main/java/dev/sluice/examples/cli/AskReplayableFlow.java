@@ -1,9 +1,9 @@
 package dev.sluice.examples.cli;
 
 import dev.sluice.core.BadInputException;
+import dev.sluice.examples.demo.AskFlow;
 import dev.sluice.examples.demo.AskFlow.Answer;
 import dev.sluice.examples.demo.AskFlow.Question;
-import dev.sluice.examples.demo.AskFlow;
 import dev.sluice.examples.demo.DemoData;
 import dev.sluice.pipeline.FlowRuntime;
 import dev.sluice.pipeline.Pipeline;
@@ -27,8 +27,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class AskReplayableFlow implements ReplayableFlow {
     /** For {@link java.util.ServiceLoader}. */
-    public AskReplayableFlow() {
-    }
+    public AskReplayableFlow() {}
 
     @Override
     public String flowName() {
@@ -37,7 +36,9 @@ public final class AskReplayableFlow implements ReplayableFlow {
 
     @Override
     public Pipeline<?, ?> start(FlowRuntime runtime) {
-        return start(runtime, DemoData.defaultFolder().resolve(DemoData.EVIDENCE_FILE).toString());
+        return start(
+                runtime,
+                DemoData.defaultFolder().resolve(DemoData.EVIDENCE_FILE).toString());
     }
 
     @Override
@@ -49,7 +50,10 @@ public final class AskReplayableFlow implements ReplayableFlow {
         Path folder = Path.of(storeLocation).toAbsolutePath().getParent();
         DemoData data = DemoData.open(folder);
         try {
-            return new Owning(AskFlow.build(data.embedder(), data.index(), data.texts(), null).start(runtime), data);
+            return new Owning(
+                    AskFlow.build(data.embedder(), data.index(), data.texts(), null)
+                            .start(runtime),
+                    data);
         } catch (RuntimeException e) {
             data.close();
             throw e;

@@ -1,9 +1,9 @@
 package dev.sluice.examples.cli;
 
 import dev.sluice.core.hash.Seed;
+import dev.sluice.examples.demo.AskFlow;
 import dev.sluice.examples.demo.AskFlow.Answer;
 import dev.sluice.examples.demo.AskFlow.Question;
-import dev.sluice.examples.demo.AskFlow;
 import dev.sluice.examples.demo.DemoData;
 import dev.sluice.examples.demo.ExtractiveGenerator;
 import dev.sluice.inference.llama.LlamaConfig;
@@ -20,7 +20,6 @@ import dev.sluice.pipeline.evidence.EvidenceStore;
 import dev.sluice.rag.Snippet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * What {@code sluice demo} and {@code sluice ask} share: the demo's flow started on an inline runtime with the
@@ -30,6 +29,7 @@ import java.util.List;
 final class AskSession implements AutoCloseable {
     /** The seed of the demo's pipeline: fixed, so that runs are reproducible and cacheable. */
     static final long SEED = 42;
+
     private static final int CACHE_MEMORY_BYTES = 32 << 20;
     private static final int SNIPPET_PREVIEW_CHARS = 110;
 
@@ -47,11 +47,15 @@ final class AskSession implements AutoCloseable {
         ResultCache openedCache = null;
         EvidenceStore openedEvidence = null;
         try {
-            opened = modelFile == null ? null : LlamaGenerator.open(LlamaConfig.of(modelFile).withContextSize(2048));
+            opened = modelFile == null
+                    ? null
+                    : LlamaGenerator.open(LlamaConfig.of(modelFile).withContextSize(2048));
             openedCache = ResultCache.persistent(CACHE_MEMORY_BYTES, SqliteCacheTier.open(data.cacheFile()));
             openedEvidence = JdbcEvidence.sqlite(data.evidenceFile());
             this.pipeline = AskFlow.build(data.embedder(), data.index(), data.texts(), opened)
-                    .start(FlowRuntime.inline().withSeed(Seed.of(SEED)).withCache(openedCache)
+                    .start(FlowRuntime.inline()
+                            .withSeed(Seed.of(SEED))
+                            .withCache(openedCache)
                             .withEvidence(openedEvidence));
         } catch (RuntimeException e) {
             closeAll(opened, openedCache, openedEvidence);
@@ -90,8 +94,8 @@ final class AskSession implements AutoCloseable {
         out.println("sources:");
         int rank = 1;
         for (Snippet snippet : answer.sources()) {
-            out.printf("  %d. %.3f  %s%n       \"%s\"%n", rank++, snippet.score(), snippet.key(),
-                    preview(snippet.text()));
+            out.printf(
+                    "  %d. %.3f  %s%n       \"%s\"%n", rank++, snippet.score(), snippet.key(), preview(snippet.text()));
         }
         StringBuilder hits = new StringBuilder();
         StringBuilder nodes = new StringBuilder();
@@ -103,7 +107,8 @@ final class AskSession implements AutoCloseable {
                     hits.append(hits.isEmpty() ? "" : ", ").append(node.nodeId());
                 }
             }
-            nodes.append(nodes.isEmpty() ? "" : " | ").append(node.nodeId())
+            nodes.append(nodes.isEmpty() ? "" : " | ")
+                    .append(node.nodeId())
                     .append(String.format(" %.2f ms", node.elapsedNs() / 1e6));
             node.gateDecision().ifPresent(d -> nodes.append(" ").append(d.outcome()));
         }
@@ -118,9 +123,14 @@ final class AskSession implements AutoCloseable {
     void printSummary(PrintWriter out, RunResult<Answer> lastRun) {
         ResultCache.Stats stats = cache.stats();
         out.println();
-        out.printf("cache:    %d of %d model and retrieval calls were cache hits (%d read from %s)%s%n",
-                adapterHits, adapterCalls, stats.persistentHits(), data.cacheFile(),
-                adapterHits == adapterCalls && adapterCalls > 0 ? ": every answer came from an earlier run's results"
+        out.printf(
+                "cache:    %d of %d model and retrieval calls were cache hits (%d read from %s)%s%n",
+                adapterHits,
+                adapterCalls,
+                stats.persistentHits(),
+                data.cacheFile(),
+                adapterHits == adapterCalls && adapterCalls > 0
+                        ? ": every answer came from an earlier run's results"
                         : "");
         out.println("evidence: ./sluice evidence --store " + data.evidenceFile() + " " + lastRun.runId());
         out.println("replay:   ./sluice replay --store " + data.evidenceFile());

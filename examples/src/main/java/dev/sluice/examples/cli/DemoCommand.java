@@ -25,9 +25,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(
         name = "demo",
-        description = {"The quickstart: answers built-in questions over the JDK's Javadoc and Sluice's docs.",
+        description = {
+            "The quickstart: answers built-in questions over the JDK's Javadoc and Sluice's docs.",
             "The first run embeds the corpus with all-MiniLM-L6-v2 and saves a jvector index, a result cache and an"
-                    + " evidence store in the data folder (a few minutes on 2 cores); later runs reuse them."})
+                    + " evidence store in the data folder (a few minutes on 2 cores); later runs reuse them."
+        })
 final class DemoCommand implements Callable<Integer> {
     /** The built-in questions. */
     static final List<String> QUESTIONS = List.of(
@@ -49,11 +51,15 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     private ModelOption model;
 
-    @Option(names = "--passages", paramLabel = "N",
+    @Option(
+            names = "--passages",
+            paramLabel = "N",
             description = "Corpus size (default: " + DemoData.DEFAULT_PASSAGES + "); a new size rebuilds the index.")
     private int passages = DemoData.DEFAULT_PASSAGES;
 
-    @Option(names = "--src-zip", paramLabel = "FILE",
+    @Option(
+            names = "--src-zip",
+            paramLabel = "FILE",
             description = "The JDK source zip the Javadoc passages come from (default: $JAVA_HOME/lib/src.zip).")
     private Path srcZip = JdkJavadocCorpus.defaultSourceZip();
 
@@ -68,7 +74,8 @@ final class DemoCommand implements Callable<Integer> {
             synchronized (bars) {
                 bar = bars.computeIfAbsent(stage, s -> {
                     bars.values().forEach(ProgressBar::finish);
-                    return stage == DemoData.Stage.EMBEDDING ? new ProgressBar(err, "embedding", "passages")
+                    return stage == DemoData.Stage.EMBEDDING
+                            ? new ProgressBar(err, "embedding", "passages")
                             : new ProgressBar(err, "indexing", "vectors");
                 });
             }
@@ -80,8 +87,11 @@ final class DemoCommand implements Callable<Integer> {
         }
         try (DemoData opened = DemoData.openOrBuild(data, passages, srcZip, repository(), progress)) {
             bars.values().forEach(ProgressBar::finish);
-            out.printf("index:   %d passages in %s (%s in %.1f s)%n", opened.texts().size(), data.resolve(
-                    DemoData.INDEX_DIR), opened.built() ? "built and saved" : "reused the saved index, opened",
+            out.printf(
+                    "index:   %d passages in %s (%s in %.1f s)%n",
+                    opened.texts().size(),
+                    data.resolve(DemoData.INDEX_DIR),
+                    opened.built() ? "built and saved" : "reused the saved index, opened",
                     (System.nanoTime() - startNs) / 1e9);
             try (AskSession session = new AskSession(opened, model.model)) {
                 session.printGenerator(out);

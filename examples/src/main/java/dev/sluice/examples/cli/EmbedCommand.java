@@ -24,7 +24,10 @@ import picocli.CommandLine.Spec;
  * for line {@code i}. The vectors go from the model straight into one off-heap matrix, which is then written out.
  * Without {@code --model} it uses the default model ({@link DefaultModels}).
  */
-@Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "embed",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Embed one sentence per line of a text file into a .fvecs file.")
 public final class EmbedCommand implements Callable<Integer> {
     @Spec
@@ -42,7 +45,10 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "VECTORS.fvecs", description = "the vectors")
     Path output;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "16",
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            defaultValue = "16",
             description = "texts per model run (${DEFAULT-VALUE})")
     int batchSize;
 
@@ -58,16 +64,25 @@ public final class EmbedCommand implements Callable<Integer> {
             throw new BadInputException("--batch must be at least 1, got " + batchSize);
         }
         List<String> sentences = readSentences(input);
-        OnnxEmbedder.Builder builder = model == null ? DefaultModels.embedder() : OnnxEmbedder.builder(model, tokenizer);
+        OnnxEmbedder.Builder builder =
+                model == null ? DefaultModels.embedder() : OnnxEmbedder.builder(model, tokenizer);
         long startNs = System.nanoTime();
-        try (OnnxEmbedder embedder = builder.normalize(!noNormalize).maxBatchSize(batchSize).build();
-             FloatMatrix vectors = FloatMatrix.allocate("embeddings", sentences.size(), embedder.dimension())) {
+        try (OnnxEmbedder embedder =
+                        builder.normalize(!noNormalize).maxBatchSize(batchSize).build();
+                FloatMatrix vectors = FloatMatrix.allocate("embeddings", sentences.size(), embedder.dimension())) {
             EmbeddedBatch batch = embedder.embedInto(sentences, vectors, 0);
             Texmex.writeFvecs(output, vectors);
-            spec.commandLine().getOut().printf(
-                    "embedded %d sentences (dimension %d, %d cut to %d tokens) into %s in %.1f s with %s%n",
-                    sentences.size(), embedder.dimension(), batch.truncatedTexts(), embedder.maxTokens(), output,
-                    (System.nanoTime() - startNs) / 1e9, embedder.identity().key());
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "embedded %d sentences (dimension %d, %d cut to %d tokens) into %s in %.1f s with %s%n",
+                            sentences.size(),
+                            embedder.dimension(),
+                            batch.truncatedTexts(),
+                            embedder.maxTokens(),
+                            output,
+                            (System.nanoTime() - startNs) / 1e9,
+                            embedder.identity().key());
         }
         return SluiceCli.EXIT_OK;
     }

@@ -23,7 +23,10 @@ final class EvidenceCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--store",
+            required = true,
+            paramLabel = "FILE",
             description = "The evidence store: a SQLite file, or a jdbc:postgresql: URL.")
     private String store;
 
@@ -39,8 +42,9 @@ final class EvidenceCommand implements Callable<Integer> {
             throw new BadInputException("run id '" + runId + "' is not a UUID (like 3f2a...-...)");
         }
         try (EvidenceStore evidenceStore = openExisting(store)) {
-            Evidence evidence = evidenceStore.evidence(id).orElseThrow(() -> new BadInputException("the store "
-                    + store + " has no run " + id));
+            Evidence evidence = evidenceStore
+                    .evidence(id)
+                    .orElseThrow(() -> new BadInputException("the store " + store + " has no run " + id));
             spec.commandLine().getOut().print(evidence.toText());
         }
         return SluiceCli.EXIT_OK;

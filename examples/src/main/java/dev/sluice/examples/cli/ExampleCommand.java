@@ -13,10 +13,12 @@ import picocli.CommandLine.Spec;
 /** {@code sluice example NAME}: runs one of the example programs in {@code dev.sluice.examples}. */
 @Command(
         name = "example",
-        description = {"Runs an example program:",
+        description = {
+            "Runs an example program:",
             "  custom-pipeline    the fluent flow API: retrieve, generate, join, gate, cache",
             "  replay-regression  record runs, change a prompt, replay, see which answers changed",
-            "  embed-and-search   embeddings written straight into off-heap memory, then searched in place"})
+            "  embed-and-search   embeddings written straight into off-heap memory, then searched in place"
+        })
 final class ExampleCommand implements Callable<Integer> {
     /** The examples by name. */
     enum Example {
@@ -30,8 +32,7 @@ final class ExampleCommand implements Callable<Integer> {
 
     private static final String NAMES = "custom-pipeline, replay-regression, embed-and-search";
 
-    @Parameters(index = "0", paramLabel = "NAME", converter = ExampleNameConverter.class,
-            description = NAMES)
+    @Parameters(index = "0", paramLabel = "NAME", converter = ExampleNameConverter.class, description = NAMES)
     private Example example;
 
     @Spec
@@ -55,8 +56,8 @@ final class ExampleCommand implements Callable<Integer> {
             try {
                 return Example.valueOf(value.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException("no example '" + value
-                        + "'; the examples are: " + NAMES);
+                throw new picocli.CommandLine.TypeConversionException(
+                        "no example '" + value + "'; the examples are: " + NAMES);
             }
         }
     }

@@ -20,8 +20,10 @@ import picocli.CommandLine.Spec;
  * file is validated in Java before llama.cpp loads it. As llama.cpp keeps a native thread, the JVM exits only
  * because {@link SluiceCli#main} calls {@link System#exit(int)}.
  */
-@Command(name = "generate", description = "Generates text with llama.cpp from a GGUF model, streamed to stdout; "
-        + "seeded and reproducible.")
+@Command(
+        name = "generate",
+        description =
+                "Generates text with llama.cpp from a GGUF model, streamed to stdout; " + "seeded and reproducible.")
 final class GenerateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -38,7 +40,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--temperature", paramLabel = "T", description = "0 for greedy (the default), up to 100.")
     private float temperature;
 
-    @Option(names = "--top-k", paramLabel = "K", description = "Keep the K most likely tokens; 0 for all (default: 40).")
+    @Option(
+            names = "--top-k",
+            paramLabel = "K",
+            description = "Keep the K most likely tokens; 0 for all (default: 40).")
     private int topK = 40;
 
     @Option(names = "--top-p", paramLabel = "P", description = "Nucleus sampling in (0, 1] (default: 0.95).")
@@ -58,7 +63,10 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Sampling sampling = Sampling.seeded(seed).withTemperature(temperature).withTopK(topK).withTopP(topP)
+        Sampling sampling = Sampling.seeded(seed)
+                .withTemperature(temperature)
+                .withTopK(topK)
+                .withTopP(topP)
                 .withMaxTokens(maxTokens);
         if (jsonSchema != null) {
             if (!Files.isRegularFile(jsonSchema)) {
@@ -67,16 +75,18 @@ final class GenerateCommand implements Callable<Integer> {
             sampling = sampling.withJsonSchema(Files.readString(jsonSchema));
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (LlamaGenerator generator = LlamaGenerator.open(LlamaConfig.of(model).withThreads(threads)
-                .withContextSize(contextSize))) {
+        try (LlamaGenerator generator =
+                LlamaGenerator.open(LlamaConfig.of(model).withThreads(threads).withContextSize(contextSize))) {
             Completion completion = generator.complete(prompt, sampling, piece -> {
                 out.print(piece);
                 out.flush();
             });
             out.println();
             out.flush();
-            spec.commandLine().getErr().println("[" + completion.promptTokens() + " prompt tokens, "
-                    + completion.completionTokens() + " generated, finish: " + completion.finishReason() + "]");
+            spec.commandLine()
+                    .getErr()
+                    .println("[" + completion.promptTokens() + " prompt tokens, " + completion.completionTokens()
+                            + " generated, finish: " + completion.finishReason() + "]");
         }
         return SluiceCli.EXIT_OK;
     }

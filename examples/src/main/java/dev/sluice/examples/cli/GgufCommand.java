@@ -11,7 +11,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code sluice gguf}: inspects GGUF model files and writes small test models. */
-@Command(name = "gguf", description = "Inspect GGUF model files and write synthetic test models.",
+@Command(
+        name = "gguf",
+        description = "Inspect GGUF model files and write synthetic test models.",
         subcommands = {GgufCommand.Inspect.class, GgufCommand.WriteTiny.class})
 final class GgufCommand implements Callable<Integer> {
     @Spec
@@ -24,9 +26,11 @@ final class GgufCommand implements Callable<Integer> {
     }
 
     /** {@code sluice gguf inspect FILE}: validates the file and prints its description as JSON. */
-    @Command(name = "inspect", description = "Validates a GGUF file in Java and prints its metadata as JSON "
-            + "(architecture, name, parameter count, context and embedding length, layers, vocabulary size, "
-            + "quantisation, chat template, every metadata value).")
+    @Command(
+            name = "inspect",
+            description = "Validates a GGUF file in Java and prints its metadata as JSON "
+                    + "(architecture, name, parameter count, context and embedding length, layers, vocabulary size, "
+                    + "quantisation, chat template, every metadata value).")
     static final class Inspect implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
@@ -43,10 +47,15 @@ final class GgufCommand implements Callable<Integer> {
     }
 
     /** {@code sluice gguf write-tiny --out FILE [--size small|bench]}: writes a seeded llama model. */
-    @Command(name = "write-tiny", description = "Writes a llama-architecture GGUF model with seeded random weights: "
-            + "small (about 300 KB, F16) for tests, bench (about 0.5 GB, Q8_0) for benchmarks.")
+    @Command(
+            name = "write-tiny",
+            description = "Writes a llama-architecture GGUF model with seeded random weights: "
+                    + "small (about 300 KB, F16) for tests, bench (about 0.5 GB, Q8_0) for benchmarks.")
     static final class WriteTiny implements Callable<Integer> {
-        enum Size { small, bench }
+        enum Size {
+            small,
+            bench
+        }
 
         @Spec
         private CommandSpec spec;
@@ -62,11 +71,10 @@ final class GgufCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            TinyLlamaModel model = (size == Size.small ? TinyLlamaModel.small() : TinyLlamaModel.bench())
-                    .withSeed(seed);
+            TinyLlamaModel model =
+                    (size == Size.small ? TinyLlamaModel.small() : TinyLlamaModel.bench()).withSeed(seed);
             long bytes = model.write(out);
-            spec.commandLine().getOut().println("wrote " + out + " (" + bytes + " bytes, " + model.weightType()
-                    + ")");
+            spec.commandLine().getOut().println("wrote " + out + " (" + bytes + " bytes, " + model.weightType() + ")");
             return SluiceCli.EXIT_OK;
         }
     }

@@ -39,12 +39,18 @@ final class HashCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "The seed, a 64-bit integer (default: 0).")
     private long seed;
 
-    @Option(names = "--tools", paramLabel = "T", split = ",",
+    @Option(
+            names = "--tools",
+            paramLabel = "T",
+            split = ",",
             description = "Tools the node may use: comma-separated or repeated; a set, so order and repeats do not "
                     + "change the key (default: none).")
     private List<String> tools;
 
-    @Option(names = "--node-version", paramLabel = "V", required = true,
+    @Option(
+            names = "--node-version",
+            paramLabel = "V",
+            required = true,
             description = "The version that changes the node's output (node, flow, schema and state versions).")
     private String nodeVersion;
 

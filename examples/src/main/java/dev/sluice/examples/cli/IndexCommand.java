@@ -71,19 +71,23 @@ final class IndexCommand implements Callable<Integer> {
         @Option(names = "--beam", paramLabel = "B", description = "Construction beam width (default: 100).")
         private int beam = GraphConfig.defaults().beamWidth();
 
-        @Option(names = "--pq", paramLabel = "SUBSPACES",
+        @Option(
+                names = "--pq",
+                paramLabel = "SUBSPACES",
                 description = "Product-quantisation subspaces; 0 (default) for none.")
         private int pqSubspaces;
 
         @Override
         public Integer call() {
-            GraphConfig config = GraphConfig.defaults().withMaxDegree(degree).withBeamWidth(beam)
+            GraphConfig config = GraphConfig.defaults()
+                    .withMaxDegree(degree)
+                    .withBeamWidth(beam)
                     .withPqSubspaces(pqSubspaces);
             long start = System.nanoTime();
             PrintWriter err = spec.commandLine().getErr();
             try (FloatMatrix base = Texmex.readFvecs(vectors)) {
-                VectorStore store = VectorStore.create(vectors.getFileName().toString(), base.dimension(),
-                        similarity(similarity), KeyKind.LONG);
+                VectorStore store = VectorStore.create(
+                        vectors.getFileName().toString(), base.dimension(), similarity(similarity), KeyKind.LONG);
                 try {
                     for (int row = 0; row < base.rows(); row++) {
                         store.add(row, base.row(row), null);
@@ -96,8 +100,11 @@ final class IndexCommand implements Callable<Integer> {
                 try (GraphIndex index = GraphIndex.build(store, config, bar::update)) {
                     bar.finish();
                     index.save(out);
-                    spec.commandLine().getOut().printf("indexed %d vectors of dimension %d (%s) in %.1f s into %s%n",
-                            base.rows(), base.dimension(), similarity, (System.nanoTime() - start) / 1e9, out);
+                    spec.commandLine()
+                            .getOut()
+                            .printf(
+                                    "indexed %d vectors of dimension %d (%s) in %.1f s into %s%n",
+                                    base.rows(), base.dimension(), similarity, (System.nanoTime() - start) / 1e9, out);
                 }
             }
             return SluiceCli.EXIT_OK;
@@ -119,7 +126,10 @@ final class IndexCommand implements Callable<Integer> {
         @Option(names = "--k", paramLabel = "K", required = true, description = "Hits per query.")
         private int k;
 
-        @Option(names = "--out", paramLabel = "RESULTS.ivecs", required = true,
+        @Option(
+                names = "--out",
+                paramLabel = "RESULTS.ivecs",
+                required = true,
                 description = "Row ids of the hits, best first; -1 pads queries with fewer than K hits.")
         private Path out;
 
@@ -131,7 +141,8 @@ final class IndexCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (GraphIndex graph = GraphIndex.open(index); FloatMatrix queryRows = Texmex.readFvecs(queries)) {
+            try (GraphIndex graph = GraphIndex.open(index);
+                    FloatMatrix queryRows = Texmex.readFvecs(queries)) {
                 FlatIndex flat = FlatIndex.of(graph.store());
                 float factor = overquery == null ? graph.config().overquery() : overquery;
                 int[][] results = new int[queryRows.rows()][];
@@ -146,8 +157,11 @@ final class IndexCommand implements Callable<Integer> {
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 Texmex.writeIvecs(out, results);
-                spec.commandLine().getOut().printf("searched %d queries (%s, k=%d) in %.3f s: %.0f queries/s into %s%n",
-                        results.length, exact ? "exact" : "graph", k, seconds, results.length / seconds, out);
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                "searched %d queries (%s, k=%d) in %.3f s: %.0f queries/s into %s%n",
+                                results.length, exact ? "exact" : "graph", k, seconds, results.length / seconds, out);
             }
             return SluiceCli.EXIT_OK;
         }
@@ -172,12 +186,21 @@ final class IndexCommand implements Callable<Integer> {
                 out.printf("dimension:   %d%n", store.dimension());
                 out.printf("similarity:  %s%n", store.similarity());
                 out.printf("keys:        %s%n", store.keyKind());
-                out.printf("graph:       %d nodes, max degree %d, beam %d, alpha %s, overflow %s, hierarchy %s%n",
-                        graph.graphSize(), config.maxDegree(), config.beamWidth(), config.alpha(),
-                        config.neighborOverflow(), config.hierarchy());
-                out.printf("pq:          %s%n", config.pqSubspaces() == 0 ? "none" : config.pqSubspaces() + " subspaces");
-                out.printf("navigation:  %s%n", config.pqSubspaces() > 0 ? "PQ codes, exact rerank"
-                        : config.int8Navigation() ? "int8 codes, exact rerank" : "float vectors");
+                out.printf(
+                        "graph:       %d nodes, max degree %d, beam %d, alpha %s, overflow %s, hierarchy %s%n",
+                        graph.graphSize(),
+                        config.maxDegree(),
+                        config.beamWidth(),
+                        config.alpha(),
+                        config.neighborOverflow(),
+                        config.hierarchy());
+                out.printf(
+                        "pq:          %s%n", config.pqSubspaces() == 0 ? "none" : config.pqSubspaces() + " subspaces");
+                out.printf(
+                        "navigation:  %s%n",
+                        config.pqSubspaces() > 0
+                                ? "PQ codes, exact rerank"
+                                : config.int8Navigation() ? "int8 codes, exact rerank" : "float vectors");
                 out.printf("store ver.:  %s%n", store.version().hex());
                 out.printf("index ver.:  %s%n", graph.version().hex());
                 try (var files = Files.list(index)) {

@@ -39,8 +39,9 @@ final class ProgressBar {
         }
         shown = true;
         int filled = (int) (WIDTH * Math.min(done, total) / total);
-        err.printf("\r%-9s [%s%s] %d/%d %s, %.0f s", label, "#".repeat(filled), " ".repeat(WIDTH - filled), done, total,
-                unit, elapsedNs / 1e9);
+        err.printf(
+                "\r%-9s [%s%s] %d/%d %s, %.0f s",
+                label, "#".repeat(filled), " ".repeat(WIDTH - filled), done, total, unit, elapsedNs / 1e9);
         err.flush();
     }
 

@@ -36,12 +36,17 @@ final class ReplayCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--store",
+            required = true,
+            paramLabel = "FILE",
             description = "The evidence store: a SQLite file, or a jdbc:postgresql: URL.")
     private String store;
 
-    @Option(names = "--from", paramLabel = "T", description = "Earliest run start, ISO-8601 (2026-01-31T10:00:00Z);"
-            + " default: the beginning.")
+    @Option(
+            names = "--from",
+            paramLabel = "T",
+            description = "Earliest run start, ISO-8601 (2026-01-31T10:00:00Z);" + " default: the beginning.")
     private String from;
 
     @Option(names = "--to", paramLabel = "T", description = "Latest run start, exclusive, ISO-8601; default: now.")
@@ -64,8 +69,13 @@ final class ReplayCommand implements Callable<Integer> {
             for (JournalEntry entry : evidenceStore.journal(start, end)) {
                 recorded.add(entry.flowName());
                 if (!flows.containsKey(entry.flowName())) {
-                    runs.add(new ReplayReport.Run(entry.runId(), ReplayReport.Status.SKIPPED, entry.outputHash(), "",
-                            "", "flow '" + entry.flowName() + "' is not known to the command line"));
+                    runs.add(new ReplayReport.Run(
+                            entry.runId(),
+                            ReplayReport.Status.SKIPPED,
+                            entry.outputHash(),
+                            "",
+                            "",
+                            "flow '" + entry.flowName() + "' is not known to the command line"));
                 }
             }
             FlowRuntime runtime = FlowRuntime.inline().withEvidence(evidenceStore);
@@ -74,7 +84,8 @@ final class ReplayCommand implements Callable<Integer> {
                 if (flow != null) {
                     try (Pipeline<?, ?> pipeline = flow.start(runtime, store)) {
                         runs.addAll(pipeline.replay(start, end).runs().stream()
-                                .filter(r -> r.status() != ReplayReport.Status.SKIPPED).toList());
+                                .filter(r -> r.status() != ReplayReport.Status.SKIPPED)
+                                .toList());
                     }
                 }
             }
@@ -88,8 +99,8 @@ final class ReplayCommand implements Callable<Integer> {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw new BadInputException(option + " '" + text + "' is not an ISO-8601 instant such as"
-                    + " 2026-01-31T10:00:00Z");
+            throw new BadInputException(
+                    option + " '" + text + "' is not an ISO-8601 instant such as" + " 2026-01-31T10:00:00Z");
         }
     }
 }

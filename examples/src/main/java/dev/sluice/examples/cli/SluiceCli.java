@@ -5,13 +5,13 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * The {@code sluice} command: the entry point of the command line and the parent of every subcommand. It maps
@@ -28,10 +28,21 @@ import picocli.CommandLine;
         scope = ScopeType.INHERIT,
         versionProvider = SluiceVersion.class,
         description = "Sluice: retrieval-augmented inference inside the JVM, from the command line.",
-        subcommands = {HashCommand.class, EmbedCommand.class, IndexCommand.class, GgufCommand.class,
-            GenerateCommand.class, AskCommand.class, EvidenceCommand.class, ReplayCommand.class, ExampleCommand.class, DemoCommand.class,
-            CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 success, 2 bad input (one line on stderr), 1 internal error (with a stack trace)."})
+        subcommands = {
+            HashCommand.class,
+            EmbedCommand.class,
+            IndexCommand.class,
+            GgufCommand.class,
+            GenerateCommand.class,
+            AskCommand.class,
+            EvidenceCommand.class,
+            ReplayCommand.class,
+            ExampleCommand.class,
+            DemoCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footer = {"", "Exit codes: 0 success, 2 bad input (one line on stderr), 1 internal error (with a stack trace)."
+        })
 public final class SluiceCli implements Callable<Integer> {
     /** The exit code of success. */
     public static final int EXIT_OK = 0;

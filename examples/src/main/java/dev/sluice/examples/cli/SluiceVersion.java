@@ -32,8 +32,8 @@ final class SluiceVersion implements IVersionProvider {
             properties.load(in);
             String version = properties.getProperty("version", "");
             if (version.isEmpty() || version.contains("${")) {
-                throw new IllegalStateException(RESOURCE + " has no filtered version ('" + version
-                        + "'); build with Maven, which fills it in");
+                throw new IllegalStateException(
+                        RESOURCE + " has no filtered version ('" + version + "'); build with Maven, which fills it in");
             }
             return version;
         } catch (IOException e) {

@@ -52,8 +52,7 @@ public final class JdkJavadocCorpus {
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+(?=[A-Z])");
 
-    private JdkJavadocCorpus() {
-    }
+    private JdkJavadocCorpus() {}
 
     /**
      * One passage of the corpus.
@@ -62,8 +61,7 @@ public final class JdkJavadocCorpus {
      * @param documentId the source file inside {@code src.zip}, such as {@code java.base/java/util/List.java}
      * @param text one to three sentences of plain English text
      */
-    public record Passage(String id, String documentId, String text) {
-    }
+    public record Passage(String id, String documentId, String text) {}
 
     /** @return {@code lib/src.zip} of the running JDK (which may not exist: some JDK images leave it out) */
     public static Path defaultSourceZip() {
@@ -91,7 +89,8 @@ public final class JdkJavadocCorpus {
         Set<String> seen = new HashSet<>();
         try (ZipFile zip = new ZipFile(srcZip.toFile(), StandardCharsets.UTF_8)) {
             List<? extends ZipEntry> sources = zip.stream()
-                    .filter(e -> !e.isDirectory() && e.getName().startsWith(MODULE_PREFIX)
+                    .filter(e -> !e.isDirectory()
+                            && e.getName().startsWith(MODULE_PREFIX)
                             && e.getName().endsWith(".java"))
                     .sorted(Comparator.comparing(ZipEntry::getName))
                     .toList();
@@ -114,8 +113,8 @@ public final class JdkJavadocCorpus {
     }
 
     /** Adds the passages of one source file; returns whether {@code maxPassages} is reached. */
-    private static boolean addPassages(String documentId, String source, int maxPassages, Set<String> seen,
-            List<Passage> out) {
+    private static boolean addPassages(
+            String documentId, String source, int maxPassages, Set<String> seen, List<Passage> out) {
         int ordinal = 0;
         Matcher comment = COMMENT.matcher(source);
         while (comment.find()) {
@@ -157,12 +156,17 @@ public final class JdkJavadocCorpus {
         String previous;
         do { // inline tags may nest, such as {@code {@literal x}}: strip from the inside out
             previous = text;
-            text = INLINE_TAG.matcher(text).replaceAll(m -> Matcher.quoteReplacement(
-                    m.group(1).replace('#', '.')));
+            text = INLINE_TAG
+                    .matcher(text)
+                    .replaceAll(m -> Matcher.quoteReplacement(m.group(1).replace('#', '.')));
         } while (!text.equals(previous));
         text = HTML_TAG.matcher(text).replaceAll(" ");
-        text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&nbsp;", " ")
-                .replace("&#39;", "'").replace("&amp;", "&");
+        text = text.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&nbsp;", " ")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
         return WHITESPACE.matcher(text).replaceAll(" ").strip();
     }
 

@@ -48,12 +48,10 @@ public final class AskFlow {
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     /** A question. */
-    public record Question(String text) {
-    }
+    public record Question(String text) {}
 
     /** The prompt with the passages it was built from. */
-    public record Prompt(String text, List<Snippet> snippets) {
-    }
+    public record Prompt(String text, List<Snippet> snippets) {}
 
     /**
      * What the generator produced, with the passages behind it.
@@ -63,8 +61,7 @@ public final class AskFlow {
      * @param snippets the passages of the prompt
      * @param tokens tokens generated, 0 for the extractive generator
      */
-    public record Draft(String text, String generator, List<Snippet> snippets, int tokens) {
-    }
+    public record Draft(String text, String generator, List<Snippet> snippets, int tokens) {}
 
     /**
      * The answer.
@@ -85,8 +82,7 @@ public final class AskFlow {
     private static final Schema<Draft> DRAFT = Schemas.recordOf(Draft.class);
     private static final Schema<Answer> ANSWER = Schemas.recordOf(Answer.class);
 
-    private AskFlow() {
-    }
+    private AskFlow() {}
 
     /**
      * Builds the flow.
@@ -97,44 +93,67 @@ public final class AskFlow {
      * @param model a language model, or {@code null} for the extractive generator
      * @return the flow; it borrows the embedder, index and model, which the caller closes
      */
-    public static Flow<Question, Answer> build(Embedder embedder, VectorIndex index, SnippetTexts texts,
-            LlamaGenerator model) {
+    public static Flow<Question, Answer> build(
+            Embedder embedder, VectorIndex index, SnippetTexts texts, LlamaGenerator model) {
         FlowBuilder<Question, Prompt> prompt = Flow.named(model == null ? NAME : NAME_WITH_MODEL, "1")
                 .input(QUESTION)
-                .map("normalize", "1", Schemas.string(), q -> WHITESPACE.matcher(q.text()).replaceAll(" ").strip())
+                .map(
+                        "normalize",
+                        "1",
+                        Schemas.string(),
+                        q -> WHITESPACE.matcher(q.text()).replaceAll(" ").strip())
                 .call("retrieve", "1", RagNodes.retrieve(embedder, index, TOP_K, texts))
                 .map("assemble", "1", PROMPT, AskFlow::prompt);
         String modelName = model == null ? "" : model.identity().name();
         FlowBuilder<Question, Draft> drafted = model == null
                 ? prompt.call("generate", "1", DRAFT, new ExtractiveGenerator())
-                : prompt.join("generate", "1", completion(model), passages(), DRAFT,
-                        (completion, snippets) -> new Draft(completion.text().strip(), modelName,
-                                snippets, completion.completionTokens()));
-        return drafted
-                .map("answer", "1", ANSWER, d -> new Answer(d.text(), d.generator(), d.snippets()))
-                .gate("relevance", "1", Gates.minRetrievalScore(Answer::bestScore, MIN_SCORE,
-                        Remedy.degrade(a -> new Answer(UNSURE + a.text(), a.generator(), a.sources()))))
+                : prompt.join(
+                        "generate",
+                        "1",
+                        completion(model),
+                        passages(),
+                        DRAFT,
+                        (completion, snippets) -> new Draft(
+                                completion.text().strip(), modelName, snippets, completion.completionTokens()));
+        return drafted.map("answer", "1", ANSWER, d -> new Answer(d.text(), d.generator(), d.snippets()))
+                .gate(
+                        "relevance",
+                        "1",
+                        Gates.minRetrievalScore(
+                                Answer::bestScore,
+                                MIN_SCORE,
+                                Remedy.degrade(a -> new Answer(UNSURE + a.text(), a.generator(), a.sources()))))
                 .build();
     }
 
     private static Flow<Prompt, Completion> completion(LlamaGenerator model) {
-        return Flow.named("completion", "1").input(PROMPT)
+        return Flow.named("completion", "1")
+                .input(PROMPT)
                 .map("prompt_text", "1", Schemas.string(), Prompt::text)
-                .call("call_model", "1", RagNodes.generate(model, Sampling.greedy().withMaxTokens(160).withStopStrings("\n\n")))
+                .call(
+                        "call_model",
+                        "1",
+                        RagNodes.generate(
+                                model, Sampling.greedy().withMaxTokens(160).withStopStrings("\n\n")))
                 .build();
     }
 
     private static Flow<Prompt, List<Snippet>> passages() {
-        return Flow.named("passages", "1").input(PROMPT)
+        return Flow.named("passages", "1")
+                .input(PROMPT)
                 .map("snippets", "1", Schemas.listOf(Schemas.recordOf(Snippet.class)), Prompt::snippets)
                 .build();
     }
 
     private static Prompt prompt(Retrieval retrieval) {
-        StringBuilder text = new StringBuilder("Answer the question in one or two sentences, using only these"
-                + " passages.\n\n");
+        StringBuilder text =
+                new StringBuilder("Answer the question in one or two sentences, using only these" + " passages.\n\n");
         for (Snippet snippet : retrieval.snippets()) {
-            text.append("[").append(snippet.documentId()).append("] ").append(snippet.text()).append("\n");
+            text.append("[")
+                    .append(snippet.documentId())
+                    .append("] ")
+                    .append(snippet.text())
+                    .append("\n");
         }
         text.append("\nQuestion: ").append(retrieval.query()).append("\nAnswer:");
         return new Prompt(text.toString(), retrieval.snippets());

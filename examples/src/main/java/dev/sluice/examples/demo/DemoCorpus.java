@@ -1,8 +1,8 @@
 package dev.sluice.examples.demo;
 
 import dev.sluice.core.BadInputException;
-import dev.sluice.examples.corpus.JdkJavadocCorpus.Passage;
 import dev.sluice.examples.corpus.JdkJavadocCorpus;
+import dev.sluice.examples.corpus.JdkJavadocCorpus.Passage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,19 +23,25 @@ import java.util.stream.Stream;
  */
 public final class DemoCorpus {
     /** The {@code java.base} folders the Javadoc share is taken from, in equal parts. */
-    static final List<String> JDK_PACKAGES = List.of("java.base/java/lang/", "java.base/java/util/",
-            "java.base/java/util/concurrent/", "java.base/java/io/", "java.base/java/nio/file/",
-            "java.base/java/time/", "java.base/java/net/", "java.base/java/util/stream/");
+    static final List<String> JDK_PACKAGES = List.of(
+            "java.base/java/lang/",
+            "java.base/java/util/",
+            "java.base/java/util/concurrent/",
+            "java.base/java/io/",
+            "java.base/java/nio/file/",
+            "java.base/java/time/",
+            "java.base/java/net/",
+            "java.base/java/util/stream/");
 
     /** How many passages are read from the zip before the shares are picked from them. */
     private static final int JDK_POOL = 40_000;
+
     private static final int MIN_PARAGRAPH_WORDS = 8;
     private static final Pattern MARKUP = Pattern.compile("[`*#>|]+|\\[([^]]*)]\\([^)]*\\)");
     private static final Pattern LIST_MARKER = Pattern.compile("^([-+]|\\d+\\.)\\s+");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
-    private DemoCorpus() {
-    }
+    private DemoCorpus() {}
 
     /**
      * Loads the corpus.
@@ -65,8 +71,10 @@ public final class DemoCorpus {
         List<List<Passage>> byPackage = new ArrayList<>();
         for (String prefix : JDK_PACKAGES) {
             // a package's own files only: java/util/ takes no file of java/util/concurrent/
-            byPackage.add(pool.stream().filter(p -> p.documentId().startsWith(prefix)
-                    && p.documentId().indexOf('/', prefix.length()) < 0).toList());
+            byPackage.add(pool.stream()
+                    .filter(p ->
+                            p.documentId().startsWith(prefix) && p.documentId().indexOf('/', prefix.length()) < 0)
+                    .toList());
         }
         // smallest packages first, so that what they cannot fill goes to the larger ones
         byPackage.sort(Comparator.comparingInt(List::size));
@@ -125,7 +133,10 @@ public final class DemoCorpus {
                 paragraph.append(LIST_MARKER.matcher(stripped).replaceFirst("")).append(' ');
                 continue;
             }
-            String prose = WHITESPACE.matcher(MARKUP.matcher(paragraph).replaceAll("$1")).replaceAll(" ").strip();
+            String prose = WHITESPACE
+                    .matcher(MARKUP.matcher(paragraph).replaceAll("$1"))
+                    .replaceAll(" ")
+                    .strip();
             paragraph.setLength(0);
             if (prose.split(" ").length >= MIN_PARAGRAPH_WORDS) {
                 out.add(new Passage(documentId + "#" + out.size(), documentId, prose));

@@ -66,7 +66,7 @@ public final class DemoData implements AutoCloseable {
     @FunctionalInterface
     public interface Progress {
         /** Ignores progress. */
-        Progress NONE = (stage, done, total) -> { };
+        Progress NONE = (stage, done, total) -> {};
 
         /**
          * @param stage what is being done
@@ -106,8 +106,7 @@ public final class DemoData implements AutoCloseable {
      * @param progress told how the build goes
      * @return the opened data
      */
-    public static DemoData openOrBuild(Path folder, int maxPassages, Path srcZip, Path repository,
-            Progress progress) {
+    public static DemoData openOrBuild(Path folder, int maxPassages, Path srcZip, Path repository, Progress progress) {
         OnnxEmbedder embedder = DefaultModels.embedder().build();
         try {
             Properties manifest = readManifest(folder);
@@ -148,16 +147,16 @@ public final class DemoData implements AutoCloseable {
     private static DemoData open(Path folder, OnnxEmbedder embedder, boolean built) {
         GraphIndex index = GraphIndex.open(folder.resolve(INDEX_DIR));
         try {
-            return new DemoData(folder, embedder, index, PassageTexts.open(folder.resolve(PASSAGES_FILE),
-                    index.store()), built);
+            return new DemoData(
+                    folder, embedder, index, PassageTexts.open(folder.resolve(PASSAGES_FILE), index.store()), built);
         } catch (RuntimeException e) {
             index.close();
             throw e;
         }
     }
 
-    private static void build(Path folder, OnnxEmbedder embedder, List<Passage> passages, int maxPassages,
-            Progress progress) {
+    private static void build(
+            Path folder, OnnxEmbedder embedder, List<Passage> passages, int maxPassages, Progress progress) {
         try {
             Files.createDirectories(folder);
             Files.deleteIfExists(folder.resolve(MANIFEST));
@@ -166,8 +165,8 @@ public final class DemoData implements AutoCloseable {
         }
         int rows = passages.size();
         List<String> texts = passages.stream().map(Passage::text).toList();
-        VectorStore store = VectorStore.create("demo-passages", embedder.dimension(), Similarity.COSINE,
-                KeyKind.STRING);
+        VectorStore store =
+                VectorStore.create("demo-passages", embedder.dimension(), Similarity.COSINE, KeyKind.STRING);
         try (FloatMatrix vectors = FloatMatrix.allocate("demo-embeddings", rows, embedder.dimension())) {
             // the embedder writes straight into the off-heap matrix; the store copies each row once, off-heap
             for (int first = 0; first < rows; first += EMBED_BATCH) {
@@ -182,8 +181,8 @@ public final class DemoData implements AutoCloseable {
             store.close();
             throw e;
         }
-        try (GraphIndex index = GraphIndex.build(store, GraphConfig.defaults(),
-                (done, total) -> progress.update(Stage.INDEXING, done, total))) {
+        try (GraphIndex index = GraphIndex.build(
+                store, GraphConfig.defaults(), (done, total) -> progress.update(Stage.INDEXING, done, total))) {
             index.save(folder.resolve(INDEX_DIR));
         }
         PassageTexts.write(folder.resolve(PASSAGES_FILE), passages);
@@ -215,7 +214,10 @@ public final class DemoData implements AutoCloseable {
             try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
                 manifest.store(out, "sluice demo: what " + INDEX_DIR + "/ and " + PASSAGES_FILE + " were built from");
             }
-            Files.move(temporary, folder.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    temporary,
+                    folder.resolve(MANIFEST),
+                    StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new BadInputException("cannot write " + folder.resolve(MANIFEST) + ": " + e.getMessage(), e);

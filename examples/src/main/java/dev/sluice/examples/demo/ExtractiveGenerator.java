@@ -22,9 +22,12 @@ public final class ExtractiveGenerator implements Adapter<Prompt, Draft> {
     /** The longest answer, characters. */
     public static final int MAX_CHARS = 400;
     /** Its model identity in cache keys: a hash of its rule, so that changing the rule changes the keys. */
-    public static final ModelIdentity IDENTITY = new ModelIdentity("sluice", "extractive",
+    public static final ModelIdentity IDENTITY = new ModelIdentity(
+            "sluice",
+            "extractive",
             ContentHash.of(("top snippet, trimmed to " + MAX_CHARS + " chars at a sentence end, v1")
                     .getBytes(StandardCharsets.UTF_8)));
+
     private static final String IDENTITY_KEY = IDENTITY.key();
 
     @Override

@@ -57,8 +57,12 @@ public final class PassageTexts implements SnippetTexts {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try (BufferedWriter out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
             for (Passage passage : passages) {
-                out.write(oneLine(passage.id()) + '\t' + oneLine(passage.documentId()) + '\t'
-                        + oneLine(passage.text()) + '\n');
+                out.write(oneLine(passage.id())
+                        + '\t'
+                        + oneLine(passage.documentId())
+                        + '\t'
+                        + oneLine(passage.text())
+                        + '\n');
             }
         } catch (IOException e) {
             throw new BadInputException("cannot write " + temporary + ": " + e.getMessage(), e);
@@ -91,8 +95,8 @@ public final class PassageTexts implements SnippetTexts {
             throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);
         }
         if (lines.size() != store.size()) {
-            throw new CorruptDataException(file + " has " + lines.size() + " passages but the index has "
-                    + store.size() + " rows");
+            throw new CorruptDataException(
+                    file + " has " + lines.size() + " passages but the index has " + store.size() + " rows");
         }
         Map<String, String> texts = HashMap.newHashMap(lines.size());
         for (int row = 0; row < lines.size(); row++) {

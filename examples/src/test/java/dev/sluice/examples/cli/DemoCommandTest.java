@@ -29,7 +29,8 @@ class DemoCommandTest {
     void secondDemoRunReusesTheIndexAndHitsTheCacheAndItsRunsReplayUnchanged() throws Exception {
         Path data = dir.resolve("sluice-data");
         String previousHome = System.getProperty("sluice.home");
-        System.setProperty("sluice.home", Path.of("..").toAbsolutePath().normalize().toString());
+        System.setProperty(
+                "sluice.home", Path.of("..").toAbsolutePath().normalize().toString());
         CliRun first;
         CliRun second;
         try {
@@ -48,18 +49,31 @@ class DemoCommandTest {
         assertTrue(first.out().contains("cache: miss"), first::toString);
         assertTrue(first.out().contains("README.md#"), "the project's docs are in the corpus: " + first);
         assertTrue(first.out().contains(AskFlow.UNSURE), "the football question fails the relevance gate: " + first);
-        for (String file : new String[] {DemoData.MANIFEST, DemoData.PASSAGES_FILE, DemoData.CACHE_FILE,
-                DemoData.EVIDENCE_FILE, DemoData.INDEX_DIR + "/index.meta"}) {
+        for (String file : new String[] {
+            DemoData.MANIFEST,
+            DemoData.PASSAGES_FILE,
+            DemoData.CACHE_FILE,
+            DemoData.EVIDENCE_FILE,
+            DemoData.INDEX_DIR + "/index.meta"
+        }) {
             assertTrue(Files.isRegularFile(data.resolve(file)), file);
         }
 
         assertEquals(SluiceCli.EXIT_OK, second.exitCode(), second::toString);
         assertTrue(second.out().contains("reused the saved index"), second::toString);
         int questions = DemoCommand.QUESTIONS.size();
-        assertTrue(second.out().contains(2 * questions + " of " + 2 * questions
-                + " model and retrieval calls were cache hits (" + 2 * questions + " read from"), second::toString);
-        assertEquals(questions, second.out().lines().filter(l -> l.contains("cache: hit (retrieve, generate)"))
-                .count(), second::toString);
+        assertTrue(
+                second.out()
+                        .contains(2 * questions + " of " + 2 * questions
+                                + " model and retrieval calls were cache hits (" + 2 * questions + " read from"),
+                second::toString);
+        assertEquals(
+                questions,
+                second.out()
+                        .lines()
+                        .filter(l -> l.contains("cache: hit (retrieve, generate)"))
+                        .count(),
+                second::toString);
         assertEquals(answers(first.out()), answers(second.out()), "cached answers are the same answers");
 
         CliRun ask = sluice("ask", "--index", data.toString(), "How do I read all lines of a text file?");
@@ -71,27 +85,32 @@ class DemoCommandTest {
         Path store = data.resolve(DemoData.EVIDENCE_FILE);
         CliRun evidence = sluice("evidence", "--store", store.toString(), runId.group(1));
         assertEquals(SluiceCli.EXIT_OK, evidence.exitCode(), evidence::toString);
-        assertTrue(evidence.out().contains("sluice-ask v1") && evidence.out().contains("retrieval_score"),
+        assertTrue(
+                evidence.out().contains("sluice-ask v1") && evidence.out().contains("retrieval_score"),
                 evidence::toString);
 
         CliRun replay = sluice("replay", "--store", store.toString());
         assertEquals(SluiceCli.EXIT_OK, replay.exitCode(), replay::toString);
         int runs = 2 * questions + 1;
-        assertTrue(replay.out().endsWith(runs + " runs: " + runs + " unchanged, 0 changed, 0 failed, 0 skipped\n"),
+        assertTrue(
+                replay.out().endsWith(runs + " runs: " + runs + " unchanged, 0 changed, 0 failed, 0 skipped\n"),
                 replay::toString);
     }
 
     @Test
     void askWithAModelAnswersThroughLlamaCppAndReplaySkipsThatFlow(@TempDir Path other) throws Exception {
         Path data = other.resolve("data");
-        assertEquals(SluiceCli.EXIT_OK, sluice("demo", "--data", data.toString(), "--passages", "40").exitCode());
+        assertEquals(
+                SluiceCli.EXIT_OK,
+                sluice("demo", "--data", data.toString(), "--passages", "40").exitCode());
         Path model = other.resolve("tiny.gguf");
         TinyLlamaModel.small().write(model);
         CliRun ask = sluice("ask", "--index", data.toString(), "--model", model.toString(), "What is a thread?");
         assertEquals(SluiceCli.EXIT_OK, ask.exitCode(), ask::toString);
         assertTrue(ask.out().contains("through llama.cpp"), ask::toString);
         assertTrue(ask.out().contains("cache: miss"), ask::toString);
-        CliRun replay = sluice("replay", "--store", data.resolve(DemoData.EVIDENCE_FILE).toString());
+        CliRun replay =
+                sluice("replay", "--store", data.resolve(DemoData.EVIDENCE_FILE).toString());
         assertTrue(replay.out().contains("'" + AskFlow.NAME_WITH_MODEL + "' is not known"), replay::toString);
     }
 
@@ -103,6 +122,7 @@ class DemoCommandTest {
     }
 
     private static String answers(String out) {
-        return String.join("\n", out.lines().filter(l -> l.startsWith("answer:")).toList());
+        return String.join(
+                "\n", out.lines().filter(l -> l.startsWith("answer:")).toList());
     }
 }

@@ -28,12 +28,22 @@ class EmbedCommandTest {
         String[] lines = {"first line", "second line, a bit longer than the first", "third"};
         Path in = Files.writeString(dir.resolve("in.txt"), String.join("\n", lines) + "\n");
         Path out = dir.resolve("out.fvecs");
-        CliRun run = sluice("embed", "--model", MODEL.toString(), "--tokenizer", TOKENIZER.toString(),
-                "--in", in.toString(), "--out", out.toString(), "--batch", "2");
+        CliRun run = sluice(
+                "embed",
+                "--model",
+                MODEL.toString(),
+                "--tokenizer",
+                TOKENIZER.toString(),
+                "--in",
+                in.toString(),
+                "--out",
+                out.toString(),
+                "--batch",
+                "2");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().startsWith("embedded 3 sentences (dimension 384, 0 cut to 128 tokens)"), run.out());
         try (FloatMatrix vectors = Texmex.readFvecs(out);
-             OnnxEmbedder embedder = OnnxEmbedder.builder(MODEL, TOKENIZER).build()) {
+                OnnxEmbedder embedder = OnnxEmbedder.builder(MODEL, TOKENIZER).build()) {
             assertEquals(3, vectors.rows());
             for (int i = 0; i < lines.length; i++) {
                 float[] row = new float[384];
@@ -46,7 +56,8 @@ class EmbedCommandTest {
     @Test
     void blankLineIsBadInputNamingTheLine() throws Exception {
         Path in = Files.writeString(dir.resolve("in.txt"), "fine\n\nalso fine\n");
-        CliRun run = sluice("embed", "--in", in.toString(), "--out", dir.resolve("o.fvecs").toString());
+        CliRun run = sluice(
+                "embed", "--in", in.toString(), "--out", dir.resolve("o.fvecs").toString());
         assertEquals(2, run.exitCode(), run.err());
         assertTrue(run.err().contains("line 2 is blank"), run.err());
         CliRun missing = sluice("embed", "--in", dir.resolve("nope.txt").toString(), "--out", "o.fvecs");
@@ -61,8 +72,16 @@ class EmbedCommandTest {
         assertEquals(2, alone.exitCode(), alone.err());
         assertTrue(alone.err().contains("--model and --tokenizer together"), alone.err());
         Path junk = Files.writeString(dir.resolve("junk.onnx"), "not a model at all");
-        CliRun broken = sluice("embed", "--model", junk.toString(), "--tokenizer", TOKENIZER.toString(),
-                "--in", in.toString(), "--out", dir.resolve("o.fvecs").toString());
+        CliRun broken = sluice(
+                "embed",
+                "--model",
+                junk.toString(),
+                "--tokenizer",
+                TOKENIZER.toString(),
+                "--in",
+                in.toString(),
+                "--out",
+                dir.resolve("o.fvecs").toString());
         assertEquals(2, broken.exitCode(), broken.err());
         assertTrue(broken.err().startsWith("sluice embed: model "), broken.err());
         assertTrue(broken.err().contains("is not a well-formed ONNX model"), broken.err());

@@ -24,8 +24,10 @@ class ExampleCommandTest {
         assertTrue(run.out().contains("replay, nothing changed: 3 runs: 3 unchanged, 0 changed"), run::toString);
         String afterChange = run.out().substring(run.out().indexOf("replay, prompt v2:"));
         assertTrue(afterChange.contains("first changed at node 'prompt'"), run::toString);
-        assertTrue(afterChange.lines().anyMatch(l -> l.startsWith("  - ")) && afterChange.lines()
-                .anyMatch(l -> l.startsWith("  + ")), "old and new answers of a changed run: " + run);
+        assertTrue(
+                afterChange.lines().anyMatch(l -> l.startsWith("  - "))
+                        && afterChange.lines().anyMatch(l -> l.startsWith("  + ")),
+                "old and new answers of a changed run: " + run);
     }
 
     @Test
@@ -34,9 +36,16 @@ class ExampleCommandTest {
         assertEquals(SluiceCli.EXIT_OK, run.exitCode(), run::toString);
         assertTrue(run.out().startsWith("embedded 8 sentences into a 8 x 384 off-heap matrix"), run::toString);
         String afterQuestion = run.out().substring(run.out().indexOf("Can a broken model file crash the JVM?"));
-        assertTrue(afterQuestion.lines().skip(1).findFirst().orElseThrow().contains("GGUF file is validated"),
+        assertTrue(
+                afterQuestion.lines().skip(1).findFirst().orElseThrow().contains("GGUF file is validated"),
                 run::toString);
-        assertEquals(2, run.out().lines().filter(l -> l.contains("exact search agrees: true")).count(), run::toString);
+        assertEquals(
+                2,
+                run.out()
+                        .lines()
+                        .filter(l -> l.contains("exact search agrees: true"))
+                        .count(),
+                run::toString);
     }
 
     @Test

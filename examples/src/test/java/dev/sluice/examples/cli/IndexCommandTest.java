@@ -1,7 +1,6 @@
 package dev.sluice.examples.cli;
 
 import static dev.sluice.examples.cli.CliRun.sluice;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,8 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 class IndexCommandTest {
     @TempDir
     Path directory;
-
-
 
     private Path fvecs(String name, long pointSeed, int rows) {
         Path file = directory.resolve(name);
@@ -35,18 +32,50 @@ class IndexCommandTest {
         Path base = fvecs("base.fvecs", 1, 2_000);
         Path queries = fvecs("queries.fvecs", 2, 20);
         Path index = directory.resolve("index");
-        CliRun build = sluice("index", "build", "--vectors", base.toString(), "--out", index.toString(),
-                "--similarity", "euclidean", "--degree", "16", "--beam", "64");
+        CliRun build = sluice(
+                "index",
+                "build",
+                "--vectors",
+                base.toString(),
+                "--out",
+                index.toString(),
+                "--similarity",
+                "euclidean",
+                "--degree",
+                "16",
+                "--beam",
+                "64");
         assertEquals(0, build.exitCode(), build::toString);
         assertTrue(build.out().contains("indexed 2000 vectors of dimension 16 (euclidean)"), build::toString);
 
         Path graphResults = directory.resolve("graph.ivecs");
         Path exactResults = directory.resolve("exact.ivecs");
-        CliRun search = sluice("index", "search", "--index", index.toString(), "--queries", queries.toString(),
-                "--k", "10", "--out", graphResults.toString(), "--overquery", "3");
+        CliRun search = sluice(
+                "index",
+                "search",
+                "--index",
+                index.toString(),
+                "--queries",
+                queries.toString(),
+                "--k",
+                "10",
+                "--out",
+                graphResults.toString(),
+                "--overquery",
+                "3");
         assertEquals(0, search.exitCode(), search::toString);
-        CliRun exact = sluice("index", "search", "--index", index.toString(), "--queries", queries.toString(),
-                "--k", "10", "--out", exactResults.toString(), "--exact");
+        CliRun exact = sluice(
+                "index",
+                "search",
+                "--index",
+                index.toString(),
+                "--queries",
+                queries.toString(),
+                "--k",
+                "10",
+                "--out",
+                exactResults.toString(),
+                "--exact");
         assertEquals(0, exact.exitCode(), exact::toString);
         int[][] graphIds = Texmex.readIvecs(graphResults);
         int[][] exactIds = Texmex.readIvecs(exactResults);
@@ -68,7 +97,12 @@ class IndexCommandTest {
 
     @Test
     void badInputIsOneLineAndExitCode2() {
-        CliRun missing = sluice("index", "build", "--vectors", directory.resolve("nope.fvecs").toString(), "--out",
+        CliRun missing = sluice(
+                "index",
+                "build",
+                "--vectors",
+                directory.resolve("nope.fvecs").toString(),
+                "--out",
                 directory.resolve("x").toString());
         assertEquals(SluiceCli.EXIT_BAD_INPUT, missing.exitCode(), missing::toString);
         assertEquals(1, missing.err().lines().count(), missing::toString);
@@ -79,8 +113,15 @@ class IndexCommandTest {
         assertTrue(notIndex.err().contains("index.meta is missing"), notIndex::toString);
 
         Path base = fvecs("base.fvecs", 1, 50);
-        CliRun similarity = sluice("index", "build", "--vectors", base.toString(), "--out",
-                directory.resolve("y").toString(), "--similarity", "manhattan");
+        CliRun similarity = sluice(
+                "index",
+                "build",
+                "--vectors",
+                base.toString(),
+                "--out",
+                directory.resolve("y").toString(),
+                "--similarity",
+                "manhattan");
         assertEquals(SluiceCli.EXIT_BAD_INPUT, similarity.exitCode(), similarity::toString);
         assertTrue(similarity.err().contains("cosine, dot or euclidean"), similarity::toString);
     }

@@ -1,10 +1,10 @@
 package dev.sluice.examples.cli;
 
-import dev.sluice.jdbc.JdbcEvidence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.core.schema.Schemas;
+import dev.sluice.jdbc.JdbcEvidence;
 import dev.sluice.pipeline.Flow;
 import dev.sluice.pipeline.FlowRuntime;
 import dev.sluice.pipeline.Pipeline;
@@ -27,7 +27,8 @@ class ProvenanceCommandsTest {
     /** A flow the command line can rebuild (registered in META-INF/services of the tests). */
     public static final class Upper implements ReplayableFlow {
         static Flow<String, String> flow() {
-            return Flow.named("cli-upper", "1").input(Schemas.string())
+            return Flow.named("cli-upper", "1")
+                    .input(Schemas.string())
                     .map("upper", "1", Schemas.string(), s -> s.toUpperCase(Locale.ROOT))
                     .build();
         }
@@ -57,14 +58,17 @@ class ProvenanceCommandsTest {
         Path file = dir.resolve("evidence.db");
         UUID runId;
         try (EvidenceStore store = JdbcEvidence.sqlite(file)) {
-            try (Pipeline<String, String> p = Upper.flow().start(FlowRuntime.inline().withEvidence(store))) {
+            try (Pipeline<String, String> p =
+                    Upper.flow().start(FlowRuntime.inline().withEvidence(store))) {
                 RunResult<String> first = p.submit("ring buffers").join();
                 runId = first.runId();
                 p.submit("seeds").join();
                 p.submit("spans").join();
             }
-            Flow<String, String> other = Flow.named("unknown-flow", "1").input(Schemas.string())
-                    .map("same", "1", Schemas.string(), s -> s).build();
+            Flow<String, String> other = Flow.named("unknown-flow", "1")
+                    .input(Schemas.string())
+                    .map("same", "1", Schemas.string(), s -> s)
+                    .build();
             try (Pipeline<String, String> p = other.start(FlowRuntime.inline().withEvidence(store))) {
                 p.submit("x").join();
             }
@@ -87,10 +91,11 @@ class ProvenanceCommandsTest {
     void badArgumentsAreOneLineAndExitTwo() {
         Path missing = dir.resolve("missing.db");
         for (String[] args : new String[][] {
-                {"evidence", "--store", missing.toString(), UUID.randomUUID().toString()},
-                {"evidence", "--store", missing.toString(), "not-a-uuid"},
-                {"replay", "--store", missing.toString()},
-                {"replay", "--store", missing.toString(), "--from", "yesterday"}}) {
+            {"evidence", "--store", missing.toString(), UUID.randomUUID().toString()},
+            {"evidence", "--store", missing.toString(), "not-a-uuid"},
+            {"replay", "--store", missing.toString()},
+            {"replay", "--store", missing.toString(), "--from", "yesterday"}
+        }) {
             String[] run = sluice(args);
             assertEquals("2", run[0], String.join(" ", args) + ": " + run[2]);
             assertEquals(1, run[2].lines().count(), run[2]);

@@ -1,7 +1,6 @@
 package dev.sluice.examples.cli;
 
 import static dev.sluice.examples.cli.CliRun.sluice;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,7 +13,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SluiceCliTest {
-
 
     private static void assertOneLineBadInput(CliRun run, String expectedFragment) {
         assertEquals(SluiceCli.EXIT_BAD_INPUT, run.exitCode(), run::toString);
@@ -53,8 +51,8 @@ class SluiceCliTest {
 
     @Test
     void hashPrintsTheCacheKeyOfTheInputsAsAListOfStrings() {
-        CliRun run = sluice("hash", "--model", "m", "--seed", "42", "--tools", "a,b", "--node-version", "1",
-                "hello", "world");
+        CliRun run = sluice(
+                "hash", "--model", "m", "--seed", "42", "--tools", "a,b", "--node-version", "1", "hello", "world");
         assertEquals(SluiceCli.EXIT_OK, run.exitCode(), run::toString);
         assertEquals("", run.err(), run::toString);
         assertTrue(run.outLine().matches("[0-9a-f]{64}"), run::toString);
@@ -81,7 +79,8 @@ class SluiceCliTest {
     void toolOrderRepeatsAndSpellingDoNotChangeTheKey() {
         CliRun commaSeparated = sluice("hash", "--tools", "a,b", "--node-version", "1", "x");
         CliRun reversed = sluice("hash", "--tools", "b,a", "--node-version", "1", "x");
-        CliRun repeatedOption = sluice("hash", "--tools", "b", "--tools", "a", "--tools", "b", "--node-version", "1", "x");
+        CliRun repeatedOption =
+                sluice("hash", "--tools", "b", "--tools", "a", "--tools", "b", "--node-version", "1", "x");
         assertEquals(commaSeparated.outLine(), reversed.outLine());
         assertEquals(commaSeparated.outLine(), repeatedOption.outLine());
     }
@@ -147,8 +146,21 @@ class SluiceCliTest {
     void generateStreamsTheSameTextForTheSameSeed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         String model = dir.resolve("tiny.gguf").toString();
         sluice("gguf", "write-tiny", "--out", model);
-        String[] args = {"generate", "--model", model, "--prompt", "The river", "--seed", "7", "--temperature", "1",
-            "--max-tokens", "16", "--context", "128"};
+        String[] args = {
+            "generate",
+            "--model",
+            model,
+            "--prompt",
+            "The river",
+            "--seed",
+            "7",
+            "--temperature",
+            "1",
+            "--max-tokens",
+            "16",
+            "--context",
+            "128"
+        };
         CliRun first = sluice(args);
         assertEquals(SluiceCli.EXIT_OK, first.exitCode(), first::toString);
         assertTrue(first.err().contains("prompt tokens"), first::toString);
@@ -161,7 +173,8 @@ class SluiceCliTest {
         java.nio.file.Path bad = java.nio.file.Files.write(dir.resolve("bad.gguf"), new byte[] {'G', 'G', 'U', 'F'});
         assertOneLineBadInput(sluice("gguf", "inspect", bad.toString()), "shorter than the 24-byte GGUF header");
         assertOneLineBadInput(sluice("generate", "--model", bad.toString(), "--prompt", "x"), "24-byte GGUF header");
-        assertOneLineBadInput(sluice("generate", "--model", bad.toString(), "--prompt", "x", "--top-p", "0"),
+        assertOneLineBadInput(
+                sluice("generate", "--model", bad.toString(), "--prompt", "x", "--top-p", "0"),
                 "top-p 0.0 must be in (0, 1]");
     }
 }

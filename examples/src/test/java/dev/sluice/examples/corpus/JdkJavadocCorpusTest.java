@@ -60,17 +60,18 @@ class JdkJavadocCorpusTest {
                  * @param x ignored
                  * @return the size
                 """;
-        assertEquals("Returns the size of this list , see the add method and Map.get; 1 < 2.",
+        assertEquals(
+                "Returns the size of this list , see the add method and Map.get; 1 < 2.",
                 JdkJavadocCorpus.plainText(body));
     }
 
     @Test
     void rejectsMissingFileAndNonPositiveCount(@TempDir Path dir) throws IOException {
-        BadInputException missing = assertThrows(BadInputException.class,
-                () -> JdkJavadocCorpus.load(dir.resolve("src.zip"), 10));
+        BadInputException missing =
+                assertThrows(BadInputException.class, () -> JdkJavadocCorpus.load(dir.resolve("src.zip"), 10));
         assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
-        BadInputException count = assertThrows(BadInputException.class,
-                () -> JdkJavadocCorpus.load(dir.resolve("src.zip"), 0));
+        BadInputException count =
+                assertThrows(BadInputException.class, () -> JdkJavadocCorpus.load(dir.resolve("src.zip"), 0));
         assertTrue(count.getMessage().contains("was 0"), count.getMessage());
         Path notZip = Files.writeString(dir.resolve("not.zip"), "plain text");
         assertThrows(BadInputException.class, () -> JdkJavadocCorpus.load(notZip, 10));

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.CorruptDataException;
-import dev.sluice.examples.corpus.JdkJavadocCorpus.Passage;
 import dev.sluice.examples.corpus.JdkJavadocCorpus;
+import dev.sluice.examples.corpus.JdkJavadocCorpus.Passage;
 import dev.sluice.vector.KeyKind;
 import dev.sluice.vector.Similarity;
 import dev.sluice.vector.VectorStore;
@@ -47,10 +47,16 @@ class DemoPartsTest {
                 """);
         List<Passage> passages = DemoCorpus.paragraphs(dir, doc);
         assertEquals(2, passages.size(), passages::toString);
-        assertEquals("a list item that is long enough to be kept as a paragraph and its second item",
+        assertEquals(
+                "a list item that is long enough to be kept as a paragraph and its second item",
                 passages.get(1).text());
-        assertEquals(new Passage("docs/guide.md#0", "docs/guide.md", "The ResultCache keeps outputs under a hash of"
-                + " their inputs, see formats for the layout of every file."), passages.get(0));
+        assertEquals(
+                new Passage(
+                        "docs/guide.md#0",
+                        "docs/guide.md",
+                        "The ResultCache keeps outputs under a hash of"
+                                + " their inputs, see formats for the layout of every file."),
+                passages.get(0));
     }
 
     @Test
@@ -58,10 +64,11 @@ class DemoPartsTest {
         Path zip = JdkJavadocCorpus.defaultSourceZip();
         List<Passage> passages = DemoCorpus.load(zip, null, 160);
         assertEquals(160, passages.size());
-        Map<String, Long> perPackage = passages.stream().collect(Collectors.groupingBy(
-                p -> p.documentId().substring(0, p.documentId().lastIndexOf('/') + 1), Collectors.counting()));
-        assertEquals(DemoCorpus.JDK_PACKAGES.stream().collect(Collectors.toMap(Function.identity(), p -> 20L)),
-                perPackage);
+        Map<String, Long> perPackage = passages.stream()
+                .collect(Collectors.groupingBy(
+                        p -> p.documentId().substring(0, p.documentId().lastIndexOf('/') + 1), Collectors.counting()));
+        assertEquals(
+                DemoCorpus.JDK_PACKAGES.stream().collect(Collectors.toMap(Function.identity(), p -> 20L)), perPackage);
         assertEquals(passages, DemoCorpus.load(zip, null, 160));
         assertThrows(BadInputException.class, () -> DemoCorpus.load(zip, null, 0));
     }
@@ -78,8 +85,8 @@ class DemoPartsTest {
 
     @Test
     void passageTextsThatDoNotMatchTheIndexAreRejected() {
-        List<Passage> passages = List.of(new Passage("a#0", "a", "first passage"),
-                new Passage("a#1", "a", "second passage"));
+        List<Passage> passages =
+                List.of(new Passage("a#0", "a", "first passage"), new Passage("a#1", "a", "second passage"));
         Path file = dir.resolve("passages.tsv");
         PassageTexts.write(file, passages);
         try (VectorStore store = VectorStore.create("t", 2, Similarity.COSINE, KeyKind.STRING)) {

@@ -7,5 +7,4 @@ package dev.sluice.inference.embed;
  * @param truncatedTexts how many of them were longer than the model's token limit and were cut to it
  * @param longestTokens the token count of the longest text after cutting, special tokens included
  */
-public record EmbeddedBatch(int texts, int truncatedTexts, int longestTokens) {
-}
+public record EmbeddedBatch(int texts, int truncatedTexts, int longestTokens) {}

@@ -19,8 +19,7 @@ import java.nio.file.StandardCopyOption;
  * atomically.
  */
 public final class ModelFiles {
-    private ModelFiles() {
-    }
+    private ModelFiles() {}
 
     /**
      * Returns the cached copy of a class-path resource, copying it on first use.

@@ -63,8 +63,8 @@ public final class OnnxEmbedder implements Embedder {
     private final String fallbackReason;
     private final ModelIdentity identity;
 
-    private OnnxEmbedder(RunDispatcher dispatcher, ModelIdentity identity, ExecutionProvider provider,
-            String fallbackReason) {
+    private OnnxEmbedder(
+            RunDispatcher dispatcher, ModelIdentity identity, ExecutionProvider provider, String fallbackReason) {
         this.dispatcher = dispatcher;
         this.dimension = dispatcher.dimension();
         this.identity = identity;
@@ -354,8 +354,8 @@ public final class OnnxEmbedder implements Embedder {
          */
         public OnnxEmbedder build() {
             if (maxTokens != 0 && maxTokens < 2) {
-                throw new BadInputException("maxTokens must be at least 2 (room for the special tokens), got "
-                        + maxTokens);
+                throw new BadInputException(
+                        "maxTokens must be at least 2 (room for the special tokens), got " + maxTokens);
             }
             if (maxBatchSize < 1) {
                 throw new BadInputException("maxBatchSize must be at least 1, got " + maxBatchSize);
@@ -371,13 +371,23 @@ public final class OnnxEmbedder implements Embedder {
             HfTokenizer tokenizer = HfTokenizer.open(tokenizerFile, maxTokens);
             SessionFactory.Sessions sessions = null;
             try {
-                sessions = new SessionFactory(modelFile, interOpThreads, optimization, memoryPattern, deterministic,
-                        spinning).open(cudaDeviceId, intraOpThreads, runThreads);
+                sessions = new SessionFactory(
+                                modelFile, interOpThreads, optimization, memoryPattern, deterministic, spinning)
+                        .open(cudaDeviceId, intraOpThreads, runThreads);
                 EmbedderContract contract = EmbedderContract.read(modelFile, outputName, sessions.session());
-                ModelIdentity identity = contract.identity(RUNTIME, modelName, modelFile, tokenizerFile, pooling,
-                        normalize, tokenizer.maxTokens());
-                RunDispatcher dispatcher = new RunDispatcher(sessions.session(), sessions.runSession(), tokenizer,
-                        contract, identity, pooling, normalize, overlength, maxBatchSize, runThreads);
+                ModelIdentity identity = contract.identity(
+                        RUNTIME, modelName, modelFile, tokenizerFile, pooling, normalize, tokenizer.maxTokens());
+                RunDispatcher dispatcher = new RunDispatcher(
+                        sessions.session(),
+                        sessions.runSession(),
+                        tokenizer,
+                        contract,
+                        identity,
+                        pooling,
+                        normalize,
+                        overlength,
+                        maxBatchSize,
+                        runThreads);
                 return new OnnxEmbedder(dispatcher, identity, sessions.provider(), sessions.fallbackReason());
             } catch (RuntimeException e) {
                 tokenizer.close();

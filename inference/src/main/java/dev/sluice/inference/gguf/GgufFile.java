@@ -2,10 +2,10 @@ package dev.sluice.inference.gguf;
 
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.CorruptDataException;
+import dev.sluice.core.JsonText;
 import dev.sluice.ffi.MappedFile;
 import dev.sluice.inference.gguf.internal.GgufModelChecks;
 import dev.sluice.inference.gguf.internal.GgufParser;
-import dev.sluice.core.JsonText;
 import dev.sluice.inference.gguf.internal.ParsedGguf;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -101,8 +101,7 @@ public final class GgufFile {
 
     /** @return {@code general.name}, or the architecture when absent */
     public String name() {
-        return parsed.metadata().get("general.name") instanceof String name && !name.isBlank()
-                ? name : architecture();
+        return parsed.metadata().get("general.name") instanceof String name && !name.isBlank() ? name : architecture();
     }
 
     /** @return the number of weights, the sum of every tensor's element count */
@@ -131,7 +130,8 @@ public final class GgufFile {
 
     /** @return the number of tokens in the vocabulary */
     public int vocabularySize() {
-        return GgufModelChecks.stringArray(source, parsed.metadata(), GgufModelChecks.TOKENS_KEY, true).size();
+        return GgufModelChecks.stringArray(source, parsed.metadata(), GgufModelChecks.TOKENS_KEY, true)
+                .size();
     }
 
     /** @return the vocabulary, token id order */
@@ -151,7 +151,8 @@ public final class GgufFile {
     /** @return the Jinja chat template, {@code tokenizer.chat_template}, when present */
     public Optional<String> chatTemplate() {
         return parsed.metadata().get("tokenizer.chat_template") instanceof String template
-                ? Optional.of(template) : Optional.empty();
+                ? Optional.of(template)
+                : Optional.empty();
     }
 
     /**
@@ -218,7 +219,9 @@ public final class GgufFile {
             case null -> out.append("null");
             case String s -> JsonText.quote(out, s);
             case Double d -> out.append(d.isNaN() || d.isInfinite() ? JsonText.quote(d.toString()) : d.toString());
-            case List<?> list when list.size() > 8 -> out.append("{\"arrayLength\": ").append(list.size()).append('}');
+            case List<?> list
+            when list.size() > 8 ->
+                out.append("{\"arrayLength\": ").append(list.size()).append('}');
             case List<?> list -> {
                 out.append('[');
                 for (int i = 0; i < list.size(); i++) {
@@ -235,7 +238,7 @@ public final class GgufFile {
 
     @Override
     public String toString() {
-        return "GgufFile[" + source + ", " + architecture() + " '" + name() + "', " + parameterCount()
-                + " parameters, " + tensors().size() + " tensors]";
+        return "GgufFile[" + source + ", " + architecture() + " '" + name() + "', " + parameterCount() + " parameters, "
+                + tensors().size() + " tensors]";
     }
 }

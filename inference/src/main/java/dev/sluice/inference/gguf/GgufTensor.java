@@ -13,8 +13,8 @@ import java.util.List;
  * @param offsetBytes where its data starts, from the start of the file
  * @param sizeBytes how many bytes its data takes
  */
-public record GgufTensor(String name, GgufTensorType type, List<Long> dimensions, long elementCount,
-        long offsetBytes, long sizeBytes) {
+public record GgufTensor(
+        String name, GgufTensorType type, List<Long> dimensions, long elementCount, long offsetBytes, long sizeBytes) {
     /** Copies the dimensions. */
     public GgufTensor {
         dimensions = List.copyOf(dimensions);

@@ -9,5 +9,4 @@ package dev.sluice.inference.llama;
  *     the model spelled out as several byte tokens counts once (llama.cpp reports it only when complete)
  * @param finishReason why it ended
  */
-public record Completion(String text, int promptTokens, int completionTokens, FinishReason finishReason) {
-}
+public record Completion(String text, int promptTokens, int completionTokens, FinishReason finishReason) {}

@@ -20,8 +20,16 @@ import java.time.Duration;
  * @param mlock lock the model in RAM
  * @param slotWait how long a request waits for a free slot before it is refused; zero refuses at once
  */
-public record LlamaConfig(Path modelPath, int contextSize, int threads, int batchSize, int gpuLayers,
-        int parallelSlots, boolean mmap, boolean mlock, Duration slotWait) {
+public record LlamaConfig(
+        Path modelPath,
+        int contextSize,
+        int threads,
+        int batchSize,
+        int gpuLayers,
+        int parallelSlots,
+        boolean mmap,
+        boolean mlock,
+        Duration slotWait) {
     /** Checks every value. */
     public LlamaConfig {
         if (modelPath == null) {
@@ -59,8 +67,8 @@ public record LlamaConfig(Path modelPath, int contextSize, int threads, int batc
      * @return a copy with it
      */
     public LlamaConfig withThreads(int value) {
-        return new LlamaConfig(modelPath, contextSize, value, batchSize, gpuLayers, parallelSlots, mmap, mlock,
-                slotWait);
+        return new LlamaConfig(
+                modelPath, contextSize, value, batchSize, gpuLayers, parallelSlots, mmap, mlock, slotWait);
     }
 
     /**
@@ -68,8 +76,7 @@ public record LlamaConfig(Path modelPath, int contextSize, int threads, int batc
      * @return a copy with it
      */
     public LlamaConfig withBatchSize(int value) {
-        return new LlamaConfig(modelPath, contextSize, threads, value, gpuLayers, parallelSlots, mmap, mlock,
-                slotWait);
+        return new LlamaConfig(modelPath, contextSize, threads, value, gpuLayers, parallelSlots, mmap, mlock, slotWait);
     }
 
     /**
@@ -77,8 +84,7 @@ public record LlamaConfig(Path modelPath, int contextSize, int threads, int batc
      * @return a copy with it
      */
     public LlamaConfig withGpuLayers(int value) {
-        return new LlamaConfig(modelPath, contextSize, threads, batchSize, value, parallelSlots, mmap, mlock,
-                slotWait);
+        return new LlamaConfig(modelPath, contextSize, threads, batchSize, value, parallelSlots, mmap, mlock, slotWait);
     }
 
     /**
@@ -96,8 +102,8 @@ public record LlamaConfig(Path modelPath, int contextSize, int threads, int batc
      * @return a copy with them
      */
     public LlamaConfig withMemory(boolean useMmap, boolean useMlock) {
-        return new LlamaConfig(modelPath, contextSize, threads, batchSize, gpuLayers, parallelSlots, useMmap,
-                useMlock, slotWait);
+        return new LlamaConfig(
+                modelPath, contextSize, threads, batchSize, gpuLayers, parallelSlots, useMmap, useMlock, slotWait);
     }
 
     private static void check(String what, int value, int min, int max) {

@@ -73,7 +73,8 @@ public final class LlamaGenerator implements AutoCloseable {
         this.shared = shared;
         this.model = shared.model();
         this.contextPerSlot = contextSize / config.parallelSlots();
-        this.addsBos = gguf.metadata().get("tokenizer.ggml.add_bos_token") instanceof Boolean add ? add
+        this.addsBos = gguf.metadata().get("tokenizer.ggml.add_bos_token") instanceof Boolean add
+                ? add
                 : "llama".equals(gguf.metadata().get("tokenizer.ggml.model"));
     }
 
@@ -87,13 +88,13 @@ public final class LlamaGenerator implements AutoCloseable {
      */
     public static LlamaGenerator open(LlamaConfig config) {
         GgufFile gguf = GgufFile.read(config.modelPath());
-        int contextSize = config.contextSize() == 0 ? (int) Math.min(gguf.contextLength(), 4096)
-                : config.contextSize();
+        int contextSize = config.contextSize() == 0 ? (int) Math.min(gguf.contextLength(), 4096) : config.contextSize();
         if (contextSize / config.parallelSlots() < 16) {
             throw new BadInputException("context size " + contextSize + " over " + config.parallelSlots()
                     + " slots leaves fewer than 16 tokens per slot");
         }
-        int threads = config.threads() != 0 ? config.threads()
+        int threads = config.threads() != 0
+                ? config.threads()
                 : gguf.fileSizeBytes() < AUTO_THREADS_BYTES ? 1 : Math.min(4, SystemInfo.onlineCpus());
         Path real;
         long modified;
@@ -128,8 +129,12 @@ public final class LlamaGenerator implements AutoCloseable {
         }
         SharedModel shared = SharedModels.acquire(key, parameters, config.parallelSlots(), real.toString());
         if (config.gpuLayers() > 0 && !NativeLlama.hasGpuBackend()) {
-            LOG.log(Level.INFO, "{0} GPU layers asked for {1}, but this java-llama.cpp build has no GPU backend; "
-                    + "the CPU is used (see LlamaGenerator's javadoc for the CUDA build)", config.gpuLayers(), real);
+            LOG.log(
+                    Level.INFO,
+                    "{0} GPU layers asked for {1}, but this java-llama.cpp build has no GPU backend; "
+                            + "the CPU is used (see LlamaGenerator's javadoc for the CUDA build)",
+                    config.gpuLayers(),
+                    real);
         }
         return new LlamaGenerator(config, gguf, shared, contextSize);
     }
@@ -234,10 +239,12 @@ public final class LlamaGenerator implements AutoCloseable {
         if (tokens.length > room) {
             if (!sampling.truncatePrompt() || room < 1) {
                 throw new BadInputException("the prompt has " + (tokens.length + bos) + " tokens; with "
-                        + sampling.maxTokens() + " max tokens it needs " + (tokens.length + bos + sampling.maxTokens() + 1)
-                        + " (one spare) but a slot has " + contextPerSlot + " tokens of context" + (sampling.truncatePrompt()
-                        ? "; max tokens alone leave no room" : "; lower max tokens, shorten the prompt or ask for "
-                        + "truncation"));
+                        + sampling.maxTokens() + " max tokens it needs "
+                        + (tokens.length + bos + sampling.maxTokens() + 1)
+                        + " (one spare) but a slot has " + contextPerSlot + " tokens of context"
+                        + (sampling.truncatePrompt()
+                                ? "; max tokens alone leave no room"
+                                : "; lower max tokens, shorten the prompt or ask for " + "truncation"));
             }
             // decoding the kept tail and encoding it again can add a token (a leading space): cut until it fits
             int keep = room;
@@ -266,8 +273,8 @@ public final class LlamaGenerator implements AutoCloseable {
         acquireSlot();
         try {
             LlamaIterator iterator = model.generate(parameters).iterator();
-            TokenStream stream = new TokenStream(iterator, shared.slots(), tokens.length + bos,
-                    sampling.maxTokens(), running::remove);
+            TokenStream stream = new TokenStream(
+                    iterator, shared.slots(), tokens.length + bos, sampling.maxTokens(), running::remove);
             running.add(stream);
             if (closed) { // closed while starting: end it at once
                 stream.cancel();
@@ -287,7 +294,7 @@ public final class LlamaGenerator implements AutoCloseable {
      * @return the text, token counts and finish reason; the same as concatenating {@link #stream}'s pieces
      */
     public Completion complete(String prompt, Sampling sampling) {
-        return complete(prompt, sampling, piece -> { });
+        return complete(prompt, sampling, piece -> {});
     }
 
     /**

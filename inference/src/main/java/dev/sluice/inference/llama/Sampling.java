@@ -26,8 +26,18 @@ import java.util.List;
  * @param truncatePrompt cut the prompt from its start when it and {@code maxTokens} do not fit the slot's
  *     context, instead of refusing it
  */
-public record Sampling(long seed, float temperature, int topK, float topP, float minP, float repeatPenalty,
-        int maxTokens, List<String> stopStrings, String grammar, String jsonSchema, boolean cachePrompt,
+public record Sampling(
+        long seed,
+        float temperature,
+        int topK,
+        float topP,
+        float minP,
+        float repeatPenalty,
+        int maxTokens,
+        List<String> stopStrings,
+        String grammar,
+        String jsonSchema,
+        boolean cachePrompt,
         boolean truncatePrompt) {
 
     /** Checks every value. */
@@ -79,8 +89,19 @@ public record Sampling(long seed, float temperature, int topK, float topP, float
      * @return a copy with it
      */
     public Sampling withSeed(long value) {
-        return new Sampling(value, temperature, topK, topP, minP, repeatPenalty, maxTokens, stopStrings, grammar,
-                jsonSchema, cachePrompt, truncatePrompt);
+        return new Sampling(
+                value,
+                temperature,
+                topK,
+                topP,
+                minP,
+                repeatPenalty,
+                maxTokens,
+                stopStrings,
+                grammar,
+                jsonSchema,
+                cachePrompt,
+                truncatePrompt);
     }
 
     /**
@@ -88,8 +109,19 @@ public record Sampling(long seed, float temperature, int topK, float topP, float
      * @return a copy with it
      */
     public Sampling withTemperature(float value) {
-        return new Sampling(seed, value, topK, topP, minP, repeatPenalty, maxTokens, stopStrings, grammar,
-                jsonSchema, cachePrompt, truncatePrompt);
+        return new Sampling(
+                seed,
+                value,
+                topK,
+                topP,
+                minP,
+                repeatPenalty,
+                maxTokens,
+                stopStrings,
+                grammar,
+                jsonSchema,
+                cachePrompt,
+                truncatePrompt);
     }
 
     /**
@@ -97,8 +129,19 @@ public record Sampling(long seed, float temperature, int topK, float topP, float
      * @return a copy with it
      */
     public Sampling withTopK(int value) {
-        return new Sampling(seed, temperature, value, topP, minP, repeatPenalty, maxTokens, stopStrings, grammar,
-                jsonSchema, cachePrompt, truncatePrompt);
+        return new Sampling(
+                seed,
+                temperature,
+                value,
+                topP,
+                minP,
+                repeatPenalty,
+                maxTokens,
+                stopStrings,
+                grammar,
+                jsonSchema,
+                cachePrompt,
+                truncatePrompt);
     }
 
     /**
@@ -106,8 +149,19 @@ public record Sampling(long seed, float temperature, int topK, float topP, float
      * @return a copy with it
      */
     public Sampling withTopP(float value) {
-        return new Sampling(seed, temperature, topK, value, minP, repeatPenalty, maxTokens, stopStrings, grammar,
-                jsonSchema, cachePrompt, truncatePrompt);
+        return new Sampling(
+                seed,
+                temperature,
+                topK,
+                value,
+                minP,
+                repeatPenalty,
+                maxTokens,
+                stopStrings,
+                grammar,
+                jsonSchema,
+                cachePrompt,
+                truncatePrompt);
     }
 
     /**
@@ -115,8 +169,19 @@ public record Sampling(long seed, float temperature, int topK, float topP, float
      * @return a copy with it
      */
     public Sampling withMaxTokens(int value) {
-        return new Sampling(seed, temperature, topK, topP, minP, repeatPenalty, value, stopStrings, grammar,
-                jsonSchema, cachePrompt, truncatePrompt);
+        return new Sampling(
+                seed,
+                temperature,
+                topK,
+                topP,
+                minP,
+                repeatPenalty,
+                value,
+                stopStrings,
+                grammar,
+                jsonSchema,
+                cachePrompt,
+                truncatePrompt);
     }
 
     /**
@@ -124,8 +189,19 @@ public record Sampling(long seed, float temperature, int topK, float topP, float
      * @return a copy with them
      */
     public Sampling withStopStrings(String... values) {
-        return new Sampling(seed, temperature, topK, topP, minP, repeatPenalty, maxTokens, List.of(values), grammar,
-                jsonSchema, cachePrompt, truncatePrompt);
+        return new Sampling(
+                seed,
+                temperature,
+                topK,
+                topP,
+                minP,
+                repeatPenalty,
+                maxTokens,
+                List.of(values),
+                grammar,
+                jsonSchema,
+                cachePrompt,
+                truncatePrompt);
     }
 
     /**
@@ -133,8 +209,19 @@ public record Sampling(long seed, float temperature, int topK, float topP, float
      * @return a copy with it
      */
     public Sampling withGrammar(String gbnf) {
-        return new Sampling(seed, temperature, topK, topP, minP, repeatPenalty, maxTokens, stopStrings, gbnf,
-                jsonSchema, cachePrompt, truncatePrompt);
+        return new Sampling(
+                seed,
+                temperature,
+                topK,
+                topP,
+                minP,
+                repeatPenalty,
+                maxTokens,
+                stopStrings,
+                gbnf,
+                jsonSchema,
+                cachePrompt,
+                truncatePrompt);
     }
 
     /**
@@ -142,8 +229,19 @@ public record Sampling(long seed, float temperature, int topK, float topP, float
      * @return a copy with it
      */
     public Sampling withJsonSchema(String schema) {
-        return new Sampling(seed, temperature, topK, topP, minP, repeatPenalty, maxTokens, stopStrings, grammar,
-                schema, cachePrompt, truncatePrompt);
+        return new Sampling(
+                seed,
+                temperature,
+                topK,
+                topP,
+                minP,
+                repeatPenalty,
+                maxTokens,
+                stopStrings,
+                grammar,
+                schema,
+                cachePrompt,
+                truncatePrompt);
     }
 
     /**
@@ -151,8 +249,19 @@ public record Sampling(long seed, float temperature, int topK, float topP, float
      * @return a copy with it
      */
     public Sampling withCachePrompt(boolean value) {
-        return new Sampling(seed, temperature, topK, topP, minP, repeatPenalty, maxTokens, stopStrings, grammar,
-                jsonSchema, value, truncatePrompt);
+        return new Sampling(
+                seed,
+                temperature,
+                topK,
+                topP,
+                minP,
+                repeatPenalty,
+                maxTokens,
+                stopStrings,
+                grammar,
+                jsonSchema,
+                value,
+                truncatePrompt);
     }
 
     /**
@@ -160,8 +269,19 @@ public record Sampling(long seed, float temperature, int topK, float topP, float
      * @return a copy with it
      */
     public Sampling withTruncatePrompt(boolean value) {
-        return new Sampling(seed, temperature, topK, topP, minP, repeatPenalty, maxTokens, stopStrings, grammar,
-                jsonSchema, cachePrompt, value);
+        return new Sampling(
+                seed,
+                temperature,
+                topK,
+                topP,
+                minP,
+                repeatPenalty,
+                maxTokens,
+                stopStrings,
+                grammar,
+                jsonSchema,
+                cachePrompt,
+                value);
     }
 
     /** @return the seed as llama.cpp takes it: 32 bits, never its "random seed" value 0xFFFFFFFF */

@@ -36,7 +36,11 @@ public final class TokenStream implements Iterator<String>, AutoCloseable {
     private long insideStreamNs;
     private long insideNativeNs;
 
-    TokenStream(LlamaIterator nativeIterator, Semaphore slots, int promptTokens, int maxTokens,
+    TokenStream(
+            LlamaIterator nativeIterator,
+            Semaphore slots,
+            int promptTokens,
+            int maxTokens,
             Consumer<TokenStream> onEnd) {
         this.onEnd = onEnd;
         this.nativeIterator = nativeIterator;

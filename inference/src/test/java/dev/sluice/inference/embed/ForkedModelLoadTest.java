@@ -26,12 +26,12 @@ class ForkedModelLoadTest {
 
     /** The forked side: loads the model given as the first argument and says how it went. */
     public static final class Loader {
-        private Loader() {
-        }
+        private Loader() {}
 
         /** @param args model file, tokenizer file */
         public static void main(String[] args) {
-            try (OnnxEmbedder embedder = OnnxEmbedder.builder(Path.of(args[0]), Path.of(args[1])).build()) {
+            try (OnnxEmbedder embedder =
+                    OnnxEmbedder.builder(Path.of(args[0]), Path.of(args[1])).build()) {
                 System.out.println("LOADED " + embedder);
                 System.exit(3);
             } catch (dev.sluice.core.BadInputException e) {
@@ -51,14 +51,23 @@ class ForkedModelLoadTest {
                 Files.write(dir.resolve("noise.onnx"), noise),
                 Files.write(dir.resolve("head.onnx"), Arrays.copyOf(real, 3_000_000)),
                 Files.write(dir.resolve("almost.onnx"), Arrays.copyOf(real, real.length - 1)),
-                TinyOnnx.write(dir.resolve("unknown-op.onnx"),
-                "input_ids", TinyOnnx.INT64, TinyOnnx.INT64, "NoSuchOperator"));
+                TinyOnnx.write(
+                        dir.resolve("unknown-op.onnx"), "input_ids", TinyOnnx.INT64, TinyOnnx.INT64, "NoSuchOperator"));
         for (Path model : models) {
-            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                    "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), Loader.class.getName(),
-                    model.toAbsolutePath().toString(), MiniLm.TOKENIZER.toAbsolutePath().toString()));
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            List<String> command = new ArrayList<>(List.of(
+                    ProcessHandle.current().info().command().orElseThrow(),
+                    "--enable-native-access=ALL-UNNAMED",
+                    "--add-exports",
+                    "java.base/jdk.internal.misc=ALL-UNNAMED",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Loader.class.getName(),
+                    model.toAbsolutePath().toString(),
+                    MiniLm.TOKENIZER.toAbsolutePath().toString()));
+            Process process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(process.waitFor(120, TimeUnit.SECONDS), model + " did not finish");
             assertEquals(0, process.exitValue(), model + ": " + output);

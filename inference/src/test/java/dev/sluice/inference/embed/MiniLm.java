@@ -14,8 +14,7 @@ final class MiniLm {
 
     private static OnnxEmbedder shared;
 
-    private MiniLm() {
-    }
+    private MiniLm() {}
 
     /** @return the embedder all tests share; never closed (the JVM ends) */
     static synchronized OnnxEmbedder shared() {

@@ -29,7 +29,8 @@ class OnnxEmbedderTest {
         assertEquals(128, embedder.maxTokens());
         assertEquals(ExecutionProvider.CPU, embedder.executionProvider());
         assertEquals("onnxruntime", embedder.identity().runtime());
-        assertTrue(embedder.identity().name().startsWith("all-minilm-l6-v2/last_hidden_state/mean+l2/max128/"),
+        assertTrue(
+                embedder.identity().name().startsWith("all-minilm-l6-v2/last_hidden_state/mean+l2/max128/"),
                 embedder.identity().name());
     }
 
@@ -69,8 +70,10 @@ class OnnxEmbedderTest {
     @Test
     void runsSpreadOverThreadsMatchRunsOnTheCallerAndRepeatBitForBit() {
         List<String> sentences = Sentences.varied(64);
-        try (OnnxEmbedder sequential = OnnxEmbedder.builder(MiniLm.MODEL, MiniLm.TOKENIZER).maxBatchSize(32)
-                        .runThreads(1).build();
+        try (OnnxEmbedder sequential = OnnxEmbedder.builder(MiniLm.MODEL, MiniLm.TOKENIZER)
+                        .maxBatchSize(32)
+                        .runThreads(1)
+                        .build();
                 FloatMatrix spread = MiniLm.shared().embedAll(sentences);
                 FloatMatrix again = MiniLm.shared().embedAll(sentences);
                 FloatMatrix onCaller = sequential.embedAll(sentences);
@@ -122,9 +125,10 @@ class OnnxEmbedderTest {
     @Test
     void rejectModeRefusesTooLongTextNamingIt() {
         try (OnnxEmbedder strict = OnnxEmbedder.builder(MiniLm.MODEL, MiniLm.TOKENIZER)
-                .overlength(Overlength.REJECT).build()) {
-            BadInputException e = assertThrows(BadInputException.class,
-                    () -> strict.embedAll(List.of("fine", "also fine", LONG_TEXT)));
+                .overlength(Overlength.REJECT)
+                .build()) {
+            BadInputException e = assertThrows(
+                    BadInputException.class, () -> strict.embedAll(List.of("fine", "also fine", LONG_TEXT)));
             assertTrue(e.getMessage().contains("text 2 has more than the 128 tokens"), e.getMessage());
             assertEquals(384, strict.embed("fine").length);
         }
@@ -133,7 +137,11 @@ class OnnxEmbedderTest {
     @Test
     void clsPoolingAndNoNormalisationChangeTheVectorAndTheIdentity() {
         try (OnnxEmbedder cls = OnnxEmbedder.builder(MiniLm.MODEL, MiniLm.TOKENIZER)
-                .pooling(Pooling.CLS).normalize(false).intraOpThreads(1).spinning(false).build()) {
+                .pooling(Pooling.CLS)
+                .normalize(false)
+                .intraOpThreads(1)
+                .spinning(false)
+                .build()) {
             float[] vector = cls.embed("pooling matters");
             double norm = 0;
             for (float v : vector) {
@@ -147,7 +155,8 @@ class OnnxEmbedderTest {
 
     @Test
     void cudaRequestFallsBackToCpuVisiblyWithoutTheGpuRuntime() {
-        try (OnnxEmbedder embedder = OnnxEmbedder.builder(MiniLm.MODEL, MiniLm.TOKENIZER).cuda(0).build()) {
+        try (OnnxEmbedder embedder =
+                OnnxEmbedder.builder(MiniLm.MODEL, MiniLm.TOKENIZER).cuda(0).build()) {
             assertEquals(ExecutionProvider.CPU, embedder.executionProvider());
             assertNotNull(embedder.fallbackReason());
             assertTrue(embedder.fallbackReason().contains("onnxruntime_gpu"), embedder.fallbackReason());
@@ -197,7 +206,8 @@ class OnnxEmbedderTest {
 
     @Test
     void closedEmbedderThrowsIllegalState() {
-        OnnxEmbedder embedder = OnnxEmbedder.builder(MiniLm.MODEL, MiniLm.TOKENIZER).build();
+        OnnxEmbedder embedder =
+                OnnxEmbedder.builder(MiniLm.MODEL, MiniLm.TOKENIZER).build();
         embedder.close();
         embedder.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> embedder.embed("late"));

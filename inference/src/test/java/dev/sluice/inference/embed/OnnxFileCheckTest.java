@@ -27,7 +27,9 @@ class OnnxFileCheckTest {
         byte[] tiny = TinyOnnx.model("input_ids", TinyOnnx.INT64, TinyOnnx.INT64, "Identity");
         for (int length = 0; length < tiny.length; length++) {
             MemorySegment prefix = MemorySegment.ofArray(tiny).asSlice(0, length);
-            assertThrows(CorruptDataException.class, () -> OnnxFileCheck.check(prefix, "prefix"),
+            assertThrows(
+                    CorruptDataException.class,
+                    () -> OnnxFileCheck.check(prefix, "prefix"),
                     "prefix of " + length + " of " + tiny.length + " bytes");
         }
     }
@@ -39,7 +41,8 @@ class OnnxFileCheckTest {
             long size = model.sizeBytes();
             for (int i = 0; i < 200; i++) {
                 long cut = i < 100 ? random.nextLong(size) : size - 1 - random.nextLong(4096);
-                CorruptDataException e = assertThrows(CorruptDataException.class,
+                CorruptDataException e = assertThrows(
+                        CorruptDataException.class,
                         () -> OnnxFileCheck.check(model.segment().asSlice(0, cut), "cut"),
                         "seed " + SEED + ": cut at " + cut + " of " + size);
                 assertTrue(e.getMessage().startsWith("model cut"), e.getMessage());
@@ -53,7 +56,9 @@ class OnnxFileCheckTest {
         for (int i = 0; i < 2_000; i++) {
             byte[] noise = new byte[4 + random.nextInt(4096)];
             random.nextBytes(noise);
-            assertThrows(CorruptDataException.class, () -> OnnxFileCheck.check(MemorySegment.ofArray(noise), "noise"),
+            assertThrows(
+                    CorruptDataException.class,
+                    () -> OnnxFileCheck.check(MemorySegment.ofArray(noise), "noise"),
                     "seed " + SEED + ", sample " + i);
         }
     }
@@ -61,9 +66,13 @@ class OnnxFileCheckTest {
     @Test
     void namesTheProblemWithItsByteOffset() {
         byte[] tiny = TinyOnnx.model("input_ids", TinyOnnx.INT64, TinyOnnx.INT64, "Identity");
-        CorruptDataException e = assertThrows(CorruptDataException.class,
+        CorruptDataException e = assertThrows(
+                CorruptDataException.class,
                 () -> OnnxFileCheck.check(MemorySegment.ofArray(tiny).asSlice(0, 20), "tiny.onnx"));
-        assertTrue(e.getMessage().matches("model tiny.onnx is not a well-formed ONNX model: at byte \\d+, a length "
-                + "of \\d+ bytes runs past the end of its message \\(\\d+ bytes remain\\).*"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .matches("model tiny.onnx is not a well-formed ONNX model: at byte \\d+, a length "
+                                + "of \\d+ bytes runs past the end of its message \\(\\d+ bytes remain\\).*"),
+                e.getMessage());
     }
 }

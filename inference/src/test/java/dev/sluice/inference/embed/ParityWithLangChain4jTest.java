@@ -27,8 +27,10 @@ class ParityWithLangChain4jTest {
                 }
             }
             System.out.println("worst cosine with LangChain4j over " + sentences.size() + " sentences: " + worst);
-            assertTrue(worst >= 0.9999, "worst cosine " + worst + " for sentence " + worstIndex + ": "
-                    + (worstIndex < 0 ? "" : sentences.get(worstIndex)));
+            assertTrue(
+                    worst >= 0.9999,
+                    "worst cosine " + worst + " for sentence " + worstIndex + ": "
+                            + (worstIndex < 0 ? "" : sentences.get(worstIndex)));
         }
     }
 

@@ -15,8 +15,7 @@ final class TinyOnnx {
     static final int FLOAT = 1;
     static final int INT64 = 7;
 
-    private TinyOnnx() {
-    }
+    private TinyOnnx() {}
 
     /**
      * @param inputName the graph input
@@ -27,10 +26,18 @@ final class TinyOnnx {
      */
     static byte[] model(String inputName, int inputType, int outputType, String opType) {
         Message node = new Message().string(1, inputName).string(2, "output").string(4, opType);
-        Message graph = new Message().message(1, node).string(2, "tiny")
-                .message(11, valueInfo(inputName, inputType)).message(12, valueInfo("output", outputType));
+        Message graph = new Message()
+                .message(1, node)
+                .string(2, "tiny")
+                .message(11, valueInfo(inputName, inputType))
+                .message(12, valueInfo("output", outputType));
         Message opset = new Message().string(1, "").varint(2, 13);
-        return new Message().varint(1, 8).string(2, "sluice-test").message(7, graph).message(8, opset).bytes();
+        return new Message()
+                .varint(1, 8)
+                .string(2, "sluice-test")
+                .message(7, graph)
+                .message(8, opset)
+                .bytes();
     }
 
     /**
@@ -49,7 +56,8 @@ final class TinyOnnx {
     }
 
     private static Message valueInfo(String name, int elementType) {
-        Message shape = new Message().message(1, new Message().string(2, "batch"))
+        Message shape = new Message()
+                .message(1, new Message().string(2, "batch"))
                 .message(1, new Message().string(2, "tokens"));
         Message tensorType = new Message().varint(1, elementType).message(2, shape);
         return new Message().string(1, name).message(2, new Message().message(1, tensorType));

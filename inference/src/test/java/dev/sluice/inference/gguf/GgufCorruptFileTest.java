@@ -1,12 +1,12 @@
 package dev.sluice.inference.gguf;
 
-import dev.sluice.fixtures.TinyLlamaModel;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.CorruptDataException;
+import dev.sluice.fixtures.TinyLlamaModel;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -23,9 +23,10 @@ class GgufCorruptFileTest {
     Path dir;
 
     private static void rejects(byte[] bytes, String expectedInMessage) {
-        CorruptDataException e = assertThrows(CorruptDataException.class,
-                () -> GgufFile.parse(MemorySegment.ofArray(bytes), "test.gguf"));
-        assertTrue(e.getMessage().contains(expectedInMessage),
+        CorruptDataException e = assertThrows(
+                CorruptDataException.class, () -> GgufFile.parse(MemorySegment.ofArray(bytes), "test.gguf"));
+        assertTrue(
+                e.getMessage().contains(expectedInMessage),
                 "expected '" + expectedInMessage + "' in: " + e.getMessage());
     }
 
@@ -45,11 +46,15 @@ class GgufCorruptFileTest {
     void rejectsTruncatedFilesAtEveryKindOfBoundary() throws IOException {
         byte[] valid = tinyModel();
         for (int length : new int[] {0, 3, 8, 23, 24, 40, 1000, 10_000, valid.length - 1}) {
-            CorruptDataException e = assertThrows(CorruptDataException.class,
+            CorruptDataException e = assertThrows(
+                    CorruptDataException.class,
                     () -> GgufFile.parse(MemorySegment.ofArray(Arrays.copyOf(valid, length)), "cut.gguf"),
                     "length " + length);
-            assertTrue(e.getMessage().contains("truncated") || e.getMessage().contains("remain")
-                    || e.getMessage().contains("data section holds"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("truncated")
+                            || e.getMessage().contains("remain")
+                            || e.getMessage().contains("data section holds"),
+                    e.getMessage());
         }
     }
 
@@ -75,8 +80,9 @@ class GgufCorruptFileTest {
 
     @Test
     void rejectsAStringLengthPastTheEnd() {
-        rejects(g -> g.kv("general.name", 8, RawGguf.le(12).putLong(1L << 40).putInt(0)), "has a string of "
-                + (1L << 40) + " bytes");
+        rejects(
+                g -> g.kv("general.name", 8, RawGguf.le(12).putLong(1L << 40).putInt(0)),
+                "has a string of " + (1L << 40) + " bytes");
         rejects(g -> g.kv("general.name", 8, RawGguf.le(8).putLong(-5)), "bytes remain");
     }
 
@@ -90,10 +96,12 @@ class GgufCorruptFileTest {
         rejects(g -> g.tensor("extra", 1, new long[] {32}, 0, 1L << 20), "the data section holds only");
         rejects(g -> g.tensor("extra", 1, new long[] {32}, 0, -64), "the data section holds only");
         rejects(g -> g.tensor("extra", 1, new long[] {32}, 0, 0), "overlaps tensor");
-        rejects(g -> {
-            g.tensor("extra", 1, new long[] {8}, 0, 528);
-            g.dataBytes = 1024;
-        }, "not a multiple of the alignment 32");
+        rejects(
+                g -> {
+                    g.tensor("extra", 1, new long[] {8}, 0, 528);
+                    g.dataBytes = 1024;
+                },
+                "not a multiple of the alignment 32");
     }
 
     @Test
@@ -104,7 +112,9 @@ class GgufCorruptFileTest {
         rejects(g -> g.tensor("odd", 1, new long[] {32}, 99, 0), "unknown tensor type 99");
         rejects(g -> g.tensor("removed", 1, new long[] {32}, 4, 0), "unknown tensor type 4");
         rejects(g -> g.tensor("q8", 1, new long[] {16}, 8, 512), "not a multiple of the block size 32");
-        rejects(g -> g.tensor("token_embd.weight", 1, new long[] {32}, 0, 512), "tensor name 'token_embd.weight' twice");
+        rejects(
+                g -> g.tensor("token_embd.weight", 1, new long[] {32}, 0, 512),
+                "tensor name 'token_embd.weight' twice");
     }
 
     @Test
@@ -114,14 +124,16 @@ class GgufCorruptFileTest {
         rejects(g -> g.u32("general.alignment", 48), "general.alignment = 48");
         rejects(g -> g.kv("flag", 7, RawGguf.le(1).put((byte) 2)), "bool value 2");
         rejects(g -> g.kv("odd", 13, RawGguf.le(4).putInt(0)), "unknown value type 13");
-        rejects(g -> {
-            var deep = RawGguf.le(128);
-            for (int i = 0; i < 5; i++) {
-                deep.putInt(9).putLong(1);
-            }
-            deep.putInt(4).putLong(1).putInt(7);
-            g.kv("deep", 9, deep);
-        }, "nests arrays deeper than 4");
+        rejects(
+                g -> {
+                    var deep = RawGguf.le(128);
+                    for (int i = 0; i < 5; i++) {
+                        deep.putInt(9).putLong(1);
+                    }
+                    deep.putInt(4).putLong(1).putInt(7);
+                    g.kv("deep", 9, deep);
+                },
+                "nests arrays deeper than 4");
     }
 
     @Test
@@ -129,27 +141,42 @@ class GgufCorruptFileTest {
         RawGguf g = RawGguf.validLlama();
         g.metadata.remove(3); // llama.block_count
         rejects(g.build(), "lacks the key llama.block_count");
-        rejects(h -> {
-            h.metadata.removeFirst();
-            h.string("general.architecture", "gpt-j");
-        }, "architecture 'gpt-j', which is not on the allow-list");
+        rejects(
+                h -> {
+                    h.metadata.removeFirst();
+                    h.string("general.architecture", "gpt-j");
+                },
+                "architecture 'gpt-j', which is not on the allow-list");
         rejects(h -> h.metadata.removeFirst(), "has no string general.architecture");
-        rejects(h -> {
-            h.metadata.remove(1);
-            h.u32("llama.context_length", 0);
-        }, "llama.context_length = 0");
+        rejects(
+                h -> {
+                    h.metadata.remove(1);
+                    h.u32("llama.context_length", 0);
+                },
+                "llama.context_length = 0");
     }
 
     @Test
     void rejectsAnInconsistentTokenizer() {
-        rejects(g -> g.kv("tokenizer.ggml.scores", 9, RawGguf.le(24).putInt(6).putLong(3).putFloat(0).putFloat(0)
-                .putFloat(0)), "has 3 entries in tokenizer.ggml.scores but 4");
+        rejects(
+                g -> g.kv(
+                        "tokenizer.ggml.scores",
+                        9,
+                        RawGguf.le(24)
+                                .putInt(6)
+                                .putLong(3)
+                                .putFloat(0)
+                                .putFloat(0)
+                                .putFloat(0)),
+                "has 3 entries in tokenizer.ggml.scores but 4");
         rejects(g -> g.u32("tokenizer.ggml.bos_token_id", 4), "outside the vocabulary of 4 tokens");
-        rejects(g -> {
-            g.tensors.clear();
-            g.tensor("token_embd.weight", 2, new long[] {32, 5}, 0, 0);
-            g.dataBytes = 1024;
-        }, "expected [32, 4]");
+        rejects(
+                g -> {
+                    g.tensors.clear();
+                    g.tensor("token_embd.weight", 2, new long[] {32, 5}, 0, 0);
+                    g.dataBytes = 1024;
+                },
+                "expected [32, 4]");
     }
 
     @Test
@@ -161,7 +188,9 @@ class GgufCorruptFileTest {
             if (i % 2 == 0 && bytes.length >= 8) { // half of them with a valid magic and version
                 RawGguf.le(8).putInt(0x46554747).putInt(3).flip().get(bytes, 0, 8);
             }
-            assertThrows(CorruptDataException.class, () -> GgufFile.parse(MemorySegment.ofArray(bytes), "r"),
+            assertThrows(
+                    CorruptDataException.class,
+                    () -> GgufFile.parse(MemorySegment.ofArray(bytes), "r"),
                     "seed 7, file " + i);
         }
     }
@@ -169,7 +198,10 @@ class GgufCorruptFileTest {
     @Test
     void mutatedHeadersEitherPassOrGiveCorruptDataException() throws IOException {
         byte[] valid = tinyModel();
-        int headerBytes = (int) GgufFile.parse(MemorySegment.ofArray(valid), "v").tensors().getFirst().offsetBytes();
+        int headerBytes = (int) GgufFile.parse(MemorySegment.ofArray(valid), "v")
+                .tensors()
+                .getFirst()
+                .offsetBytes();
         SplittableRandom random = new SplittableRandom(11);
         for (int i = 0; i < 500; i++) {
             byte[] bytes = valid.clone();
@@ -193,8 +225,8 @@ class GgufCorruptFileTest {
     void rejectsADirectoryAndAMissingFile() {
         BadInputException directory = assertThrows(BadInputException.class, () -> GgufFile.read(dir));
         assertTrue(directory.getMessage().contains("directory"), directory.getMessage());
-        BadInputException missing = assertThrows(BadInputException.class,
-                () -> GgufFile.read(dir.resolve("absent.gguf")));
+        BadInputException missing =
+                assertThrows(BadInputException.class, () -> GgufFile.read(dir.resolve("absent.gguf")));
         assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
     }
 }

@@ -1,12 +1,12 @@
 package dev.sluice.inference.gguf;
 
-import dev.sluice.fixtures.GgufWriter;
-import dev.sluice.fixtures.TinyLlamaModel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.fixtures.GgufWriter;
+import dev.sluice.fixtures.TinyLlamaModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,24 +35,26 @@ class GgufFileTest {
         assertEquals(GgufTensorType.F16, gguf.quantisation().orElseThrow());
         assertEquals(TinyLlamaModel.CHAT_TEMPLATE, gguf.chatTemplate().orElseThrow());
         assertEquals(2 + 2 * 9 + 1, gguf.tensors().size());
-        long expectedParameters = 2L * 64 * gguf.vocabularySize() + 64
-                + 2 * (2 * 64 + 4 * 64 * 64 + 3 * 64 * 128);
+        long expectedParameters = 2L * 64 * gguf.vocabularySize() + 64 + 2 * (2 * 64 + 4 * 64 * 64 + 3 * 64 * 128);
         assertEquals(expectedParameters, gguf.parameterCount());
         String json = gguf.toJson();
         assertTrue(json.contains("\"architecture\": \"llama\""), json);
         assertTrue(json.contains("\"quantisation\": \"F16\""), json);
-        assertTrue(json.contains("\"tokenizer.ggml.tokens\": {\"arrayLength\": " + gguf.vocabularySize() + "}"),
-                json);
+        assertTrue(json.contains("\"tokenizer.ggml.tokens\": {\"arrayLength\": " + gguf.vocabularySize() + "}"), json);
     }
 
     @Test
     void writesEachWeightTypeWithTheExpectedTensorSizes() {
         for (GgufTensorType type : List.of(GgufTensorType.F32, GgufTensorType.F16, GgufTensorType.Q8_0)) {
             Path file = dir.resolve(type + ".gguf");
-            TinyLlamaModel.small().withWeightType(GgufWriter.TensorType.valueOf(type.name())).write(file);
+            TinyLlamaModel.small()
+                    .withWeightType(GgufWriter.TensorType.valueOf(type.name()))
+                    .write(file);
             GgufFile gguf = GgufFile.read(file);
             assertEquals(type, gguf.quantisation().orElseThrow());
-            GgufTensor q = gguf.tensors().stream().filter(t -> t.name().equals("blk.0.attn_q.weight")).findFirst()
+            GgufTensor q = gguf.tensors().stream()
+                    .filter(t -> t.name().equals("blk.0.attn_q.weight"))
+                    .findFirst()
                     .orElseThrow();
             assertEquals(64L * 64 / type.blockSize() * type.blockSizeBytes(), q.sizeBytes());
             assertEquals(0, q.offsetBytes() % 32);

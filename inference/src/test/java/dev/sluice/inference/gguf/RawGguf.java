@@ -21,8 +21,8 @@ final class RawGguf {
     static RawGguf validLlama() {
         RawGguf g = new RawGguf();
         g.string("general.architecture", "llama");
-        for (String key : List.of("context_length", "embedding_length", "block_count", "feed_forward_length",
-                "attention.head_count")) {
+        for (String key : List.of(
+                "context_length", "embedding_length", "block_count", "feed_forward_length", "attention.head_count")) {
             g.u32("llama." + key, key.equals("embedding_length") ? 32 : key.equals("context_length") ? 64 : 4);
         }
         g.kv("llama.attention.layer_norm_rms_epsilon", 6, le(4).putFloat(1e-5f));
@@ -74,9 +74,11 @@ final class RawGguf {
 
     byte[] build() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(le(24).putInt(magic).putInt(version)
+        out.writeBytes(le(24).putInt(magic)
+                .putInt(version)
                 .putLong(tensorCount != null ? tensorCount : tensors.size())
-                .putLong(metadataCount != null ? metadataCount : metadata.size()).array());
+                .putLong(metadataCount != null ? metadataCount : metadata.size())
+                .array());
         metadata.forEach(out::writeBytes);
         tensors.forEach(out::writeBytes);
         while (out.size() % 32 != 0) {

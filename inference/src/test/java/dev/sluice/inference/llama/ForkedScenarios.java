@@ -18,8 +18,7 @@ import java.util.concurrent.TimeUnit;
  * completions, one per line. Both end with {@link System#exit(int)}, as a program using llama.cpp must.
  */
 public final class ForkedScenarios {
-    private ForkedScenarios() {
-    }
+    private ForkedScenarios() {}
 
     /**
      * @param args the scenario and its arguments
@@ -27,12 +26,14 @@ public final class ForkedScenarios {
      */
     public static void main(String[] args) throws Exception {
         if (args[0].equals("generate")) {
-            try (LlamaGenerator generator = LlamaGenerator.open(LlamaConfig.of(Path.of(args[1]))
-                    .withContextSize(256).withThreads(Integer.parseInt(args[2])))) {
+            try (LlamaGenerator generator = LlamaGenerator.open(
+                    LlamaConfig.of(Path.of(args[1])).withContextSize(256).withThreads(Integer.parseInt(args[2])))) {
                 for (int repeat = 0; repeat < 2; repeat++) {
-                    System.out.println(generator.complete("The river", Sampling.greedy().withMaxTokens(32)));
-                    System.out.println(generator.complete("The river", Sampling.seeded(42).withTemperature(1.2f)
-                            .withMaxTokens(32)));
+                    System.out.println(
+                            generator.complete("The river", Sampling.greedy().withMaxTokens(32)));
+                    System.out.println(generator.complete(
+                            "The river",
+                            Sampling.seeded(42).withTemperature(1.2f).withMaxTokens(32)));
                 }
             }
             System.exit(0);
@@ -57,29 +58,46 @@ public final class ForkedScenarios {
         files.put("n-dims-5", patch(valid, firstTensor, 5));
         files.put("unknown-tensor-type", patch(valid, firstTensor + 4 + 16, 77));
         files.put("offset-past-end", patchLong(valid, firstTensor + 4 + 16 + 4, 1L << 40));
-        files.put("overlapping-offset", patchLong(valid, indexOf(valid, "blk.0.attn_norm.weight") + 22 + 4 + 8 + 4,
-                0));
+        files.put("overlapping-offset", patchLong(valid, indexOf(valid, "blk.0.attn_norm.weight") + 22 + 4 + 8 + 4, 0));
         files.put("missing-block-count", replace(valid, "llama.block_count", "llama.block_xount"));
         for (Map.Entry<String, byte[]> e : files.entrySet()) {
             Path file = dir.resolve(e.getKey() + ".gguf");
             Files.write(file, e.getValue());
-            expectException("file " + e.getKey(), () -> LlamaGenerator.open(LlamaConfig.of(file)).close());
+            expectException(
+                    "file " + e.getKey(),
+                    () -> LlamaGenerator.open(LlamaConfig.of(file)).close());
         }
         expectException("directory", () -> LlamaGenerator.open(LlamaConfig.of(dir)));
         expectException("missing file", () -> LlamaGenerator.open(LlamaConfig.of(dir.resolve("absent.gguf"))));
 
-        LlamaGenerator generator = LlamaGenerator.open(LlamaConfig.of(model).withContextSize(128).withThreads(1));
-        expectException("NaN temperature", () -> generator.complete("a", Sampling.greedy().withTemperature(Float.NaN)));
-        expectException("negative temperature", () -> generator.complete("a", Sampling.greedy().withTemperature(-1)));
-        expectException("top-p 0", () -> generator.complete("a", Sampling.greedy().withTopP(0)));
-        expectException("invalid grammar", () -> generator.complete("a", Sampling.greedy().withGrammar("root ::= (")));
-        for (String schema : List.of("{\"$ref\":\"#/nope\"}", "{\"type\":\"frobnicate\"}", "\"x\"",
-                "{\"type\":\"string\",\"pattern\":\"((\"}", "{\"properties\":{\"a\":{\"$ref\":\"http://x\"}}}")) {
-            expectException("schema " + schema, () -> generator.complete("a", Sampling.greedy().withJsonSchema(schema)));
+        LlamaGenerator generator =
+                LlamaGenerator.open(LlamaConfig.of(model).withContextSize(128).withThreads(1));
+        expectException(
+                "NaN temperature",
+                () -> generator.complete("a", Sampling.greedy().withTemperature(Float.NaN)));
+        expectException(
+                "negative temperature",
+                () -> generator.complete("a", Sampling.greedy().withTemperature(-1)));
+        expectException(
+                "top-p 0", () -> generator.complete("a", Sampling.greedy().withTopP(0)));
+        expectException(
+                "invalid grammar",
+                () -> generator.complete("a", Sampling.greedy().withGrammar("root ::= (")));
+        for (String schema : List.of(
+                "{\"$ref\":\"#/nope\"}",
+                "{\"type\":\"frobnicate\"}",
+                "\"x\"",
+                "{\"type\":\"string\",\"pattern\":\"((\"}",
+                "{\"properties\":{\"a\":{\"$ref\":\"http://x\"}}}")) {
+            expectException(
+                    "schema " + schema,
+                    () -> generator.complete("a", Sampling.greedy().withJsonSchema(schema)));
         }
-        expectException("prompt longer than the context",
+        expectException(
+                "prompt longer than the context",
                 () -> generator.complete("river ".repeat(200), Sampling.greedy().withMaxTokens(8)));
-        TokenStream running = generator.stream("The", Sampling.seeded(1).withTemperature(1.5f).withMaxTokens(100));
+        TokenStream running =
+                generator.stream("The", Sampling.seeded(1).withTemperature(1.5f).withMaxTokens(100));
         CompletableFuture<Completion> result = CompletableFuture.supplyAsync(() -> {
             while (running.hasNext()) {
                 running.next();
@@ -87,7 +105,8 @@ public final class ForkedScenarios {
             return running.result();
         });
         generator.close();
-        System.out.println("OK close while generating: " + result.get(60, TimeUnit.SECONDS).finishReason());
+        System.out.println(
+                "OK close while generating: " + result.get(60, TimeUnit.SECONDS).finishReason());
         generator.close();
         System.out.println("OK double close");
         expectException("use after close", () -> generator.complete("a", Sampling.greedy()));

@@ -1,10 +1,10 @@
 package dev.sluice.inference.llama;
 
-import dev.sluice.fixtures.ForkedJvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.fixtures.ForkedJvm;
 import dev.sluice.fixtures.TinyLlamaModel;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -32,9 +32,12 @@ class LlamaForkedJvmTest {
     void generationIsIdenticalAcrossFreshJvmsWithTwoThreads() throws Exception {
         Path model = dir.resolve("tiny.gguf");
         TinyLlamaModel.small().write(model);
-        String first = ForkedJvm.run(dir, ForkedScenarios.class, "generate", model.toString(), "2").stdout();
-        String second = ForkedJvm.run(dir, ForkedScenarios.class, "generate", model.toString(), "2").stdout();
-        String third = ForkedJvm.run(dir, ForkedScenarios.class, "generate", model.toString(), "1").stdout();
+        String first = ForkedJvm.run(dir, ForkedScenarios.class, "generate", model.toString(), "2")
+                .stdout();
+        String second = ForkedJvm.run(dir, ForkedScenarios.class, "generate", model.toString(), "2")
+                .stdout();
+        String third = ForkedJvm.run(dir, ForkedScenarios.class, "generate", model.toString(), "1")
+                .stdout();
         assertEquals(4, first.lines().count(), first);
         assertEquals(first, second);
         assertEquals(first, third);

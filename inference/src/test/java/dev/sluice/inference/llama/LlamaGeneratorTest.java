@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LlamaGeneratorTest {
     @TempDir
     static Path dir;
+
     static Path model;
     static LlamaGenerator generator;
 
@@ -33,7 +34,8 @@ class LlamaGeneratorTest {
     static void writeAndOpen() {
         model = dir.resolve("tiny.gguf");
         TinyLlamaModel.small().write(model);
-        generator = LlamaGenerator.open(LlamaConfig.of(model).withContextSize(256).withThreads(1));
+        generator =
+                LlamaGenerator.open(LlamaConfig.of(model).withContextSize(256).withThreads(1));
     }
 
     @AfterAll
@@ -95,8 +97,8 @@ class LlamaGeneratorTest {
         String text = free.text();
         String stop = text.length() > 4 ? text.substring(3, 5) : null;
         if (stop != null && !stop.isBlank()) {
-            Completion stopped = generator.complete("The river", Sampling.greedy().withMaxTokens(24)
-                    .withStopStrings(stop));
+            Completion stopped = generator.complete(
+                    "The river", Sampling.greedy().withMaxTokens(24).withStopStrings(stop));
             assertEquals(FinishReason.STOP, stopped.finishReason());
             assertEquals(text.substring(0, text.indexOf(stop)), stopped.text());
         }
@@ -104,46 +106,58 @@ class LlamaGeneratorTest {
 
     @Test
     void grammarConstrainsTheOutput() {
-        Completion c = generator.complete("answer", Sampling.seeded(5).withMaxTokens(16)
-                .withGrammar("root ::= (\"yes\" | \"no\") \" sluice\""));
+        Completion c = generator.complete(
+                "answer", Sampling.seeded(5).withMaxTokens(16).withGrammar("root ::= (\"yes\" | \"no\") \" sluice\""));
         assertTrue(c.text().equals("yes sluice") || c.text().equals("no sluice"), c.text());
     }
 
     @Test
     void jsonSchemaConstrainsTheOutput() {
         String schema = "{\"type\":\"object\",\"properties\":{\"ok\":{\"type\":\"boolean\"}},\"required\":[\"ok\"]}";
-        Completion c = generator.complete("json", Sampling.greedy().withMaxTokens(40).withJsonSchema(schema));
+        Completion c =
+                generator.complete("json", Sampling.greedy().withMaxTokens(40).withJsonSchema(schema));
         assertTrue(c.text().replace(" ", "").matches("\\{\"ok\":(true|false)}"), c.text());
     }
 
     @Test
     void refusesInvalidGrammarsAndUnsupportedSchemasInJava() {
-        assertThrows(BadInputException.class, () -> generator.complete("x", Sampling.greedy()
-                .withGrammar("root ::= (((")));
-        assertThrows(BadInputException.class, () -> generator.complete("x", Sampling.greedy()
-                .withGrammar("root ::= missing")));
-        for (String schema : List.of("{\"$ref\":\"#/nope\"}", "{\"type\":\"frobnicate\"}", "\"x\"", "{bad json",
+        assertThrows(
+                BadInputException.class,
+                () -> generator.complete("x", Sampling.greedy().withGrammar("root ::= (((")));
+        assertThrows(
+                BadInputException.class,
+                () -> generator.complete("x", Sampling.greedy().withGrammar("root ::= missing")));
+        for (String schema : List.of(
+                "{\"$ref\":\"#/nope\"}",
+                "{\"type\":\"frobnicate\"}",
+                "\"x\"",
+                "{bad json",
                 "{\"type\":\"string\",\"pattern\":\"((\"}")) {
-            assertThrows(BadInputException.class, () -> generator.complete("x", Sampling.greedy()
-                    .withJsonSchema(schema)), schema);
+            assertThrows(
+                    BadInputException.class,
+                    () -> generator.complete("x", Sampling.greedy().withJsonSchema(schema)),
+                    schema);
         }
     }
 
     @Test
     void appliesTheModelsChatTemplate() {
         String prompt = generator.applyChatTemplate(List.of(ChatMessage.system("be brief"), ChatMessage.user("hi")));
-        assertEquals("<|im_start|>system\nbe brief<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n"
-                + "<|im_start|>assistant\n", prompt);
-        Completion c = generator.chat(List.of(ChatMessage.user("hi")), Sampling.greedy().withMaxTokens(8));
+        assertEquals(
+                "<|im_start|>system\nbe brief<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n" + "<|im_start|>assistant\n",
+                prompt);
+        Completion c = generator.chat(
+                List.of(ChatMessage.user("hi")), Sampling.greedy().withMaxTokens(8));
         assertTrue(c.promptTokens() > 5, c.toString());
-        assertThrows(BadInputException.class, () -> generator.applyChatTemplate(
-                List.of(ChatMessage.user("hi"), ChatMessage.system("late"))));
+        assertThrows(
+                BadInputException.class,
+                () -> generator.applyChatTemplate(List.of(ChatMessage.user("hi"), ChatMessage.system("late"))));
     }
 
     @Test
     void cancellationMidStreamEndsWithCancelled() {
-        try (TokenStream stream = generator.stream("The", Sampling.seeded(3).withTemperature(1.5f)
-                .withMaxTokens(200))) {
+        try (TokenStream stream =
+                generator.stream("The", Sampling.seeded(3).withTemperature(1.5f).withMaxTokens(200))) {
             int pieces = 0;
             while (stream.hasNext()) {
                 stream.next();
@@ -155,17 +169,22 @@ class LlamaGeneratorTest {
             assertTrue(stream.result().completionTokens() < 200);
         }
         // the slot is free again
-        assertEquals(FinishReason.LENGTH, generator.complete("b", Sampling.greedy().withMaxTokens(1)
-                .withGrammar("root ::= [a-z]+")).finishReason());
+        assertEquals(
+                FinishReason.LENGTH,
+                generator
+                        .complete("b", Sampling.greedy().withMaxTokens(1).withGrammar("root ::= [a-z]+"))
+                        .finishReason());
     }
 
     @Test
     void promptLongerThanTheContextIsRefusedUnlessTruncationIsAsked() {
         String longPrompt = "river water gate ".repeat(40);
-        BadInputException e = assertThrows(BadInputException.class,
+        BadInputException e = assertThrows(
+                BadInputException.class,
                 () -> generator.complete(longPrompt, Sampling.greedy().withMaxTokens(16)));
         assertTrue(e.getMessage().contains("a slot has 256 tokens of context"), e.getMessage());
-        Completion c = generator.complete(longPrompt, Sampling.greedy().withMaxTokens(16).withTruncatePrompt(true));
+        Completion c = generator.complete(
+                longPrompt, Sampling.greedy().withMaxTokens(16).withTruncatePrompt(true));
         assertTrue(c.promptTokens() + 16 <= 256, c.toString());
     }
 
@@ -224,10 +243,11 @@ class LlamaGeneratorTest {
     void twoSlotsGiveTheSameTokensAsOneAndAThirdRequestIsRefused() throws Exception {
         Sampling sampling = Sampling.seeded(77).withTemperature(1.0f).withMaxTokens(24);
         String expected = generator.complete("sluice", sampling).text();
-        try (LlamaGenerator two = LlamaGenerator.open(LlamaConfig.of(model).withContextSize(512).withThreads(1)
-                .withParallelSlots(2, Duration.ZERO))) {
+        try (LlamaGenerator two = LlamaGenerator.open(
+                LlamaConfig.of(model).withContextSize(512).withThreads(1).withParallelSlots(2, Duration.ZERO))) {
             assertEquals(256, two.contextPerSlot());
-            try (TokenStream a = two.stream("sluice", sampling); TokenStream b = two.stream("sluice", sampling)) {
+            try (TokenStream a = two.stream("sluice", sampling);
+                    TokenStream b = two.stream("sluice", sampling)) {
                 SluiceException busy = assertThrows(SluiceException.class, () -> two.stream("x", sampling));
                 assertTrue(busy.getMessage().contains("all 2 slots"), busy.getMessage());
                 CompletableFuture<String> other = CompletableFuture.supplyAsync(() -> drain(b));
@@ -247,13 +267,15 @@ class LlamaGeneratorTest {
 
     @Test
     void useAfterCloseThrowsAndCloseIsIdempotent() {
-        LlamaGenerator own = LlamaGenerator.open(LlamaConfig.of(model).withContextSize(256).withThreads(1));
+        LlamaGenerator own =
+                LlamaGenerator.open(LlamaConfig.of(model).withContextSize(256).withThreads(1));
         String expected = own.complete("a", Sampling.greedy().withMaxTokens(4)).text();
-        assertEquals(expected, generator.complete("a", Sampling.greedy().withMaxTokens(4)).text());
+        assertEquals(
+                expected,
+                generator.complete("a", Sampling.greedy().withMaxTokens(4)).text());
         own.close();
         own.close();
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> own.complete("a", Sampling.greedy()));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> own.complete("a", Sampling.greedy()));
         assertTrue(e.getMessage().contains("is closed"), e.getMessage());
         assertThrows(IllegalStateException.class, () -> own.tokenize("a"));
         assertNotEquals(null, generator.complete("a", Sampling.greedy().withMaxTokens(2)));
@@ -261,8 +283,10 @@ class LlamaGeneratorTest {
 
     @Test
     void closeWhileGeneratingCancelsTheStream() throws Exception {
-        LlamaGenerator own = LlamaGenerator.open(LlamaConfig.of(model).withContextSize(256).withThreads(1));
-        TokenStream stream = own.stream("The", Sampling.seeded(3).withTemperature(1.5f).withMaxTokens(200));
+        LlamaGenerator own =
+                LlamaGenerator.open(LlamaConfig.of(model).withContextSize(256).withThreads(1));
+        TokenStream stream =
+                own.stream("The", Sampling.seeded(3).withTemperature(1.5f).withMaxTokens(200));
         CompletableFuture<Completion> result = CompletableFuture.supplyAsync(() -> {
             drain(stream);
             return stream.result();
@@ -276,7 +300,8 @@ class LlamaGeneratorTest {
 
     @Test
     void identityNamesRuntimeArchitectureAndFileHash() {
-        assertTrue(generator.identity().key().startsWith("llama.cpp:llama/sluice-tiny@sha256:"),
+        assertTrue(
+                generator.identity().key().startsWith("llama.cpp:llama/sluice-tiny@sha256:"),
                 generator.identity().key());
     }
 }

@@ -19,7 +19,9 @@ class LlamaLoadCloseTest {
     @Test
     void fiftyOpenCloseCyclesKeepNativeMemoryFlat() throws IOException {
         Path model = dir.resolve("tiny-q8.gguf");
-        TinyLlamaModel.small().withWeightType(dev.sluice.fixtures.GgufWriter.TensorType.Q8_0).write(model);
+        TinyLlamaModel.small()
+                .withWeightType(dev.sluice.fixtures.GgufWriter.TensorType.Q8_0)
+                .write(model);
         LlamaConfig config = LlamaConfig.of(model).withContextSize(128).withThreads(1);
         for (int i = 0; i < 10; i++) { // the first load, then warm the JIT and the heap
             cycle(config);
@@ -44,7 +46,10 @@ class LlamaLoadCloseTest {
     }
 
     private static long rssKb() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
-                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElseThrow();
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("VmRSS:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -27,8 +27,14 @@ public final class AdapterContext {
     private List<EvidenceLink> evidence = List.of();
     private volatile boolean timedOut;
 
-    AdapterContext(String nodeId, UUID runId, Seed seed, TokenListener tokens, long timeoutNs,
-            BooleanSupplier callerCancelled, ResultCache cache) {
+    AdapterContext(
+            String nodeId,
+            UUID runId,
+            Seed seed,
+            TokenListener tokens,
+            long timeoutNs,
+            BooleanSupplier callerCancelled,
+            ResultCache cache) {
         this.cache = cache;
         this.nodeId = nodeId;
         this.runId = runId;

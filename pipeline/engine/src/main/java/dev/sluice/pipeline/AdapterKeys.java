@@ -21,8 +21,7 @@ final class AdapterKeys {
     private final String keyVersion;
 
     /** The last full version string built, reused while the adapter's state and settings stay the same. */
-    private record KeyVersion(String state, String settings, String full) {
-    }
+    private record KeyVersion(String state, String settings, String full) {}
 
     private volatile KeyVersion lastKeyVersion = new KeyVersion("", "", "");
 

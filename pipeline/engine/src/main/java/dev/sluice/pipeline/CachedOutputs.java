@@ -25,13 +25,15 @@ final class CachedOutputs {
     private final Cache<CacheKey, Remembered> byKey;
 
     /** An output's bytes as the cache holds them, their hash, and the evidence of their execution. */
-    private record Remembered(byte[] bytes, ContentHash hash, List<EvidenceLink> evidence) {
-    }
+    private record Remembered(byte[] bytes, ContentHash hash, List<EvidenceLink> evidence) {}
 
     CachedOutputs(CallNode node, ResultCache cache) {
         this.node = node;
         this.cache = cache;
-        this.byKey = Caffeine.newBuilder().maximumSize(REMEMBERED).executor(Runnable::run).build();
+        this.byKey = Caffeine.newBuilder()
+                .maximumSize(REMEMBERED)
+                .executor(Runnable::run)
+                .build();
     }
 
     /**
@@ -47,11 +49,14 @@ final class CachedOutputs {
             try {
                 firstSeen = node.outputSchema.decode(bytes);
             } catch (CorruptDataException e) {
-                throw new NodeFailedException(node.id, "its cached output of " + bytes.length + " bytes is not a "
-                        + node.outputSchema.typeName() + ": " + e.getMessage(), e);
+                throw new NodeFailedException(
+                        node.id,
+                        "its cached output of " + bytes.length + " bytes is not a " + node.outputSchema.typeName()
+                                + ": " + e.getMessage(),
+                        e);
             }
-            known = new Remembered(bytes, ContentHash.of(bytes), known != null ? known.evidence
-                    : List.copyOf(cache.evidence(key)));
+            known = new Remembered(
+                    bytes, ContentHash.of(bytes), known != null ? known.evidence : List.copyOf(cache.evidence(key)));
             byKey.put(key, known);
         }
         EdgeCodec.acceptBytes(bytes, out, result);

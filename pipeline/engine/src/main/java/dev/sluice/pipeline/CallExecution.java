@@ -30,8 +30,8 @@ final class CallExecution implements NodeExecution {
     private final Semaphore slots;
 
     /** @param seed the node's seed */
-    CallExecution(Flow<?, ?> flow, CallNode node, Schema<?> inputSchema, EdgeCodec codec, Seed seed,
-            ResultCache cache) {
+    CallExecution(
+            Flow<?, ?> flow, CallNode node, Schema<?> inputSchema, EdgeCodec codec, Seed seed, ResultCache cache) {
         this.node = node;
         this.adapter = node.adapter;
         this.codec = codec;
@@ -62,12 +62,19 @@ final class CallExecution implements NodeExecution {
      *
      * @param input the input value, or null to decode it from the bytes if the adapter must run
      */
-    void executeInline(Object input, DirectBuffer in, int offset, int length, UUID runId, TokenListener tokens,
-            MutableDirectBuffer out, NodeExecutor.NodeOutput result) {
+    void executeInline(
+            Object input,
+            DirectBuffer in,
+            int offset,
+            int length,
+            UUID runId,
+            TokenListener tokens,
+            MutableDirectBuffer out,
+            NodeExecutor.NodeOutput result) {
         if (!adapter.cacheable()) {
             AdapterContext context = newContext(runId, tokens, NOT_CANCELLED);
-            EdgeCodec.acceptBytes(invoke(codec.decodeInput(input, in, offset, length, result), context, null), out,
-                    result);
+            EdgeCodec.acceptBytes(
+                    invoke(codec.decodeInput(input, in, offset, length, result), context, null), out, result);
             result.countAdapter(context);
             return;
         }
@@ -82,8 +89,8 @@ final class CallExecution implements NodeExecution {
         AdapterContext context = newContext(runId, tokens, NOT_CANCELLED);
         byte[] bytes;
         try {
-            bytes = cache.computeIfAbsent(key, () -> CompletableFuture.completedFuture(
-                    invoke(value, context, key))).join();
+            bytes = cache.computeIfAbsent(key, () -> CompletableFuture.completedFuture(invoke(value, context, key)))
+                    .join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof NodeFailedException failed ? failed : e;
         }
@@ -93,7 +100,8 @@ final class CallExecution implements NodeExecution {
 
     /** @return a context for one adapter execution (with its retries), timed from now */
     AdapterContext newContext(UUID runId, TokenListener tokens, BooleanSupplier cancelled) {
-        return new AdapterContext(node.id, runId, seed, tokens, adapter.timeout().toNanos(), cancelled, cache);
+        return new AdapterContext(
+                node.id, runId, seed, tokens, adapter.timeout().toNanos(), cancelled, cache);
     }
 
     /** See {@link CachedOutputs#accept}. */
@@ -124,8 +132,10 @@ final class CallExecution implements NodeExecution {
                 }
             } catch (Exception e) {
                 if (attempt >= adapter.maxRetries() || context.isCancelled() || e instanceof NodeFailedException) {
-                    throw e instanceof NodeFailedException failed ? failed
-                            : new NodeFailedException(node.id, e + (attempt > 0 ? " (after " + attempt + " retries)" : ""), e);
+                    throw e instanceof NodeFailedException failed
+                            ? failed
+                            : new NodeFailedException(
+                                    node.id, e + (attempt > 0 ? " (after " + attempt + " retries)" : ""), e);
                 }
                 context.countRetry();
             } finally {
@@ -144,6 +154,7 @@ final class CallExecution implements NodeExecution {
 
     /** @return the failure of an execution that ran past the adapter's timeout */
     NodeFailedException timedOut() {
-        return new NodeFailedException(node.id, "timed out after " + adapter.timeout().toMillis() + " ms", null);
+        return new NodeFailedException(
+                node.id, "timed out after " + adapter.timeout().toMillis() + " ms", null);
     }
 }

@@ -65,8 +65,8 @@ final class EdgeCodec {
     }
 
     private NodeFailedException unencodable(BadInputException e) {
-        return new NodeFailedException(nodeId, "its output cannot be encoded as " + outputSchema.typeName() + ": "
-                + e.getMessage(), e);
+        return new NodeFailedException(
+                nodeId, "its output cannot be encoded as " + outputSchema.typeName() + ": " + e.getMessage(), e);
     }
 
     /** Copies output bytes that came from the cache, an adapter or a memo into {@code out}, undecoded. */
@@ -76,8 +76,8 @@ final class EdgeCodec {
     }
 
     /** {@link Schema#decode(DirectBuffer, int, int)} with a reused reader. */
-    private static Object decode(Schema<Object> schema, DirectBuffer bytes, int offset, int length,
-            CanonicalReader reader) {
+    private static Object decode(
+            Schema<Object> schema, DirectBuffer bytes, int offset, int length, CanonicalReader reader) {
         reader.wrap(bytes, offset, length);
         Object value = schema.readValue(reader);
         reader.expectEnd();
@@ -98,10 +98,16 @@ final class EdgeCodec {
      * @return the SHA-256 of the output bytes: known by the execution, else the input's when the output bytes are
      *     the input bytes (a gate that passes, a sink), else computed
      */
-    static ContentHash outputHash(NodeExecutor.NodeOutput result, DirectBuffer out, ContentHash inputHash,
-            DirectBuffer in, int offset, int length) {
+    static ContentHash outputHash(
+            NodeExecutor.NodeOutput result,
+            DirectBuffer out,
+            ContentHash inputHash,
+            DirectBuffer in,
+            int offset,
+            int length) {
         if (result.hash == null) {
-            result.hash = sameBytes(in, offset, length, out, result.length) ? inputHash
+            result.hash = sameBytes(in, offset, length, out, result.length)
+                    ? inputHash
                     : ContentHash.of(out, 0, result.length);
         }
         return result.hash;

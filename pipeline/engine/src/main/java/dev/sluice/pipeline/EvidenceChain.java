@@ -45,8 +45,16 @@ final class EvidenceChain {
      * @param output the output, null if the run failed
      * @param failure why the run failed, null if it succeeded
      */
-    void record(UUID runId, SpanContext runSpan, long startedEpochNs, byte[] input, ContentHash inputHash,
-            List<NodeTrace> traces, Object output, ContentHash outputHash, Throwable failure) {
+    void record(
+            UUID runId,
+            SpanContext runSpan,
+            long startedEpochNs,
+            byte[] input,
+            ContentHash inputHash,
+            List<NodeTrace> traces,
+            Object output,
+            ContentHash outputHash,
+            Throwable failure) {
         List<NodeEvent> nodes = new ArrayList<>(traces.size());
         List<EvidenceLink> links = new ArrayList<>();
         List<QualityEval> quality = new ArrayList<>();
@@ -75,18 +83,41 @@ final class EvidenceChain {
                 attributes.put("reason", decision.reason());
                 quality.addAll(evaluations(node, decision));
             });
-            nodes.add(new NodeEvent(node.id, node.version, trace.inputHash().hex(), trace.outputHash().hex(),
-                    trace.startedEpochNs(), trace.startedEpochNs() + trace.elapsedNs(), attributes));
+            nodes.add(new NodeEvent(
+                    node.id,
+                    node.version,
+                    trace.inputHash().hex(),
+                    trace.outputHash().hex(),
+                    trace.startedEpochNs(),
+                    trace.startedEpochNs() + trace.elapsedNs(),
+                    attributes));
         }
         if (failure == null) {
-            links.add(new EvidenceLink(EvidenceLink.Kind.OUTPUT, "output", outputHash.hex(),
-                    EvidenceLink.excerpt(String.valueOf(output)), Map.of("schema", flow.outputSchema().typeName())));
+            links.add(new EvidenceLink(
+                    EvidenceLink.Kind.OUTPUT,
+                    "output",
+                    outputHash.hex(),
+                    EvidenceLink.excerpt(String.valueOf(output)),
+                    Map.of("schema", flow.outputSchema().typeName())));
         }
         String traceId = runSpan.isValid() ? runSpan.getTraceId() : "";
         Throwable cause = failure == null ? null : Provenance.unwrap(failure);
-        store.append(new Evidence(runId, traceId, flow.name(), flow.version(), startedEpochNs,
-                Provenance.epochNowNs(), inputHash.hex(), failure == null ? outputHash.hex() : "", cause == null ? ""
-                : String.valueOf(cause.getMessage()), nodes, links, quality), flow.inputSchema().version(), input);
+        store.append(
+                new Evidence(
+                        runId,
+                        traceId,
+                        flow.name(),
+                        flow.version(),
+                        startedEpochNs,
+                        Provenance.epochNowNs(),
+                        inputHash.hex(),
+                        failure == null ? outputHash.hex() : "",
+                        cause == null ? "" : String.valueOf(cause.getMessage()),
+                        nodes,
+                        links,
+                        quality),
+                flow.inputSchema().version(),
+                input);
     }
 
     private Map<String, String> adapterConfig(int k, CallNode node) {
@@ -95,19 +126,20 @@ final class EvidenceChain {
         config.put("node_version", node.version);
         config.put("model", node.adapter.modelIdentity());
         config.put("seed", Long.toString(executors[k].seed().value()));
-        config.put("tools", String.join(",", node.adapter.tools().stream().sorted().toList()));
+        config.put(
+                "tools", String.join(",", node.adapter.tools().stream().sorted().toList()));
         config.put("settings", node.adapter.settings());
         config.put("state_version", node.adapter.stateVersion());
         return config;
     }
 
     private static List<QualityEval> evaluations(Node node, GateDecision<?> decision) {
-        Map<String, String> meta = Map.of("node", node.id, "outcome", decision.outcome().name(), "reason",
-                decision.reason());
+        Map<String, String> meta =
+                Map.of("node", node.id, "outcome", decision.outcome().name(), "reason", decision.reason());
         List<QualityEval> evaluations = new ArrayList<>();
         for (Map.Entry<String, Double> score : new TreeMap<>(decision.scores()).entrySet()) {
-            evaluations.add(new QualityEval(score.getKey(), score.getValue(), meta,
-                    score.getKey().equals(decision.decidedBy())));
+            evaluations.add(new QualityEval(
+                    score.getKey(), score.getValue(), meta, score.getKey().equals(decision.decidedBy())));
         }
         if (evaluations.stream().noneMatch(QualityEval::decided)) {
             evaluations.add(new QualityEval("gate_outcome", decision.outcome().ordinal(), meta, true));

@@ -2,7 +2,6 @@ package dev.sluice.pipeline;
 
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.schema.Schema;
-import dev.sluice.pipeline.gates.Gates;
 import java.util.List;
 import java.util.regex.Pattern;
 

@@ -44,10 +44,10 @@ public final class FlowBuilder<I, T> {
      * @param <R> the output type
      * @return the extended builder
      */
-    public <R> FlowBuilder<I, R> map(String id, String version, Schema<R> outputSchema,
-            Function<? super T, ? extends R> function) {
-        return add(new MapNode(nodes.size(), id, version, outputSchema, require(function, "function", id)),
-                outputSchema);
+    public <R> FlowBuilder<I, R> map(
+            String id, String version, Schema<R> outputSchema, Function<? super T, ? extends R> function) {
+        return add(
+                new MapNode(nodes.size(), id, version, outputSchema, require(function, "function", id)), outputSchema);
     }
 
     /**
@@ -61,8 +61,8 @@ public final class FlowBuilder<I, T> {
      * @param <R> the output type
      * @return the extended builder
      */
-    public <R> FlowBuilder<I, R> call(String id, String version, Schema<R> outputSchema,
-            Adapter<? super T, ? extends R> adapter) {
+    public <R> FlowBuilder<I, R> call(
+            String id, String version, Schema<R> outputSchema, Adapter<? super T, ? extends R> adapter) {
         require(adapter, "adapter", id);
         if (adapter.maxConcurrency() < 1) {
             throw new BadInputException("adapter of node '" + id + "' allows " + adapter.maxConcurrency()
@@ -104,8 +104,13 @@ public final class FlowBuilder<I, T> {
      * @param <R> the combined type
      * @return the extended builder
      */
-    public <A, B, R> FlowBuilder<I, R> join(String id, String version, Flow<T, A> left, Flow<T, B> right,
-            Schema<R> outputSchema, java.util.function.BiFunction<? super A, ? super B, ? extends R> combine) {
+    public <A, B, R> FlowBuilder<I, R> join(
+            String id,
+            String version,
+            Flow<T, A> left,
+            Flow<T, B> right,
+            Schema<R> outputSchema,
+            java.util.function.BiFunction<? super A, ? super B, ? extends R> combine) {
         require(left, "left branch", id);
         require(right, "right branch", id);
         require(combine, "combine function", id);
@@ -135,7 +140,8 @@ public final class FlowBuilder<I, T> {
             int index = indexOf(target);
             if (index < 0) {
                 throw new BadInputException("gate '" + id + "' may re-run node '" + target + "', which is not before"
-                        + " it in flow '" + flowName + "' (nodes so far: " + nodes.stream().map(n -> n.id).toList()
+                        + " it in flow '" + flowName + "' (nodes so far: "
+                        + nodes.stream().map(n -> n.id).toList()
                         + ")");
             }
             for (Node between : nodes.subList(index, nodes.size())) {

@@ -32,7 +32,10 @@ public final class FlowRuntime {
         SLEEPING
     }
 
-    enum Mode { INLINE, PIPELINED }
+    enum Mode {
+        INLINE,
+        PIPELINED
+    }
 
     /** The default memory tier of the result cache, bytes (64 MiB). */
     static final long DEFAULT_CACHE_BYTES = 64L << 20;
@@ -61,6 +64,7 @@ public final class FlowRuntime {
         Idle idle = Idle.BACKOFF;
         /** Zero: fail fast. */
         long submitTimeoutNs;
+
         int adapterThreads = DEFAULT_ADAPTER_THREADS;
         IntConsumer stageThreadSetup;
         Observability observability = Observability.DEFAULT;
@@ -143,10 +147,11 @@ public final class FlowRuntime {
      * @return a copy with this capacity
      */
     public FlowRuntime withRingCapacity(int capacityBytes) {
-        if (capacityBytes < MIN_RING_CAPACITY_BYTES || capacityBytes > MAX_RING_CAPACITY_BYTES
+        if (capacityBytes < MIN_RING_CAPACITY_BYTES
+                || capacityBytes > MAX_RING_CAPACITY_BYTES
                 || Integer.bitCount(capacityBytes) != 1) {
-            throw new BadInputException("ring capacity must be a power of two from 4096 bytes to 1 GiB, got "
-                    + capacityBytes);
+            throw new BadInputException(
+                    "ring capacity must be a power of two from 4096 bytes to 1 GiB, got " + capacityBytes);
         }
         return with(s -> s.ringCapacityBytes = capacityBytes);
     }
@@ -283,8 +288,13 @@ public final class FlowRuntime {
     @Override
     public String toString() {
         Settings s = settings;
-        return "FlowRuntime[" + s.mode + (s.mode == Mode.PIPELINED ? ", threads " + s.threads + ", ring "
-                + s.ringCapacityBytes + " B, " + s.idle + ", submit timeout " + s.submitTimeoutNs + " ns"
-                + (s.stageThreadSetup == null ? "" : ", with a stage thread setup") : "") + ", seed " + s.seed.value() + "]";
+        return "FlowRuntime[" + s.mode
+                + (s.mode == Mode.PIPELINED
+                        ? ", threads " + s.threads + ", ring "
+                                + s.ringCapacityBytes + " B, " + s.idle + ", submit timeout " + s.submitTimeoutNs
+                                + " ns"
+                                + (s.stageThreadSetup == null ? "" : ", with a stage thread setup")
+                        : "")
+                + ", seed " + s.seed.value() + "]";
     }
 }

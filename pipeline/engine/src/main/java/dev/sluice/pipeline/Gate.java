@@ -1,6 +1,5 @@
 package dev.sluice.pipeline;
 
-import dev.sluice.pipeline.gates.Gates;
 import java.util.Set;
 
 /**

@@ -18,8 +18,13 @@ import java.util.Optional;
  *     runtime then runs that node again and the gate decides once more, and the decision it records says so
  * @param <T> the type of the value
  */
-public record GateDecision<T>(Outcome outcome, T value, String reason, Map<String, Double> scores,
-        String decidedBy, Optional<Rerun<T>> rerun) {
+public record GateDecision<T>(
+        Outcome outcome,
+        T value,
+        String reason,
+        Map<String, Double> scores,
+        String decidedBy,
+        Optional<Rerun<T>> rerun) {
     /** What a gate can decide. */
     public enum Outcome {
         /** The value is good as it is. */
@@ -34,18 +39,22 @@ public record GateDecision<T>(Outcome outcome, T value, String reason, Map<Strin
 
     /** Checks the parts and freezes the scores. */
     public GateDecision {
-        if (outcome == null || value == null || reason == null || scores == null || decidedBy == null
+        if (outcome == null
+                || value == null
+                || reason == null
+                || scores == null
+                || decidedBy == null
                 || rerun == null) {
             throw new BadInputException("a gate decision needs an outcome, a value, a reason, scores, the deciding"
                     + " score's name and an optional re-run (none null)");
         }
         if (rerun.isPresent() && outcome != Outcome.REWRITE) {
-            throw new BadInputException("only a REWRITE can re-run node '" + rerun.get().nodeId() + "', got "
-                    + outcome);
+            throw new BadInputException(
+                    "only a REWRITE can re-run node '" + rerun.get().nodeId() + "', got " + outcome);
         }
         if (!decidedBy.isEmpty() && !scores.containsKey(decidedBy)) {
-            throw new BadInputException("the deciding score '" + decidedBy + "' is not among the scores "
-                    + scores.keySet());
+            throw new BadInputException(
+                    "the deciding score '" + decidedBy + "' is not among the scores " + scores.keySet());
         }
         scores = Map.copyOf(scores);
     }
@@ -72,8 +81,14 @@ public record GateDecision<T>(Outcome outcome, T value, String reason, Map<Strin
      * @param scores what was measured
      */
     public GateDecision(Outcome outcome, T value, String reason, Map<String, Double> scores) {
-        this(outcome, value, reason, scores, scores != null && scores.size() == 1 ? scores.keySet().iterator().next()
-                : "");
+        this(
+                outcome,
+                value,
+                reason,
+                scores,
+                scores != null && scores.size() == 1
+                        ? scores.keySet().iterator().next()
+                        : "");
     }
 
     /**
@@ -107,8 +122,8 @@ public record GateDecision<T>(Outcome outcome, T value, String reason, Map<Strin
      * @param <T> the value's type
      * @return the decision
      */
-    public static <T> GateDecision<T> of(Outcome outcome, T value, String reason, Map<String, Double> scores,
-            String decidedBy) {
+    public static <T> GateDecision<T> of(
+            Outcome outcome, T value, String reason, Map<String, Double> scores, String decidedBy) {
         return new GateDecision<>(outcome, value, reason, scores, decidedBy);
     }
 
@@ -121,8 +136,8 @@ public record GateDecision<T>(Outcome outcome, T value, String reason, Map<Strin
      * @param <T> the value's type
      * @return a {@code REWRITE} that re-runs a node
      */
-    public static <T> GateDecision<T> rerun(T failing, String reason, Map<String, Double> scores, String decidedBy,
-            Rerun<T> rerun) {
+    public static <T> GateDecision<T> rerun(
+            T failing, String reason, Map<String, Double> scores, String decidedBy, Rerun<T> rerun) {
         return new GateDecision<>(Outcome.REWRITE, failing, reason, scores, decidedBy, Optional.of(rerun));
     }
 }

@@ -18,7 +18,12 @@ final class GateExecution implements NodeExecution {
     }
 
     /** @param input the input value, or null to decode it from the bytes */
-    void execute(Object input, DirectBuffer in, int offset, int length, MutableDirectBuffer out,
+    void execute(
+            Object input,
+            DirectBuffer in,
+            int offset,
+            int length,
+            MutableDirectBuffer out,
             NodeExecutor.NodeOutput result) {
         GateDecision<Object> decision = decide(codec.decodeInput(input, in, offset, length, result));
         result.decision = decision;

@@ -13,7 +13,12 @@ final class GateNode extends Node {
     final Map<String, Integer> rerunTargets;
 
     @SuppressWarnings("unchecked")
-    GateNode(int index, String id, String version, Schema<?> outputSchema, Gate<?> gate,
+    GateNode(
+            int index,
+            String id,
+            String version,
+            Schema<?> outputSchema,
+            Gate<?> gate,
             Map<String, Integer> rerunTargets) {
         super(index, id, version, outputSchema);
         this.gate = (Gate<Object>) gate;

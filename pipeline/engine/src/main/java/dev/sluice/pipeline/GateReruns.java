@@ -28,8 +28,7 @@ final class GateReruns {
     private final boolean any;
 
     /** What continues after the gate: the value and its canonical bytes. */
-    record Result(Object value, ExpandableArrayBuffer bytes, int length, ContentHash hash) {
-    }
+    record Result(Object value, ExpandableArrayBuffer bytes, int length, ContentHash hash) {}
 
     GateReruns(Flow<?, ?> flow, NodeExecutor[] executors, Provenance<?, ?> provenance) {
         this.executors = executors;
@@ -73,14 +72,23 @@ final class GateReruns {
      * @return the value that continues after the gate
      */
     @SuppressWarnings("unchecked")
-    Result run(int gate, GateDecision<?> failed, Object[] nodeInputs, UUID runId, TokenListener tokens,
-            SpanContext runSpan, RunTraces traces) {
+    Result run(
+            int gate,
+            GateDecision<?> failed,
+            Object[] nodeInputs,
+            UUID runId,
+            TokenListener tokens,
+            SpanContext runSpan,
+            RunTraces traces) {
         GateNode gateNode = (GateNode) executors[gate].node;
         Rerun<Object> rerun = (Rerun<Object>) failed.rerun().orElseThrow();
         Integer target = gateNode.rerunTargets.get(rerun.nodeId());
         if (target == null) {
-            throw new NodeFailedException(gateNode.id, "it asked to re-run node '" + rerun.nodeId() + "', which it"
-                    + " does not declare in Gate.rerunTargets() (declared: " + gateNode.rerunTargets.keySet() + ")",
+            throw new NodeFailedException(
+                    gateNode.id,
+                    "it asked to re-run node '" + rerun.nodeId() + "', which it"
+                            + " does not declare in Gate.rerunTargets() (declared: " + gateNode.rerunTargets.keySet()
+                            + ")",
                     null);
         }
         ExpandableArrayBuffer in = new ExpandableArrayBuffer(256);
@@ -130,8 +138,14 @@ final class GateReruns {
      * passed, failed without asking for a re-run, or used up the re-runs (then the exhausted remedy's value is
      * encoded in place of the failing one).
      */
-    private static void decideAfter(int attempt, GateDecision<?> first, Rerun<Object> rerun,
-            Map<String, Double> scores, NodeExecutor gate, ExpandableArrayBuffer out, NodeExecutor.NodeOutput output) {
+    private static void decideAfter(
+            int attempt,
+            GateDecision<?> first,
+            Rerun<Object> rerun,
+            Map<String, Double> scores,
+            NodeExecutor gate,
+            ExpandableArrayBuffer out,
+            NodeExecutor.NodeOutput output) {
         GateDecision<?> check = output.decision;
         output.hash = null; // the gate's output may change below; the caller hashes what stays
         for (Map.Entry<String, Double> score : check.scores().entrySet()) {
@@ -164,23 +178,30 @@ final class GateReruns {
         try {
             changed = rerun.changedInput().apply(input, failing);
         } catch (RuntimeException e) {
-            throw new NodeFailedException(gate.id, "its re-run input for node '" + rerun.nodeId() + "' failed: " + e,
-                    e);
+            throw new NodeFailedException(
+                    gate.id, "its re-run input for node '" + rerun.nodeId() + "' failed: " + e, e);
         }
         if (changed == null) {
-            throw new NodeFailedException(gate.id, "its re-run input for node '" + rerun.nodeId() + "' is null",
-                    null);
+            throw new NodeFailedException(gate.id, "its re-run input for node '" + rerun.nodeId() + "' is null", null);
         }
         return changed;
     }
 
-    private static int encode(GateNode gate, Rerun<Object> rerun, Schema<Object> schema, Object input,
-            ExpandableArrayBuffer in, NodeExecutor.NodeOutput codec) {
+    private static int encode(
+            GateNode gate,
+            Rerun<Object> rerun,
+            Schema<Object> schema,
+            Object input,
+            ExpandableArrayBuffer in,
+            NodeExecutor.NodeOutput codec) {
         try {
             return EdgeCodec.encode(schema, input, in, codec.writer);
         } catch (BadInputException | ClassCastException e) {
-            throw new NodeFailedException(gate.id, "its re-run input for node '" + rerun.nodeId() + "' cannot be"
-                    + " encoded as " + schema.typeName() + ": " + e.getMessage(), e);
+            throw new NodeFailedException(
+                    gate.id,
+                    "its re-run input for node '" + rerun.nodeId() + "' cannot be" + " encoded as " + schema.typeName()
+                            + ": " + e.getMessage(),
+                    e);
         }
     }
 }

@@ -50,8 +50,8 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
     @Override
     public CompletableFuture<RunResult<O>> submit(I input, TokenListener tokens) {
         if (closed.get()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("pipeline of flow '" + flow.name()
-                    + "' is closed"));
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("pipeline of flow '" + flow.name() + "' is closed"));
         }
         running.incrementAndGet();
         try {
@@ -82,8 +82,10 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
             try {
                 length = NodeExecutor.encode(flow.inputSchema(), input, s.in, s.output.writer);
             } catch (BadInputException e) {
-                throw new BadInputException("input of flow '" + flow.name() + "' cannot be encoded as "
-                        + flow.inputSchema().typeName() + ": " + e.getMessage(), e);
+                throw new BadInputException(
+                        "input of flow '" + flow.name() + "' cannot be encoded as "
+                                + flow.inputSchema().typeName() + ": " + e.getMessage(),
+                        e);
             }
             if (provenance.recordsEvidence()) {
                 journaled = new byte[length];
@@ -115,8 +117,8 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
                 edgeHash = outputHash;
                 s.swap();
                 if (s.output.decision != null && s.output.decision.rerun().isPresent()) {
-                    GateReruns.Result rerun = reruns.run(k, s.output.decision, s.nodeInputs, runId, tokens,
-                            runSpan.getSpanContext(), traces);
+                    GateReruns.Result rerun = reruns.run(
+                            k, s.output.decision, s.nodeInputs, runId, tokens, runSpan.getSpanContext(), traces);
                     value = rerun.value();
                     length = rerun.length();
                     edgeHash = rerun.hash();
@@ -130,15 +132,31 @@ final class InlinePipeline<I, O> extends RunningFlow<I, O> {
             if (journaled != null) {
                 byte[] recorded = journaled;
                 journaled = null; // a failure to record is not recorded again as the run's failure
-                provenance.record(runId, runSpan.getSpanContext(), runStartEpochNs, recorded, inputHash, traces,
-                        value, edgeHash, null);
+                provenance.record(
+                        runId,
+                        runSpan.getSpanContext(),
+                        runStartEpochNs,
+                        recorded,
+                        inputHash,
+                        traces,
+                        value,
+                        edgeHash,
+                        null);
             }
             Provenance.endRun(runSpan, null);
             return result;
         } catch (RuntimeException e) {
             if (journaled != null) {
-                provenance.record(runId, runSpan.getSpanContext(), runStartEpochNs, journaled, inputHash,
-                        traces == null ? List.of() : traces, null, null, e);
+                provenance.record(
+                        runId,
+                        runSpan.getSpanContext(),
+                        runStartEpochNs,
+                        journaled,
+                        inputHash,
+                        traces == null ? List.of() : traces,
+                        null,
+                        null,
+                        e);
             }
             Provenance.endRun(runSpan, e);
             throw e;

@@ -18,8 +18,7 @@ final class JoinAdapter<T, A, B, R> implements Adapter<T, R> {
     /** The branches started once per (seed, cache) they are run with. */
     private final ConcurrentHashMap<List<Object>, Branches> started = new ConcurrentHashMap<>();
 
-    private record Branches(InlinePipeline<?, ?> left, InlinePipeline<?, ?> right) {
-    }
+    private record Branches(InlinePipeline<?, ?> left, InlinePipeline<?, ?> right) {}
 
     JoinAdapter(Flow<T, A> left, Flow<T, B> right, BiFunction<? super A, ? super B, ? extends R> combine) {
         this.left = left;
@@ -32,9 +31,11 @@ final class JoinAdapter<T, A, B, R> implements Adapter<T, R> {
     public R apply(T input, AdapterContext context) {
         Seed seed = context.seed();
         ResultCache cache = context.cache();
-        Branches branches = started.computeIfAbsent(List.of(seed, cache), k -> new Branches(
-                new InlinePipeline<>(left, seed.derive("left"), cache, Observability.NONE),
-                new InlinePipeline<>(right, seed.derive("right"), cache, Observability.NONE)));
+        Branches branches = started.computeIfAbsent(
+                List.of(seed, cache),
+                k -> new Branches(
+                        new InlinePipeline<>(left, seed.derive("left"), cache, Observability.NONE),
+                        new InlinePipeline<>(right, seed.derive("right"), cache, Observability.NONE)));
         A a = (A) run((InlinePipeline<T, ?>) branches.left(), input, context);
         B b = (B) run((InlinePipeline<T, ?>) branches.right(), input, context);
         return combine.apply(a, b);

@@ -41,11 +41,21 @@ final class JournalReplay<I, O> {
     private ReplayReport.Run replay(InlinePipeline<I, O> replayer, JournalEntry entry) {
         String recorded = entry.outputHash();
         if (!entry.flowName().equals(flow.name())) {
-            return new ReplayReport.Run(entry.runId(), ReplayReport.Status.SKIPPED, recorded, "", "",
+            return new ReplayReport.Run(
+                    entry.runId(),
+                    ReplayReport.Status.SKIPPED,
+                    recorded,
+                    "",
+                    "",
                     "recorded by flow '" + entry.flowName() + "'");
         }
         if (entry.inputSchemaVersion() != flow.inputSchema().version()) {
-            return new ReplayReport.Run(entry.runId(), ReplayReport.Status.SKIPPED, recorded, "", "",
+            return new ReplayReport.Run(
+                    entry.runId(),
+                    ReplayReport.Status.SKIPPED,
+                    recorded,
+                    "",
+                    "",
                     "input schema version " + entry.inputSchemaVersion() + " was recorded; the flow reads version "
                             + flow.inputSchema().version());
         }
@@ -55,8 +65,8 @@ final class JournalReplay<I, O> {
         } catch (RuntimeException e) {
             Throwable cause = Provenance.unwrap(e);
             String node = cause instanceof NodeFailedException failed ? failed.nodeId() : "";
-            return new ReplayReport.Run(entry.runId(), ReplayReport.Status.FAILED, recorded, "", node,
-                    String.valueOf(cause.getMessage()));
+            return new ReplayReport.Run(
+                    entry.runId(), ReplayReport.Status.FAILED, recorded, "", node, String.valueOf(cause.getMessage()));
         }
         String replayed = result.outputHash().hex();
         if (replayed.equals(recorded)) {
@@ -73,8 +83,12 @@ final class JournalReplay<I, O> {
                 break;
             }
         }
-        return new ReplayReport.Run(entry.runId(), recorded.isEmpty() ? ReplayReport.Status.FAILED
-                : ReplayReport.Status.CHANGED, recorded, replayed, firstChanged,
+        return new ReplayReport.Run(
+                entry.runId(),
+                recorded.isEmpty() ? ReplayReport.Status.FAILED : ReplayReport.Status.CHANGED,
+                recorded,
+                replayed,
+                firstChanged,
                 recorded.isEmpty() ? "the recorded run had failed" : "");
     }
 }

@@ -16,6 +16,7 @@ final class MapExecution implements NodeExecution {
     static final long MEMO_BYTES = 1 << 20;
     /** Larger outputs are not remembered: they would crowd out many small ones. */
     private static final int MEMO_MAX_OUTPUT_BYTES = (int) (MEMO_BYTES / 16);
+
     private static final int MEMO_ENTRY_OVERHEAD_BYTES = 128;
 
     private final MapNode node;
@@ -24,15 +25,16 @@ final class MapExecution implements NodeExecution {
     private final Cache<ContentHash, Remembered> memo;
 
     /** An output's bytes as the memo holds them, and their hash. */
-    private record Remembered(byte[] bytes, ContentHash hash) {
-    }
+    private record Remembered(byte[] bytes, ContentHash hash) {}
 
     MapExecution(MapNode node, EdgeCodec codec) {
         this.node = node;
         this.codec = codec;
-        this.memo = Caffeine.newBuilder().maximumWeight(MEMO_BYTES)
+        this.memo = Caffeine.newBuilder()
+                .maximumWeight(MEMO_BYTES)
                 .weigher((ContentHash in, Remembered out) -> out.bytes.length + MEMO_ENTRY_OVERHEAD_BYTES)
-                .executor(Runnable::run).build();
+                .executor(Runnable::run)
+                .build();
     }
 
     /**
@@ -41,8 +43,14 @@ final class MapExecution implements NodeExecution {
      * @param input the input value, or null to decode it from the bytes if the function must run
      * @param inputHash the SHA-256 of the input bytes, the memo's key
      */
-    void execute(Object input, DirectBuffer in, int offset, int length, ContentHash inputHash,
-            MutableDirectBuffer out, NodeExecutor.NodeOutput result) {
+    void execute(
+            Object input,
+            DirectBuffer in,
+            int offset,
+            int length,
+            ContentHash inputHash,
+            MutableDirectBuffer out,
+            NodeExecutor.NodeOutput result) {
         Remembered known = memo.getIfPresent(inputHash);
         if (known != null) {
             EdgeCodec.acceptBytes(known.bytes, out, result);

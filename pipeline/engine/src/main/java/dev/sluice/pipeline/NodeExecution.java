@@ -5,5 +5,4 @@ package dev.sluice.pipeline;
  * node of a started flow, made from the node's type by {@link NodeExecutor}, which dispatches on this type; each
  * kind takes only the arguments it needs.
  */
-sealed interface NodeExecution permits MapExecution, CallExecution, GateExecution, SinkExecution {
-}
+sealed interface NodeExecution permits MapExecution, CallExecution, GateExecution, SinkExecution {}

@@ -51,11 +51,13 @@ final class NodeExecutor {
     static final class NodeOutput {
         /** The output value, or null while it is only bytes (see {@link #outputValue}). */
         Object value;
+
         int length;
         /** The SHA-256 of the output bytes when the execution knows it, else null (see {@link #outputHash}). */
         ContentHash hash;
         /** The codec flyweights of the thread that owns this holder, rewrapped for each value. */
         final CanonicalWriter writer = new CanonicalWriter();
+
         final CanonicalReader reader = new CanonicalReader();
         boolean cacheHit;
         long tokens;
@@ -93,8 +95,16 @@ final class NodeExecutor {
      * @param input the input value, or null to decode it from the bytes if the node needs it
      * @param inputHash the SHA-256 of the input bytes
      */
-    void executeInline(Object input, DirectBuffer in, int offset, int length, ContentHash inputHash, UUID runId,
-            TokenListener tokens, ExpandableArrayBuffer out, NodeOutput result) {
+    void executeInline(
+            Object input,
+            DirectBuffer in,
+            int offset,
+            int length,
+            ContentHash inputHash,
+            UUID runId,
+            TokenListener tokens,
+            ExpandableArrayBuffer out,
+            NodeOutput result) {
         result.reset();
         switch (execution) {
             case MapExecution map -> map.execute(input, in, offset, length, inputHash, out, result);
@@ -199,8 +209,8 @@ final class NodeExecutor {
      * @return the SHA-256 of the output bytes: known by the execution, else the input's when the output bytes are
      *     the input bytes (a gate that passes, a sink), else computed
      */
-    static ContentHash outputHash(NodeOutput result, DirectBuffer out, ContentHash inputHash, DirectBuffer in,
-            int offset, int length) {
+    static ContentHash outputHash(
+            NodeOutput result, DirectBuffer out, ContentHash inputHash, DirectBuffer in, int offset, int length) {
         return EdgeCodec.outputHash(result, out, inputHash, in, offset, length);
     }
 }

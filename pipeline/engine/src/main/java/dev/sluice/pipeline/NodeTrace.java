@@ -23,9 +23,19 @@ import java.util.Optional;
  * @param evidence the evidence links the node's adapter reported ({@link AdapterContext#evidence}); a cache hit
  *     repeats those of the execution it reuses while they are remembered
  */
-public record NodeTrace(String nodeId, String nodeVersion, NodeKind kind, ContentHash inputHash,
-        ContentHash outputHash, boolean cacheHit, long elapsedNs, long tokens, int retries,
-        Optional<GateDecision<?>> gateDecision, long startedEpochNs, List<EvidenceLink> evidence) {
+public record NodeTrace(
+        String nodeId,
+        String nodeVersion,
+        NodeKind kind,
+        ContentHash inputHash,
+        ContentHash outputHash,
+        boolean cacheHit,
+        long elapsedNs,
+        long tokens,
+        int retries,
+        Optional<GateDecision<?>> gateDecision,
+        long startedEpochNs,
+        List<EvidenceLink> evidence) {
     /** Freezes the evidence links. */
     public NodeTrace {
         evidence = List.copyOf(evidence);

@@ -23,6 +23,7 @@ final class PendingRun {
     final Span span;
     /** The run span's W3C context, as the envelope header carries it: zero when the run is not traced. */
     final long traceIdHigh;
+
     final long traceIdLow;
     final long spanId;
     final byte traceFlags;
@@ -31,8 +32,14 @@ final class PendingRun {
     /** The inputs of nodes that a gate may re-run, by index; null when no gate of the flow re-runs. */
     final Object[] nodeInputs;
 
-    PendingRun(long correlationId, UUID runId, TokenListener tokens, NodeExecutor[] executors,
-            ContentHash inputHash, boolean keepsInputs, Span span) {
+    PendingRun(
+            long correlationId,
+            UUID runId,
+            TokenListener tokens,
+            NodeExecutor[] executors,
+            ContentHash inputHash,
+            boolean keepsInputs,
+            Span span) {
         this.correlationId = correlationId;
         this.runId = runId;
         this.tokens = tokens;

@@ -118,8 +118,16 @@ final class PendingRuns {
             RunResult<Object> result = new RunResult<>(run.runId, value, outputHash, run.traces);
             if (run.journaled != null) {
                 try {
-                    provenance.record(run.runId, run.span.getSpanContext(), run.startEpochNs, run.journaled,
-                            run.traces.inputHash(0), run.traces, value, outputHash, null);
+                    provenance.record(
+                            run.runId,
+                            run.span.getSpanContext(),
+                            run.startEpochNs,
+                            run.journaled,
+                            run.traces.inputHash(0),
+                            run.traces,
+                            value,
+                            outputHash,
+                            null);
                 } catch (RuntimeException e) {
                     Provenance.endRun(run.span, e);
                     run.future.completeExceptionally(e);
@@ -133,16 +141,24 @@ final class PendingRuns {
 
     /** Fails a run at {@code node}, recording its evidence first, unless it was already completed or failed. */
     void fail(PendingRun run, Node node, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (!(cause instanceof NodeFailedException)) {
             cause = new NodeFailedException(node.id, cause.toString(), cause);
         }
         if (release(run)) {
             if (run.journaled != null) {
                 try {
-                    provenance.record(run.runId, run.span.getSpanContext(), run.startEpochNs, run.journaled,
-                            run.traces.inputHash(0), run.traces, null, null, cause);
+                    provenance.record(
+                            run.runId,
+                            run.span.getSpanContext(),
+                            run.startEpochNs,
+                            run.journaled,
+                            run.traces.inputHash(0),
+                            run.traces,
+                            null,
+                            null,
+                            cause);
                 } catch (RuntimeException e) {
                     cause.addSuppressed(e);
                 }
@@ -183,8 +199,8 @@ final class PendingRuns {
             PendingRun run = slots.get(slot);
             if (run != null && release(run)) {
                 unfinished.add("run " + run.runId);
-                run.future.completeExceptionally(new IllegalStateException("pipeline of flow '" + flowName
-                        + "' closed before run " + run.runId + " finished"));
+                run.future.completeExceptionally(new IllegalStateException(
+                        "pipeline of flow '" + flowName + "' closed before run " + run.runId + " finished"));
             }
         }
         return unfinished;

@@ -55,16 +55,18 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
     @SuppressWarnings({"unchecked", "rawtypes"})
     public CompletableFuture<RunResult<O>> submit(I input, TokenListener tokens) {
         if (closed) {
-            return CompletableFuture.failedFuture(new IllegalStateException("pipeline of flow '" + flow.name()
-                    + "' is closed"));
+            return CompletableFuture.failedFuture(
+                    new IllegalStateException("pipeline of flow '" + flow.name() + "' is closed"));
         }
         SubmitScratch s = submitScratch.get();
         int length;
         try {
             length = NodeExecutor.encode(flow.inputSchema(), input, s.payload, s.writer);
         } catch (BadInputException e) {
-            return CompletableFuture.failedFuture(new BadInputException("input of flow '" + flow.name()
-                    + "' cannot be encoded as " + flow.inputSchema().typeName() + ": " + e.getMessage(), e));
+            return CompletableFuture.failedFuture(new BadInputException(
+                    "input of flow '" + flow.name() + "' cannot be encoded as "
+                            + flow.inputSchema().typeName() + ": " + e.getMessage(),
+                    e));
         }
         RingBuffer first = topology.ring(0);
         int messageLength = EnvelopeDescriptor.HEADER_LENGTH + length;
@@ -75,8 +77,13 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
         }
         UUID runId = runIds.next();
         ContentHash inputHash = ContentHash.of(s.payload, 0, length);
-        PendingRun run = new PendingRun(runs.nextCorrelationId(), runId,
-                tokens == null ? TokenListener.NONE : tokens, executors, inputHash, reruns.any(),
+        PendingRun run = new PendingRun(
+                runs.nextCorrelationId(),
+                runId,
+                tokens == null ? TokenListener.NONE : tokens,
+                executors,
+                inputHash,
+                reruns.any(),
                 provenance.startRun(runId));
         if (!runs.accept(run)) {
             run.span.end();

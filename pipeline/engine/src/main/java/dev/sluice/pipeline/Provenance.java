@@ -84,8 +84,16 @@ final class Provenance<I, O> {
      * @param output the execution's output (its value may still be null)
      * @param out the output bytes
      */
-    void endNode(Span span, int k, RunTraces traces, Object input, DirectBuffer in, int inOffset, int inLength,
-            NodeExecutor.NodeOutput output, DirectBuffer out) {
+    void endNode(
+            Span span,
+            int k,
+            RunTraces traces,
+            Object input,
+            DirectBuffer in,
+            int inOffset,
+            int inLength,
+            NodeExecutor.NodeOutput output,
+            DirectBuffer out) {
         spans.endNode(span, k, traces, input, in, inOffset, inLength, output, out);
     }
 
@@ -103,8 +111,16 @@ final class Provenance<I, O> {
      * @param output the output, null if the run failed
      * @param failure why the run failed, null if it succeeded
      */
-    void record(UUID runId, SpanContext runSpan, long startedEpochNs, byte[] input, ContentHash inputHash,
-            List<NodeTrace> traces, Object output, ContentHash outputHash, Throwable failure) {
+    void record(
+            UUID runId,
+            SpanContext runSpan,
+            long startedEpochNs,
+            byte[] input,
+            ContentHash inputHash,
+            List<NodeTrace> traces,
+            Object output,
+            ContentHash outputHash,
+            Throwable failure) {
         chain.record(runId, runSpan, startedEpochNs, input, inputHash, traces, output, outputHash, failure);
     }
 

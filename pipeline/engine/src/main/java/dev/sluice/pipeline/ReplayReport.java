@@ -33,9 +33,13 @@ public record ReplayReport(List<Run> runs) {
      * @param firstChangedNode the first node whose output hash differs from the recording, "" if none
      * @param detail why it failed or was skipped, "" otherwise
      */
-    public record Run(UUID runId, Status status, String recordedOutputHash, String replayedOutputHash,
-            String firstChangedNode, String detail) {
-    }
+    public record Run(
+            UUID runId,
+            Status status,
+            String recordedOutputHash,
+            String replayedOutputHash,
+            String firstChangedNode,
+            String detail) {}
 
     /** Freezes the list. */
     public ReplayReport {
@@ -62,7 +66,9 @@ public record ReplayReport(List<Run> runs) {
             if (run.status() != Status.UNCHANGED) {
                 text.append(run.status()).append(' ').append(run.runId());
                 if (!run.firstChangedNode().isEmpty()) {
-                    text.append(" first changed at node '").append(run.firstChangedNode()).append('\'');
+                    text.append(" first changed at node '")
+                            .append(run.firstChangedNode())
+                            .append('\'');
                 }
                 if (!run.detail().isEmpty()) {
                     text.append(": ").append(run.detail());
@@ -70,8 +76,16 @@ public record ReplayReport(List<Run> runs) {
                 text.append('\n');
             }
         }
-        return text.append(runs.size()).append(" runs: ").append(count(Status.UNCHANGED)).append(" unchanged, ")
-                .append(count(Status.CHANGED)).append(" changed, ").append(count(Status.FAILED)).append(" failed, ")
-                .append(count(Status.SKIPPED)).append(" skipped\n").toString();
+        return text.append(runs.size())
+                .append(" runs: ")
+                .append(count(Status.UNCHANGED))
+                .append(" unchanged, ")
+                .append(count(Status.CHANGED))
+                .append(" changed, ")
+                .append(count(Status.FAILED))
+                .append(" failed, ")
+                .append(count(Status.SKIPPED))
+                .append(" skipped\n")
+                .toString();
     }
 }

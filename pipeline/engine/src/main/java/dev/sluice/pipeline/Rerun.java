@@ -1,7 +1,6 @@
 package dev.sluice.pipeline;
 
 import dev.sluice.core.BadInputException;
-import dev.sluice.pipeline.gates.Remedy;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
@@ -21,8 +20,12 @@ import java.util.function.UnaryOperator;
  * @param exhaustedAction the value that continues when the re-runs are used up
  * @param <T> the type of the value the gate checks
  */
-public record Rerun<T>(String nodeId, int maxReruns, BiFunction<Object, ? super T, Object> changedInput,
-        GateDecision.Outcome exhaustedOutcome, UnaryOperator<T> exhaustedAction) {
+public record Rerun<T>(
+        String nodeId,
+        int maxReruns,
+        BiFunction<Object, ? super T, Object> changedInput,
+        GateDecision.Outcome exhaustedOutcome,
+        UnaryOperator<T> exhaustedAction) {
     /** The most re-runs one gate may ask for in one run. */
     public static final int MAX_RERUNS = 8;
 
@@ -33,8 +36,8 @@ public record Rerun<T>(String nodeId, int maxReruns, BiFunction<Object, ? super 
                     + " re-runs are used up (none null)");
         }
         if (maxReruns < 1 || maxReruns > MAX_RERUNS) {
-            throw new BadInputException("a re-run of node '" + nodeId + "' may happen 1 to " + MAX_RERUNS
-                    + " times, got " + maxReruns);
+            throw new BadInputException(
+                    "a re-run of node '" + nodeId + "' may happen 1 to " + MAX_RERUNS + " times, got " + maxReruns);
         }
         if (exhaustedOutcome != GateDecision.Outcome.DEGRADE && exhaustedOutcome != GateDecision.Outcome.FALLBACK) {
             throw new BadInputException("when the re-runs of node '" + nodeId + "' are used up the value must be"

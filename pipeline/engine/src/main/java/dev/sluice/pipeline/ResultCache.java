@@ -61,6 +61,7 @@ public final class ResultCache implements AutoCloseable {
     private final PersistentTier persistent;
     /** Links kept by {@link #putEvidence} while their output is still being computed. */
     private final Cache<CacheKey, byte[]> pendingLinks;
+
     private final ThreadLocal<LastHit> lastMemoryHit = ThreadLocal.withInitial(LastHit::new);
     private final LongAdder memoryHits = new LongAdder();
     private final LongAdder persistentHits = new LongAdder();
@@ -77,7 +78,10 @@ public final class ResultCache implements AutoCloseable {
                 .recordStats() // for the evictions; hits and misses are counted here, by tier
                 .executor(Runnable::run) // maintenance on the caller: no pool thread, and the size bound holds at once
                 .buildAsync();
-        this.pendingLinks = Caffeine.newBuilder().maximumSize(PENDING_LINKS_MAX).executor(Runnable::run).build();
+        this.pendingLinks = Caffeine.newBuilder()
+                .maximumSize(PENDING_LINKS_MAX)
+                .executor(Runnable::run)
+                .build();
         this.persistent = persistent;
     }
 
@@ -130,8 +134,10 @@ public final class ResultCache implements AutoCloseable {
             if (bytes != null) {
                 persistentHits.increment();
                 // an output computed meanwhile, or in flight, stays; a promoted one brings its links along
-                memory.asMap().putIfAbsent(key, CompletableFuture.completedFuture(
-                        new Entry(bytes, persistent.get(evidenceKey(key)))));
+                memory.asMap()
+                        .putIfAbsent(
+                                key,
+                                CompletableFuture.completedFuture(new Entry(bytes, persistent.get(evidenceKey(key)))));
                 return bytes;
             }
         }
@@ -296,9 +302,19 @@ public final class ResultCache implements AutoCloseable {
     public Stats stats() {
         long memory = memoryHits.sum();
         long persisted = persistentHits.sum();
-        return new Stats(memory + persisted, misses.sum(), memory, persisted, joinedInFlight.sum(),
+        return new Stats(
+                memory + persisted,
+                misses.sum(),
+                memory,
+                persisted,
+                joinedInFlight.sum(),
                 this.memory.synchronous().stats().evictionCount(),
-                this.memory.synchronous().policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L));
+                this.memory
+                        .synchronous()
+                        .policy()
+                        .eviction()
+                        .map(e -> e.weightedSize().orElse(0))
+                        .orElse(0L));
     }
 
     @Override
@@ -319,7 +335,12 @@ public final class ResultCache implements AutoCloseable {
      * @param evictions entries evicted from memory to stay within its size
      * @param memoryBytes the weight held in memory now, bytes
      */
-    public record Stats(long hits, long misses, long memoryHits, long persistentHits, long joinedInFlight,
-            long evictions, long memoryBytes) {
-    }
+    public record Stats(
+            long hits,
+            long misses,
+            long memoryHits,
+            long persistentHits,
+            long joinedInFlight,
+            long evictions,
+            long memoryBytes) {}
 }

@@ -67,8 +67,9 @@ final class RingTopology {
     private final RingBuffer[] rings;
     private final ExecutorService adapterPool;
     /** Gates' re-runs, one virtual thread each: they wait on adapters, so they must not hold a pool thread. */
-    private final ExecutorService rerunThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual()
-            .name("sluice-rerun-", 0).factory());
+    private final ExecutorService rerunThreads = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("sluice-rerun-", 0).factory());
+
     private final FlowRuntime runtime;
     private AgentRunner[] runners = new AgentRunner[0];
 
@@ -117,10 +118,12 @@ final class RingTopology {
             started[t] = new AgentRunner(idleStrategy(runtime.idle()), RingTopology::logStageError, null, agent);
             int threadIndex = t;
             AgentRunner.startOnThread(started[t], task -> {
-                Runnable setUpTask = setup == null ? task : () -> {
-                    setup.accept(threadIndex);
-                    task.run();
-                };
+                Runnable setUpTask = setup == null
+                        ? task
+                        : () -> {
+                            setup.accept(threadIndex);
+                            task.run();
+                        };
                 Thread thread = new Thread(setUpTask, stageThreadName(flow.name(), threadIndex));
                 thread.setDaemon(true);
                 return thread;
@@ -145,8 +148,9 @@ final class RingTopology {
     static IdleStrategy idleStrategy(FlowRuntime.Idle idle) {
         return switch (idle) {
             case BUSY_SPIN -> new BusySpinIdleStrategy();
-            case BACKOFF -> new BackoffIdleStrategy(BACKOFF_MAX_SPINS, BACKOFF_MAX_YIELDS, BACKOFF_MIN_PARK_PERIOD_NS,
-                    BACKOFF_MAX_PARK_PERIOD_NS);
+            case BACKOFF ->
+                new BackoffIdleStrategy(
+                        BACKOFF_MAX_SPINS, BACKOFF_MAX_YIELDS, BACKOFF_MIN_PARK_PERIOD_NS, BACKOFF_MAX_PARK_PERIOD_NS);
             case SLEEPING -> new SleepingIdleStrategy(SLEEPING_PARK_PERIOD_NS);
         };
     }
@@ -170,8 +174,15 @@ final class RingTopology {
      * Writes an envelope for stage {@code consumer} into a claimed slot of its ring buffer (the caller commits it):
      * the header names the consuming node and carries the hash of the payload, which is that node's input.
      */
-    void writeEnvelope(Envelope envelope, int index, int messageLength, PendingRun run, int consumer,
-            ContentHash payloadHash, DirectBuffer payload, int payloadLength) {
+    void writeEnvelope(
+            Envelope envelope,
+            int index,
+            int messageLength,
+            PendingRun run,
+            int consumer,
+            ContentHash payloadHash,
+            DirectBuffer payload,
+            int payloadLength) {
         Node node = executors[consumer].node;
         Schema<?> schema = consumer == 0 ? flow.inputSchema() : executors[consumer - 1].node.outputSchema;
         envelope.wrap(rings[consumer].buffer(), index, messageLength)

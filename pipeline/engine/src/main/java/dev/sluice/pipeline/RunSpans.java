@@ -35,11 +35,13 @@ final class RunSpans {
     private final Tracer tracer;
     /** Whether {@link #tracer} is the API's no-op tracer, whose spans only wrap the caller's current context. */
     private final boolean noopTracer;
+
     private final boolean captureText;
     private final String runSpanName;
     private final String[] nodeSpanNames;
     /** Per node: how a model call appears in traces, null for a node that calls no model. */
     private final GenAiCall[] genAi;
+
     private final long[] inputSchemaVersions;
 
     RunSpans(Flow<?, ?> flow, NodeExecutor[] executors, Observability observability) {
@@ -47,7 +49,9 @@ final class RunSpans {
         this.executors = executors;
         this.captureText = observability.captureText();
         String version = RunSpans.class.getPackage().getImplementationVersion();
-        this.tracer = observability.resolvedOpenTelemetry().tracerBuilder(INSTRUMENTATION_NAME)
+        this.tracer = observability
+                .resolvedOpenTelemetry()
+                .tracerBuilder(INSTRUMENTATION_NAME)
                 .setInstrumentationVersion(version == null ? "dev" : version)
                 .setSchemaUrl(SluiceAttributes.SCHEMA_URL)
                 .build();
@@ -59,9 +63,11 @@ final class RunSpans {
         for (int k = 0; k < executors.length; k++) {
             Node node = executors[k].node;
             genAi[k] = node instanceof CallNode call ? call.adapter.genAi().orElse(null) : null;
-            nodeSpanNames[k] = genAi[k] != null ? genAi[k].operationName() + " " + genAi[k].requestModel()
+            nodeSpanNames[k] = genAi[k] != null
+                    ? genAi[k].operationName() + " " + genAi[k].requestModel()
                     : "sluice." + node.kindName() + " " + node.id;
-            inputSchemaVersions[k] = k == 0 ? flow.inputSchema().version() : executors[k - 1].node.outputSchema.version();
+            inputSchemaVersions[k] =
+                    k == 0 ? flow.inputSchema().version() : executors[k - 1].node.outputSchema.version();
         }
     }
 
@@ -71,7 +77,8 @@ final class RunSpans {
             SpanContext caller = Span.current().getSpanContext();
             return caller.isValid() ? Span.wrap(caller) : Span.getInvalid();
         }
-        Span span = tracer.spanBuilder(runSpanName).setSpanKind(SpanKind.INTERNAL).startSpan();
+        Span span =
+                tracer.spanBuilder(runSpanName).setSpanKind(SpanKind.INTERNAL).startSpan();
         if (span.isRecording()) {
             span.setAttribute(SluiceAttributes.FLOW_NAME, flow.name());
             span.setAttribute(SluiceAttributes.FLOW_VER, flow.version());
@@ -99,8 +106,11 @@ final class RunSpans {
         if (traceIdHigh == 0 && traceIdLow == 0) {
             return Span.getInvalid();
         }
-        SpanContext parent = SpanContext.createFromRemoteParent(TraceId.fromLongs(traceIdHigh, traceIdLow),
-                SpanId.fromLong(runSpanId), TraceFlags.fromByte(traceFlags), TraceState.getDefault());
+        SpanContext parent = SpanContext.createFromRemoteParent(
+                TraceId.fromLongs(traceIdHigh, traceIdLow),
+                SpanId.fromLong(runSpanId),
+                TraceFlags.fromByte(traceFlags),
+                TraceState.getDefault());
         return startNode(k, parent);
     }
 
@@ -124,8 +134,16 @@ final class RunSpans {
      * @param output the execution's output (its value may still be null)
      * @param out the output bytes
      */
-    void endNode(Span span, int k, RunTraces traces, Object input, DirectBuffer in, int inOffset, int inLength,
-            NodeExecutor.NodeOutput output, DirectBuffer out) {
+    void endNode(
+            Span span,
+            int k,
+            RunTraces traces,
+            Object input,
+            DirectBuffer in,
+            int inOffset,
+            int inLength,
+            NodeExecutor.NodeOutput output,
+            DirectBuffer out) {
         if (span.isRecording()) {
             NodeTrace trace = traces.get(k);
             NodeExecutor executor = executors[k];
@@ -136,10 +154,17 @@ final class RunSpans {
             span.setAttribute(SluiceAttributes.INPUT_HASH, trace.inputHash().hex());
             span.setAttribute(SluiceAttributes.OUTPUT_HASH, trace.outputHash().hex());
             if (node instanceof CallNode call) {
-                adapterAttributes(span, k, call, trace, executor.decodeInput(input, in, inOffset, inLength, output),
+                adapterAttributes(
+                        span,
+                        k,
+                        call,
+                        trace,
+                        executor.decodeInput(input, in, inOffset, inLength, output),
                         executor.outputValue(output, out));
             }
-            trace.gateDecision().ifPresent(d -> span.setAttribute(SluiceAttributes.GATE_OUTCOME, d.outcome().name()));
+            trace.gateDecision()
+                    .ifPresent(d -> span.setAttribute(
+                            SluiceAttributes.GATE_OUTCOME, d.outcome().name()));
         }
         span.end();
     }
@@ -159,7 +184,8 @@ final class RunSpans {
         span.setAttribute(SluiceAttributes.GEN_AI_OPERATION_NAME, call.operationName());
         span.setAttribute(SluiceAttributes.GEN_AI_PROVIDER_NAME, call.providerName());
         span.setAttribute(SluiceAttributes.GEN_AI_REQUEST_MODEL, call.requestModel());
-        span.setAttribute(SluiceAttributes.GEN_AI_REQUEST_SEED, executors[k].seed().value());
+        span.setAttribute(
+                SluiceAttributes.GEN_AI_REQUEST_SEED, executors[k].seed().value());
         span.setAllAttributes(call.requestAttributes());
         Optional<GenAiResponse> response = adapter.genAiResponse(output);
         response.ifPresent(r -> {
@@ -169,8 +195,9 @@ final class RunSpans {
         });
         if (captureText) {
             span.setAttribute(SluiceAttributes.GEN_AI_INPUT_MESSAGES, messages("user", String.valueOf(input)));
-            span.setAttribute(SluiceAttributes.GEN_AI_OUTPUT_MESSAGES, messages("assistant",
-                    response.map(GenAiResponse::text).orElseGet(() -> String.valueOf(output))));
+            span.setAttribute(
+                    SluiceAttributes.GEN_AI_OUTPUT_MESSAGES,
+                    messages("assistant", response.map(GenAiResponse::text).orElseGet(() -> String.valueOf(output))));
         }
     }
 

@@ -66,7 +66,8 @@ final class RunTraces extends AbstractList<NodeTrace> implements RandomAccess {
         times[2 * k] = nodeStartNs;
         times[2 * k + 1] = elapsedNs;
         edges[k + 1] = outputHash;
-        details[k] = output.decision != null ? output.decision
+        details[k] = output.decision != null
+                ? output.decision
                 : output.evidence.isEmpty() ? null : List.copyOf(output.evidence); // no copy if already immutable
         if (output.tokens != 0 || output.retries != 0) {
             if (costs == null) {
@@ -107,8 +108,16 @@ final class RunTraces extends AbstractList<NodeTrace> implements RandomAccess {
         }
         Node node = executors[k].node;
         Object detail = details[k];
-        return new NodeTrace(node.id, node.version, node.kind(), inputHash(k), edges[k + 1], (flags[k] & CACHE_HIT) != 0,
-                times[2 * k + 1], costs == null ? 0 : costs[2 * k], costs == null ? 0 : (int) costs[2 * k + 1],
+        return new NodeTrace(
+                node.id,
+                node.version,
+                node.kind(),
+                inputHash(k),
+                edges[k + 1],
+                (flags[k] & CACHE_HIT) != 0,
+                times[2 * k + 1],
+                costs == null ? 0 : costs[2 * k],
+                costs == null ? 0 : (int) costs[2 * k + 1],
                 detail instanceof GateDecision<?> decision ? Optional.of(decision) : Optional.empty(),
                 startEpochNs + (times[2 * k] - startNs),
                 detail instanceof List<?> links ? (List<EvidenceLink>) links : List.of());

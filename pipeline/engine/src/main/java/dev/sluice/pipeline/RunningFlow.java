@@ -31,8 +31,8 @@ abstract class RunningFlow<I, O> implements Pipeline<I, O> {
         List<Node> nodes = flow.nodes();
         NodeExecutor[] executors = new NodeExecutor[nodes.size()];
         for (int i = 0; i < executors.length; i++) {
-            executors[i] = new NodeExecutor(flow, nodes.get(i),
-                    i == 0 ? flow.inputSchema() : nodes.get(i - 1).outputSchema, seed, cache);
+            executors[i] = new NodeExecutor(
+                    flow, nodes.get(i), i == 0 ? flow.inputSchema() : nodes.get(i - 1).outputSchema, seed, cache);
         }
         return executors;
     }

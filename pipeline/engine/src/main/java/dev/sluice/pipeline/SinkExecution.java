@@ -14,7 +14,12 @@ final class SinkExecution implements NodeExecution {
     }
 
     /** @param input the input value, or null to decode it from the bytes */
-    void execute(Object input, DirectBuffer in, int offset, int length, MutableDirectBuffer out,
+    void execute(
+            Object input,
+            DirectBuffer in,
+            int offset,
+            int length,
+            MutableDirectBuffer out,
             NodeExecutor.NodeOutput result) {
         Object value = codec.decodeInput(input, in, offset, length, result);
         try {

@@ -76,8 +76,8 @@ final class StageAgent implements Agent, ControlledMessageHandler {
         this.out = topology.ring(k + 1);
         boolean adapter = executor.node instanceof CallNode;
         this.outstandingCalls = adapter ? new AtomicInteger() : null;
-        this.maxOutstandingCalls = executor.node instanceof CallNode call
-                ? OUTSTANDING_CALLS_PER_SLOT * call.adapter.maxConcurrency() : 0;
+        this.maxOutstandingCalls =
+                executor.node instanceof CallNode call ? OUTSTANDING_CALLS_PER_SLOT * call.adapter.maxConcurrency() : 0;
     }
 
     @Override
@@ -109,8 +109,8 @@ final class StageAgent implements Agent, ControlledMessageHandler {
             return Action.CONTINUE; // its request already failed or was abandoned at close
         }
         long startNs = System.nanoTime();
-        Span span = flow.provenance.startNode(k, reader.traceIdHigh(), reader.traceIdLow(), reader.spanId(),
-                reader.traceFlags());
+        Span span = flow.provenance.startNode(
+                k, reader.traceIdHigh(), reader.traceIdLow(), reader.spanId(), reader.traceFlags());
         try {
             reader.validate();
             // the header carries this hash too; the run's object is taken so that no stage allocates a copy
@@ -125,8 +125,8 @@ final class StageAgent implements Agent, ControlledMessageHandler {
             if (executor.node instanceof CallNode) {
                 callAdapter(run, kept, buffer, offset, payloadLength, inputHash, startNs, span);
             } else {
-                executor.executeInline(kept, buffer, offset, payloadLength, inputHash, run.runId, run.tokens,
-                        scratch, output);
+                executor.executeInline(
+                        kept, buffer, offset, payloadLength, inputHash, run.runId, run.tokens, scratch, output);
                 if (output.decision != null && output.decision.rerun().isPresent()) {
                     traceNode(run, inputHash, buffer, offset, payloadLength, startNs, span);
                     rerunOffStage(run, output.decision);
@@ -146,8 +146,15 @@ final class StageAgent implements Agent, ControlledMessageHandler {
      *
      * @param kept the input value when the stage decoded it already (for a gate's re-run), else null
      */
-    private void callAdapter(PendingRun run, Object kept, DirectBuffer buffer, int offset, int length,
-            ContentHash inputHash, long startNs, Span span) {
+    private void callAdapter(
+            PendingRun run,
+            Object kept,
+            DirectBuffer buffer,
+            int offset,
+            int length,
+            ContentHash inputHash,
+            long startNs,
+            Span span) {
         CacheKey cacheKey = null;
         if (executor.isCachedCall()) {
             CacheKey key = executor.key(buffer, offset, length);
@@ -168,16 +175,21 @@ final class StageAgent implements Agent, ControlledMessageHandler {
         boolean[] fromCache = new boolean[1];
         if (cacheKey != null) {
             CacheKey key = cacheKey;
-            bytes = CompletableFuture.supplyAsync(() -> {
-                byte[] hit = cache.getIfPresent(key); // both tiers, on a pool thread
-                if (hit != null) {
-                    fromCache[0] = true;
-                    return CompletableFuture.completedFuture(hit);
-                }
-                // single flight: the first caller runs the adapter on this thread, later ones join its future
-                return cache.computeIfAbsent(key, () -> CompletableFuture.completedFuture(
-                        executor.invoke(value, context, key)));
-            }, adapterPool).thenCompose(Function.identity());
+            bytes = CompletableFuture.supplyAsync(
+                            () -> {
+                                byte[] hit = cache.getIfPresent(key); // both tiers, on a pool thread
+                                if (hit != null) {
+                                    fromCache[0] = true;
+                                    return CompletableFuture.completedFuture(hit);
+                                }
+                                // single flight: the first caller runs the adapter on this thread, later ones join its
+                                // future
+                                return cache.computeIfAbsent(
+                                        key,
+                                        () -> CompletableFuture.completedFuture(executor.invoke(value, context, key)));
+                            },
+                            adapterPool)
+                    .thenCompose(Function.identity());
         } else {
             bytes = CompletableFuture.supplyAsync(() -> executor.invoke(value, context, null), adapterPool);
         }
@@ -190,49 +202,58 @@ final class StageAgent implements Agent, ControlledMessageHandler {
         }
         // Always on the pool: a future that is already complete would otherwise run this on the stage thread,
         // which must never wait for room in a ring buffer that a stage on its own thread drains.
-        bytes.whenCompleteAsync((result, failure) -> {
-            if (failure instanceof TimeoutException
-                    || failure instanceof CompletionException c && c.getCause() instanceof TimeoutException) {
-                context.markTimedOut();
-                NodeFailedException timedOut = executor.timedOut();
-                Provenance.failNode(span, timedOut);
-                runs.fail(run, executor.node, timedOut);
-                return;
-            }
-            if (failure != null) {
-                Provenance.failNode(span, failure);
-                runs.fail(run, executor.node, failure);
-                return;
-            }
-            try {
-                NodeExecutor.NodeOutput poolOutput = new NodeExecutor.NodeOutput();
-                ExpandableArrayBuffer poolScratch = new ExpandableArrayBuffer(result.length);
-                poolOutput.countAdapter(context);
-                if (joinedKey != null) { // the links are another run's if it computed the output (single flight)
-                    executor.acceptCached(joinedKey, result, poolScratch, poolOutput);
-                    poolOutput.cacheHit = fromCache[0];
-                } else {
-                    executor.acceptBytes(result, poolScratch, poolOutput);
-                    poolOutput.hash = ContentHash.of(result);
-                }
-                ContentHash outputHash = poolOutput.hash;
-                run.traces.record(k, startNs, System.nanoTime() - startNs, outputHash, poolOutput);
-                flow.provenance.endNode(span, k, run.traces, value, null, 0, 0, poolOutput, poolScratch);
-                if (out == null) {
-                    runs.complete(run, executor.outputValue(poolOutput, poolScratch), outputHash);
-                } else {
-                    publishFromPool(run, outputHash, poolScratch, poolOutput.length);
-                }
-            } catch (RuntimeException e) {
-                Provenance.failNode(span, e);
-                runs.fail(run, executor.node, e);
-            }
-        }, adapterPool);
+        bytes.whenCompleteAsync(
+                (result, failure) -> {
+                    if (failure instanceof TimeoutException
+                            || failure instanceof CompletionException c && c.getCause() instanceof TimeoutException) {
+                        context.markTimedOut();
+                        NodeFailedException timedOut = executor.timedOut();
+                        Provenance.failNode(span, timedOut);
+                        runs.fail(run, executor.node, timedOut);
+                        return;
+                    }
+                    if (failure != null) {
+                        Provenance.failNode(span, failure);
+                        runs.fail(run, executor.node, failure);
+                        return;
+                    }
+                    try {
+                        NodeExecutor.NodeOutput poolOutput = new NodeExecutor.NodeOutput();
+                        ExpandableArrayBuffer poolScratch = new ExpandableArrayBuffer(result.length);
+                        poolOutput.countAdapter(context);
+                        if (joinedKey
+                                != null) { // the links are another run's if it computed the output (single flight)
+                            executor.acceptCached(joinedKey, result, poolScratch, poolOutput);
+                            poolOutput.cacheHit = fromCache[0];
+                        } else {
+                            executor.acceptBytes(result, poolScratch, poolOutput);
+                            poolOutput.hash = ContentHash.of(result);
+                        }
+                        ContentHash outputHash = poolOutput.hash;
+                        run.traces.record(k, startNs, System.nanoTime() - startNs, outputHash, poolOutput);
+                        flow.provenance.endNode(span, k, run.traces, value, null, 0, 0, poolOutput, poolScratch);
+                        if (out == null) {
+                            runs.complete(run, executor.outputValue(poolOutput, poolScratch), outputHash);
+                        } else {
+                            publishFromPool(run, outputHash, poolScratch, poolOutput.length);
+                        }
+                    } catch (RuntimeException e) {
+                        Provenance.failNode(span, e);
+                        runs.fail(run, executor.node, e);
+                    }
+                },
+                adapterPool);
     }
 
     /** Hands the stage's output ({@link #output}, {@link #scratch}) on; the input bytes are still in the ring. */
-    private void deliver(PendingRun run, ContentHash inputHash, DirectBuffer in, int inOffset, int inLength,
-            long startNs, Span span) {
+    private void deliver(
+            PendingRun run,
+            ContentHash inputHash,
+            DirectBuffer in,
+            int inOffset,
+            int inLength,
+            long startNs,
+            Span span) {
         ContentHash outputHash = traceNode(run, inputHash, in, inOffset, inLength, startNs, span);
         if (out == null) {
             runs.complete(run, executor.outputValue(output, scratch), outputHash);
@@ -245,8 +266,14 @@ final class StageAgent implements Agent, ControlledMessageHandler {
     }
 
     /** Records the stage's execution in the run's traces and ends its span; returns the output's hash. */
-    private ContentHash traceNode(PendingRun run, ContentHash inputHash, DirectBuffer in, int inOffset,
-            int inLength, long startNs, Span span) {
+    private ContentHash traceNode(
+            PendingRun run,
+            ContentHash inputHash,
+            DirectBuffer in,
+            int inOffset,
+            int inLength,
+            long startNs,
+            Span span) {
         ContentHash outputHash = NodeExecutor.outputHash(output, scratch, inputHash, in, inOffset, inLength);
         run.traces.record(k, startNs, System.nanoTime() - startNs, outputHash, output);
         flow.provenance.endNode(span, k, run.traces, null, in, inOffset, inLength, output, scratch);
@@ -260,8 +287,8 @@ final class StageAgent implements Agent, ControlledMessageHandler {
     private void rerunOffStage(PendingRun run, GateDecision<?> failed) {
         topology.rerunThreads().execute(() -> {
             try {
-                GateReruns.Result result = flow.reruns.run(k, failed, run.nodeInputs, run.runId, run.tokens,
-                        run.span.getSpanContext(), run.traces);
+                GateReruns.Result result = flow.reruns.run(
+                        k, failed, run.nodeInputs, run.runId, run.tokens, run.span.getSpanContext(), run.traces);
                 if (out == null) {
                     runs.complete(run, result.value(), result.hash());
                 } else {
@@ -276,8 +303,14 @@ final class StageAgent implements Agent, ControlledMessageHandler {
     /** Fails the run when its output cannot fit a message of the next ring buffer; returns whether it fits. */
     private boolean fits(PendingRun run, int messageLength, int length) {
         if (messageLength > out.maxMsgLength()) {
-            runs.fail(run, executor.node, new NodeFailedException(executor.node.id, "its output of " + length
-                    + " bytes does not fit a ring buffer message; raise FlowRuntime.withRingCapacity", null));
+            runs.fail(
+                    run,
+                    executor.node,
+                    new NodeFailedException(
+                            executor.node.id,
+                            "its output of " + length
+                                    + " bytes does not fit a ring buffer message; raise FlowRuntime.withRingCapacity",
+                            null));
             return false;
         }
         return true;

@@ -7,7 +7,7 @@ package dev.sluice.pipeline;
 @FunctionalInterface
 public interface TokenListener {
     /** A listener that drops every token. */
-    TokenListener NONE = (nodeId, token) -> { };
+    TokenListener NONE = (nodeId, token) -> {};
 
     /**
      * @param nodeId the node that produced the token

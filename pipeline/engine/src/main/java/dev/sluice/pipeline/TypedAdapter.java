@@ -17,8 +17,8 @@ public record TypedAdapter<T, R>(Schema<R> outputSchema, Adapter<T, R> adapter) 
     /** Checks that neither part is null. */
     public TypedAdapter {
         if (outputSchema == null || adapter == null) {
-            throw new BadInputException("a typed adapter needs an output schema and an adapter, got " + outputSchema
-                    + " and " + adapter);
+            throw new BadInputException(
+                    "a typed adapter needs an output schema and an adapter, got " + outputSchema + " and " + adapter);
         }
     }
 }

@@ -66,7 +66,10 @@ class AdapterPolicyTest {
     }
 
     private static Flow<String, String> flow(Adapter<String, String> model) {
-        return Flow.named("policy", "1").input(Schemas.string()).call("model", "1", Schemas.string(), model).build();
+        return Flow.named("policy", "1")
+                .input(Schemas.string())
+                .call("model", "1", Schemas.string(), model)
+                .build();
     }
 
     @ParameterizedTest(name = "pipelined={0}")
@@ -85,7 +88,8 @@ class AdapterPolicyTest {
     @ValueSource(booleans = {false, true})
     void givesUpAfterTheLastRetryNamingTheNode(boolean pipelined) {
         try (Pipeline<String, String> p = flow(new FlakyModel(5)).start(runtime(pipelined))) {
-            CompletionException e = assertThrows(CompletionException.class,
+            CompletionException e = assertThrows(
+                    CompletionException.class,
                     () -> p.submit("q").orTimeout(10, TimeUnit.SECONDS).join());
             NodeFailedException failure = assertInstanceOf(NodeFailedException.class, e.getCause());
             assertEquals("model", failure.nodeId());
@@ -98,7 +102,8 @@ class AdapterPolicyTest {
     void anAdapterPastItsTimeoutFailsTheRequestAndSeesItIsCancelled(boolean pipelined) {
         SlowModel model = new SlowModel();
         try (Pipeline<String, String> p = flow(model).start(runtime(pipelined))) {
-            CompletionException e = assertThrows(CompletionException.class,
+            CompletionException e = assertThrows(
+                    CompletionException.class,
                     () -> p.submit("q").orTimeout(10, TimeUnit.SECONDS).join());
             NodeFailedException failure = assertInstanceOf(NodeFailedException.class, e.getCause());
             assertTrue(failure.getMessage().contains("timed out after 50 ms"), failure.getMessage());

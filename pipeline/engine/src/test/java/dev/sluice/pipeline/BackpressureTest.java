@@ -35,7 +35,8 @@ class BackpressureTest {
     }
 
     private static Flow<String, String> flow(BlockedModel model) {
-        return Flow.named("bp", "1").input(Schemas.string())
+        return Flow.named("bp", "1")
+                .input(Schemas.string())
                 .map("pad", "1", Schemas.string(), s -> s + " ".repeat(200))
                 .call("model", "1", Schemas.string(), model)
                 .map("trim", "1", Schemas.string(), String::strip)
@@ -52,10 +53,12 @@ class BackpressureTest {
             for (int i = 0; i < 2_000; i++) {
                 CompletableFuture<RunResult<String>> f = p.submit("request " + i);
                 if (f.isCompletedExceptionally()) {
-                    CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
-                            f::join);
+                    CompletionException e =
+                            org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, f::join);
                     PipelineFullException full = assertInstanceOf(PipelineFullException.class, e.getCause());
-                    assertTrue(full.getMessage().contains("'pad'") && full.getMessage().contains("4096"),
+                    assertTrue(
+                            full.getMessage().contains("'pad'")
+                                    && full.getMessage().contains("4096"),
                             full.getMessage());
                     refused++;
                 } else {
@@ -74,7 +77,9 @@ class BackpressureTest {
     @Test
     void submitWithATimeoutWaitsForRoom() throws Exception {
         BlockedModel model = new BlockedModel();
-        FlowRuntime runtime = FlowRuntime.pipelined().withRingCapacity(4096).withAdapterThreads(1)
+        FlowRuntime runtime = FlowRuntime.pipelined()
+                .withRingCapacity(4096)
+                .withAdapterThreads(1)
                 .withSubmitTimeout(Duration.ofSeconds(20));
         try (Pipeline<String, String> p = flow(model).start(runtime)) {
             CompletableFuture<Void> releaser = CompletableFuture.runAsync(() -> {
@@ -90,7 +95,9 @@ class BackpressureTest {
                 all.add(p.submit("request " + i));
             }
             for (CompletableFuture<RunResult<String>> f : all) {
-                assertEquals("done request", f.orTimeout(30, TimeUnit.SECONDS).join().value().substring(0, 12));
+                assertEquals(
+                        "done request",
+                        f.orTimeout(30, TimeUnit.SECONDS).join().value().substring(0, 12));
             }
             releaser.get();
         }
@@ -104,7 +111,9 @@ class BackpressureTest {
         List<String> unfinished = p.close(Duration.ofMillis(200));
         assertEquals(1, unfinished.size(), unfinished.toString());
         CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class, stuck::join);
-        assertTrue(e.getCause().getMessage().contains("closed before"), e.getCause().getMessage());
+        assertTrue(
+                e.getCause().getMessage().contains("closed before"),
+                e.getCause().getMessage());
         model.release.countDown();
     }
 }

@@ -3,15 +3,11 @@ package dev.sluice.pipeline;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.core.hash.CacheKey;
 import dev.sluice.core.hash.Seed;
 import dev.sluice.core.schema.Schemas;
-import dev.sluice.pipeline.TestFlows.Answer;
-import dev.sluice.pipeline.TestFlows.CountingModel;
-import dev.sluice.pipeline.TestFlows.Question;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -36,16 +32,20 @@ class CacheTest {
         try {
             List<CompletableFuture<byte[]>> results = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                results.add(CompletableFuture.supplyAsync(() -> cache.computeIfAbsent(key(1), () ->
-                        CompletableFuture.supplyAsync(() -> {
-                            loads.incrementAndGet();
-                            try {
-                                release.await();
-                            } catch (InterruptedException e) {
-                                throw new IllegalStateException(e);
-                            }
-                            return new byte[] {42};
-                        })).join(), callers));
+                results.add(CompletableFuture.supplyAsync(
+                        () -> cache.computeIfAbsent(
+                                        key(1),
+                                        () -> CompletableFuture.supplyAsync(() -> {
+                                            loads.incrementAndGet();
+                                            try {
+                                                release.await();
+                                            } catch (InterruptedException e) {
+                                                throw new IllegalStateException(e);
+                                            }
+                                            return new byte[] {42};
+                                        }))
+                                .join(),
+                        callers));
             }
             Thread.sleep(100);
             release.countDown();
@@ -62,12 +62,14 @@ class CacheTest {
     @Test
     void failedLoadsAreNotCached() {
         ResultCache cache = ResultCache.inMemory(1 << 20);
-        CompletableFuture<byte[]> failed = cache.computeIfAbsent(key(2),
-                () -> CompletableFuture.failedFuture(new IllegalStateException("model down")));
+        CompletableFuture<byte[]> failed = cache.computeIfAbsent(
+                key(2), () -> CompletableFuture.failedFuture(new IllegalStateException("model down")));
         assertTrue(failed.isCompletedExceptionally());
         assertNull(cache.getIfPresent(key(2)));
-        assertArrayEquals(new byte[] {1}, cache.computeIfAbsent(key(2),
-                () -> CompletableFuture.completedFuture(new byte[] {1})).join());
+        assertArrayEquals(
+                new byte[] {1},
+                cache.computeIfAbsent(key(2), () -> CompletableFuture.completedFuture(new byte[] {1}))
+                        .join());
     }
 
     @Test
@@ -77,7 +79,8 @@ class CacheTest {
             cache.put(key(i), new byte[1_000]);
         }
         cache.getIfPresent(key(0)); // lets Caffeine run its maintenance
-        assertTrue(cache.stats().memoryBytes() <= 10_000, "held " + cache.stats().memoryBytes());
+        assertTrue(
+                cache.stats().memoryBytes() <= 10_000, "held " + cache.stats().memoryBytes());
         assertTrue(cache.stats().evictions() > 0);
     }
 

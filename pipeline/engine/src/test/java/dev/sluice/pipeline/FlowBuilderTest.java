@@ -12,10 +12,12 @@ import org.junit.jupiter.api.Test;
 class FlowBuilderTest {
     @Test
     void buildsAnImmutableTypedFlowThatCanBeExtendedTwice() {
-        FlowBuilder<String, String> base = Flow.named("f", "1").input(Schemas.string())
-                .map("trim", "1", Schemas.string(), String::strip);
-        Flow<String, Integer> lengths = base.map("length", "1", Schemas.int32(), String::length).build();
-        Flow<String, String> upper = base.map("upper", "1", Schemas.string(), String::toUpperCase).build();
+        FlowBuilder<String, String> base =
+                Flow.named("f", "1").input(Schemas.string()).map("trim", "1", Schemas.string(), String::strip);
+        Flow<String, Integer> lengths =
+                base.map("length", "1", Schemas.int32(), String::length).build();
+        Flow<String, String> upper =
+                base.map("upper", "1", Schemas.string(), String::toUpperCase).build();
         assertEquals(List.of("trim", "length"), lengths.nodeIds());
         assertEquals(List.of("trim", "upper"), upper.nodeIds());
         assertEquals(Schemas.int32(), lengths.outputSchema());
@@ -23,9 +25,12 @@ class FlowBuilderTest {
 
     @Test
     void rejectsDuplicateIdsNamingTheIdAndTheFlow() {
-        BadInputException e = assertThrows(BadInputException.class, () -> Flow.named("f", "1").input(Schemas.string())
-                .map("a", "1", Schemas.string(), s -> s)
-                .map("a", "1", Schemas.string(), s -> s));
+        BadInputException e = assertThrows(
+                BadInputException.class,
+                () -> Flow.named("f", "1")
+                        .input(Schemas.string())
+                        .map("a", "1", Schemas.string(), s -> s)
+                        .map("a", "1", Schemas.string(), s -> s));
         assertTrue(e.getMessage().contains("'a'") && e.getMessage().contains("'f'"), e.getMessage());
     }
 
@@ -58,8 +63,9 @@ class FlowBuilderTest {
     void runtimeOptionsAreCheckedWhenGiven() {
         assertThrows(BadInputException.class, () -> FlowRuntime.pipelined().withRingCapacity(1000));
         assertThrows(BadInputException.class, () -> FlowRuntime.pipelined().withThreads(0));
-        assertThrows(BadInputException.class, () -> FlowRuntime.pipelined().withSubmitTimeout(
-                java.time.Duration.ofMillis(-1)));
+        assertThrows(
+                BadInputException.class,
+                () -> FlowRuntime.pipelined().withSubmitTimeout(java.time.Duration.ofMillis(-1)));
         assertThrows(BadInputException.class, () -> FlowRuntime.inline().withCache(null));
     }
 }

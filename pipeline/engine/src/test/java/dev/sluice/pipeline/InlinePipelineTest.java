@@ -22,11 +22,13 @@ class InlinePipelineTest {
     void runsEveryNodeAndChainsTheEdgeHashes() {
         CountingModel model = new CountingModel();
         List<Answer> sunk = new ArrayList<>();
-        try (Pipeline<Question, Answer> p = TestFlows.questionAnswering(model, sunk).start(FlowRuntime.inline())) {
+        try (Pipeline<Question, Answer> p =
+                TestFlows.questionAnswering(model, sunk).start(FlowRuntime.inline())) {
             RunResult<Answer> r = p.submit(new Question("  What IS Sluice ", 3)).join();
             assertEquals("answer to q: what is sluice", r.value().text());
             assertEquals(List.of(r.value()), sunk);
-            assertEquals(List.of("normalize", "assemble", "call_model", "quality_gate", "persist"),
+            assertEquals(
+                    List.of("normalize", "assemble", "call_model", "quality_gate", "persist"),
                     r.nodes().stream().map(NodeTrace::nodeId).toList());
             ContentHash expectedInput = ContentHash.of(TestFlows.QUESTION, new Question("  What IS Sluice ", 3));
             assertEquals(expectedInput, r.nodes().get(0).inputHash());
@@ -34,17 +36,21 @@ class InlinePipelineTest {
                 assertEquals(r.nodes().get(i - 1).outputHash(), r.nodes().get(i).inputHash());
             }
             assertEquals(ContentHash.of(TestFlows.ANSWER, r.value()), r.outputHash());
-            assertEquals(GateDecision.Outcome.PASS, r.nodes().get(3).gateDecision().orElseThrow().outcome());
+            assertEquals(
+                    GateDecision.Outcome.PASS,
+                    r.nodes().get(3).gateDecision().orElseThrow().outcome());
         }
     }
 
     @Test
     void secondIdenticalRequestHitsTheCacheWithTheSameBytes() {
         CountingModel model = new CountingModel();
-        try (Pipeline<Question, Answer> p = TestFlows.questionAnswering(model, new ArrayList<>())
-                .start(FlowRuntime.inline())) {
-            RunResult<Answer> first = p.submit(new Question("what is sluice", 1)).join();
-            RunResult<Answer> second = p.submit(new Question("  WHAT is sluice", 1)).join();
+        try (Pipeline<Question, Answer> p =
+                TestFlows.questionAnswering(model, new ArrayList<>()).start(FlowRuntime.inline())) {
+            RunResult<Answer> first =
+                    p.submit(new Question("what is sluice", 1)).join();
+            RunResult<Answer> second =
+                    p.submit(new Question("  WHAT is sluice", 1)).join();
             assertEquals(1, model.calls.get(), "normalised questions share the model call");
             assertFalse(first.anyCacheHit());
             assertTrue(second.nodes().get(2).cacheHit());
@@ -77,7 +83,8 @@ class InlinePipelineTest {
         List<String> tokens = new ArrayList<>();
         try (Pipeline<Question, Answer> p = TestFlows.questionAnswering(new CountingModel(), new ArrayList<>())
                 .start(FlowRuntime.inline())) {
-            RunResult<Answer> r = p.submit(new Question("two words", 1), (node, token) -> tokens.add(node + ":" + token))
+            RunResult<Answer> r = p.submit(
+                            new Question("two words", 1), (node, token) -> tokens.add(node + ":" + token))
                     .join();
             assertEquals(List.of("call_model:q:", "call_model:two", "call_model:words"), tokens);
             assertEquals(3, r.nodes().get(2).tokens());
@@ -99,12 +106,13 @@ class InlinePipelineTest {
 
     @Test
     void aThrowingNodeFailsOnlyItsOwnRequestNamingTheNode() {
-        Flow<String, Integer> flow = Flow.named("f", "1").input(Schemas.string())
+        Flow<String, Integer> flow = Flow.named("f", "1")
+                .input(Schemas.string())
                 .map("parse", "1", Schemas.int32(), Integer::parseInt)
                 .build();
         try (Pipeline<String, Integer> p = flow.start(FlowRuntime.inline())) {
-            CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
-                    () -> p.submit("x").join());
+            CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    CompletionException.class, () -> p.submit("x").join());
             NodeFailedException failure = assertInstanceOf(NodeFailedException.class, e.getCause());
             assertEquals("parse", failure.nodeId());
             assertTrue(failure.getMessage().contains("NumberFormatException"), failure.getMessage());
@@ -114,12 +122,13 @@ class InlinePipelineTest {
 
     @Test
     void anOutputItsSchemaCannotEncodeFailsNamingNodeAndReason() {
-        Flow<String, String> flow = Flow.named("f", "1").input(Schemas.string())
+        Flow<String, String> flow = Flow.named("f", "1")
+                .input(Schemas.string())
                 .map("lonely_surrogate", "1", Schemas.string(), s -> s + "\uD800")
                 .build();
         try (Pipeline<String, String> p = flow.start(FlowRuntime.inline())) {
-            CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
-                    () -> p.submit("x").join());
+            CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    CompletionException.class, () -> p.submit("x").join());
             NodeFailedException failure = assertInstanceOf(NodeFailedException.class, e.getCause());
             assertEquals("lonely_surrogate", failure.nodeId());
             assertTrue(failure.getMessage().contains("cannot be encoded as string"), failure.getMessage());
@@ -131,8 +140,8 @@ class InlinePipelineTest {
         Pipeline<Question, Answer> p = TestFlows.questionAnswering(new CountingModel(), new ArrayList<>())
                 .start(FlowRuntime.inline());
         assertEquals(List.of(), p.close(java.time.Duration.ofSeconds(1)));
-        CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
-                () -> p.submit(new Question("q", 1)).join());
+        CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                CompletionException.class, () -> p.submit(new Question("q", 1)).join());
         assertInstanceOf(IllegalStateException.class, e.getCause());
         assertNotEquals(null, e.getCause().getMessage());
     }

@@ -26,7 +26,8 @@ class JoinTest {
                 if (query.contains("boom") && name.equals("wiki")) {
                     throw new IllegalStateException("index " + name + " is down");
                 }
-                return List.of(name + ":" + query.length(), name + ":" + context.seed().value() % 100);
+                return List.of(
+                        name + ":" + query.length(), name + ":" + context.seed().value() % 100);
             }
 
             @Override
@@ -37,11 +38,16 @@ class JoinTest {
     }
 
     private static Flow<String, String> flow(AtomicInteger calls) {
-        Flow<String, List<String>> docs = Flow.named("docs", "1").input(Schemas.string())
-                .call("search_docs", "1", HITS, index("docs", calls)).build();
-        Flow<String, List<String>> wiki = Flow.named("wiki", "1").input(Schemas.string())
-                .call("search_wiki", "1", HITS, index("wiki", calls)).build();
-        return Flow.named("two-indexes", "1").input(Schemas.string())
+        Flow<String, List<String>> docs = Flow.named("docs", "1")
+                .input(Schemas.string())
+                .call("search_docs", "1", HITS, index("docs", calls))
+                .build();
+        Flow<String, List<String>> wiki = Flow.named("wiki", "1")
+                .input(Schemas.string())
+                .call("search_wiki", "1", HITS, index("wiki", calls))
+                .build();
+        return Flow.named("two-indexes", "1")
+                .input(Schemas.string())
                 .map("normalize", "1", Schemas.string(), String::strip)
                 .join("retrieve_both", "1", docs, wiki, HITS, (a, b) -> {
                     List<String> all = new ArrayList<>(a);
@@ -70,22 +76,33 @@ class JoinTest {
     @Test
     void aFailingBranchFailsTheRequestNamingTheBranchNode() {
         try (Pipeline<String, String> p = flow(new AtomicInteger()).start(FlowRuntime.inline())) {
-            CompletionException e = assertThrows(CompletionException.class, () -> p.submit("boom").join());
-            assertEquals("search_wiki", assertInstanceOf(NodeFailedException.class, e.getCause()).nodeId());
+            CompletionException e = assertThrows(
+                    CompletionException.class, () -> p.submit("boom").join());
+            assertEquals(
+                    "search_wiki",
+                    assertInstanceOf(NodeFailedException.class, e.getCause()).nodeId());
         }
-        try (Pipeline<String, String> p = flow(new AtomicInteger()).start(FlowRuntime.pipelined()
-                .withSubmitTimeout(Duration.ofSeconds(5)))) {
-            CompletionException e = assertThrows(CompletionException.class, () -> p.submit("boom").join());
-            assertEquals("search_wiki", assertInstanceOf(NodeFailedException.class, e.getCause()).nodeId());
+        try (Pipeline<String, String> p =
+                flow(new AtomicInteger()).start(FlowRuntime.pipelined().withSubmitTimeout(Duration.ofSeconds(5)))) {
+            CompletionException e = assertThrows(
+                    CompletionException.class, () -> p.submit("boom").join());
+            assertEquals(
+                    "search_wiki",
+                    assertInstanceOf(NodeFailedException.class, e.getCause()).nodeId());
         }
     }
 
     @Test
     void refusesBranchesOfAnotherInputType() {
-        Flow<Integer, Integer> ints = Flow.named("ints", "1").input(Schemas.int32())
-                .map("same", "1", Schemas.int32(), i -> i).build();
-        assertThrows(BadInputException.class, () -> Flow.named("f", "1").input(Schemas.string())
-                .join("j", "1", castInput(ints), castInput(ints), Schemas.int32(), (a, b) -> 0));
+        Flow<Integer, Integer> ints = Flow.named("ints", "1")
+                .input(Schemas.int32())
+                .map("same", "1", Schemas.int32(), i -> i)
+                .build();
+        assertThrows(
+                BadInputException.class,
+                () -> Flow.named("f", "1")
+                        .input(Schemas.string())
+                        .join("j", "1", castInput(ints), castInput(ints), Schemas.int32(), (a, b) -> 0));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

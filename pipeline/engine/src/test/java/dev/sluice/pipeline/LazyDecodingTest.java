@@ -54,7 +54,9 @@ class LazyDecodingTest {
     }
 
     private static List<FlowRuntime> runtimes() {
-        return List.of(FlowRuntime.inline(), FlowRuntime.pipelined().withSubmitTimeout(Duration.ofSeconds(10)),
+        return List.of(
+                FlowRuntime.inline(),
+                FlowRuntime.pipelined().withSubmitTimeout(Duration.ofSeconds(10)),
                 FlowRuntime.pipelined().withThreads(2).withSubmitTimeout(Duration.ofSeconds(10)));
     }
 
@@ -63,7 +65,8 @@ class LazyDecodingTest {
         for (FlowRuntime runtime : runtimes()) {
             Lookup lookup = new Lookup();
             AtomicInteger summaries = new AtomicInteger();
-            Flow<String, String> flow = Flow.named("lazy", "1").input(Schemas.string())
+            Flow<String, String> flow = Flow.named("lazy", "1")
+                    .input(Schemas.string())
                     .call("lookup", "1", DOC, lookup)
                     .call("annotate", "1", DOC, new Annotate())
                     .map("summary", "1", Schemas.string(), doc -> {
@@ -76,7 +79,10 @@ class LazyDecodingTest {
                 DOCS_BUILT.set(0);
                 RunResult<String> second = p.submit("queues").join();
                 assertEquals(first, second.value(), runtime.toString());
-                assertTrue(second.nodes().get(0).cacheHit() && second.nodes().get(1).cacheHit(), runtime.toString());
+                assertTrue(
+                        second.nodes().get(0).cacheHit()
+                                && second.nodes().get(1).cacheHit(),
+                        runtime.toString());
                 assertEquals(0, DOCS_BUILT.get(), "no document decoded on a hit, " + runtime);
                 assertEquals(1, summaries.get(), "the pure node reuses its output for the same input, " + runtime);
                 assertEquals(1, lookup.calls.get(), runtime.toString());
@@ -87,14 +93,16 @@ class LazyDecodingTest {
     @Test
     void aPureNodesLargeOutputIsNotRemembered() {
         AtomicInteger calls = new AtomicInteger();
-        Flow<String, String> flow = Flow.named("large", "1").input(Schemas.string())
+        Flow<String, String> flow = Flow.named("large", "1")
+                .input(Schemas.string())
                 .map("repeat", "1", Schemas.string(), s -> {
                     calls.incrementAndGet();
                     return s.repeat(100_000);
                 })
                 .build();
         try (Pipeline<String, String> p = flow.start(FlowRuntime.inline())) {
-            assertEquals(p.submit("ab").join().outputHash(), p.submit("ab").join().outputHash());
+            assertEquals(
+                    p.submit("ab").join().outputHash(), p.submit("ab").join().outputHash());
         }
         assertEquals(2, calls.get(), "a 200 KB output is computed again rather than crowding the memo");
     }
@@ -102,20 +110,28 @@ class LazyDecodingTest {
     @Test
     void theFlowsOutputIsDecodedOnceForTheCallerAndAGateDecodesWhatItReads() {
         for (FlowRuntime runtime : runtimes()) {
-            Flow<String, Doc> withoutGate = Flow.named("lazy-out", "1").input(Schemas.string())
+            Flow<String, Doc> withoutGate = Flow.named("lazy-out", "1")
+                    .input(Schemas.string())
                     .call("lookup", "1", DOC, new Lookup())
                     .call("annotate", "1", DOC, new Annotate())
                     .build();
-            Flow<String, Doc> withGate = Flow.named("lazy-gate", "1").input(Schemas.string())
+            Flow<String, Doc> withGate = Flow.named("lazy-gate", "1")
+                    .input(Schemas.string())
                     .call("lookup", "1", DOC, new Lookup())
-                    .gate("gate", "1", doc -> GateDecision.pass(doc, Map.of("chars", (double) doc.text().length())))
+                    .gate(
+                            "gate",
+                            "1",
+                            doc -> GateDecision.pass(
+                                    doc, Map.of("chars", (double) doc.text().length())))
                     .build();
             try (Pipeline<String, Doc> plain = withoutGate.start(runtime);
                     Pipeline<String, Doc> gated = withGate.start(runtime)) {
                 plain.submit("rings").join();
                 gated.submit("rings").join();
                 DOCS_BUILT.set(0);
-                assertEquals("passage about rings (annotated)", plain.submit("rings").join().value().text());
+                assertEquals(
+                        "passage about rings (annotated)",
+                        plain.submit("rings").join().value().text());
                 assertEquals(1, DOCS_BUILT.get(), "only the output, for the caller, " + runtime);
                 DOCS_BUILT.set(0);
                 RunResult<Doc> gatedHit = gated.submit("rings").join();

@@ -28,11 +28,12 @@ class NodeTypesTest {
     };
 
     private static Flow<String, String> flow() {
-        return Flow.named("kinds", "1").input(Schemas.string())
+        return Flow.named("kinds", "1")
+                .input(Schemas.string())
                 .map("trim", "1", Schemas.string(), String::strip)
                 .call("upper", "2", Schemas.string(), (String s, AdapterContext c) -> s.toUpperCase())
                 .gate("check", "1", RERUNS_UPPER)
-                .sink("log", s -> { })
+                .sink("log", s -> {})
                 .build();
     }
 
@@ -47,16 +48,21 @@ class NodeTypesTest {
         for (int k = 0; k < nodes.size(); k++) {
             assertEquals(k, nodes.get(k).index);
         }
-        assertEquals(List.of(NodeKind.MAP, NodeKind.CALL, NodeKind.GATE, NodeKind.SINK),
+        assertEquals(
+                List.of(NodeKind.MAP, NodeKind.CALL, NodeKind.GATE, NodeKind.SINK),
                 nodes.stream().map(Node::kind).toList());
-        assertEquals(List.of("map", "call", "gate", "sink"), nodes.stream().map(Node::kindName).toList());
+        assertEquals(
+                List.of("map", "call", "gate", "sink"),
+                nodes.stream().map(Node::kindName).toList());
         assertEquals("call 'upper' v2", nodes.get(1).toString());
     }
 
     @Test
     void tracesReportTheKindOfTheNodeType() {
         try (Pipeline<String, String> pipeline = flow().start(FlowRuntime.inline())) {
-            List<NodeKind> kinds = pipeline.submit(" a ").join().nodes().stream().map(NodeTrace::kind).toList();
+            List<NodeKind> kinds = pipeline.submit(" a ").join().nodes().stream()
+                    .map(NodeTrace::kind)
+                    .toList();
             assertEquals(List.of(NodeKind.MAP, NodeKind.CALL, NodeKind.GATE, NodeKind.SINK), kinds);
         }
     }

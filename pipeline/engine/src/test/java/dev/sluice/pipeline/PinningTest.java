@@ -16,12 +16,18 @@ class PinningTest {
     @Test
     void stageThreadsRunOnThePinnedCpu() {
         int lastCpu = SystemInfo.configuredCpus() - 1;
-        Flow<String, List<Integer>> whereAmI = Flow.named("pinning", "1").input(Schemas.string())
-                .map("where", "1", Schemas.listOf(Schemas.int32()), s -> java.util.Arrays.stream(
-                        CpuAffinity.currentThread().toArray()).boxed().toList())
+        Flow<String, List<Integer>> whereAmI = Flow.named("pinning", "1")
+                .input(Schemas.string())
+                .map(
+                        "where",
+                        "1",
+                        Schemas.listOf(Schemas.int32()),
+                        s -> java.util.Arrays.stream(CpuAffinity.currentThread().toArray())
+                                .boxed()
+                                .toList())
                 .build();
-        try (Pipeline<String, List<Integer>> p = whereAmI.start(FlowRuntime.pipelined()
-                .withStageThreadSetup(CpuAffinity.roundRobin(CpuSet.of(lastCpu))))) {
+        try (Pipeline<String, List<Integer>> p = whereAmI.start(
+                FlowRuntime.pipelined().withStageThreadSetup(CpuAffinity.roundRobin(CpuSet.of(lastCpu))))) {
             assertEquals(List.of(lastCpu), p.submit("x").join().value());
         }
     }
@@ -29,8 +35,8 @@ class PinningTest {
     @Test
     void refusesAnEmptySetOrACpuTheMachineLacks() {
         assertThrows(BadInputException.class, () -> CpuAffinity.roundRobin(CpuSet.of()));
-        BadInputException e = assertThrows(BadInputException.class,
-                () -> CpuAffinity.roundRobin(CpuSet.of(SystemInfo.configuredCpus() + 7)));
+        BadInputException e = assertThrows(
+                BadInputException.class, () -> CpuAffinity.roundRobin(CpuSet.of(SystemInfo.configuredCpus() + 7)));
         assertEquals(true, e.getMessage().contains("does not exist"), e.getMessage());
     }
 }

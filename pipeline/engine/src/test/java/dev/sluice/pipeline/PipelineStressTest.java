@@ -27,7 +27,9 @@ class PipelineStressTest {
 
     private static long directBytes() {
         return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                .filter(pool -> pool.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+                .filter(pool -> pool.getName().equals("direct"))
+                .mapToLong(BufferPoolMXBean::getMemoryUsed)
+                .sum();
     }
 
     @Test
@@ -49,7 +51,8 @@ class PipelineStressTest {
                 return 2;
             }
         };
-        Flow<String, String> flow = Flow.named("stress", "1").input(Schemas.string())
+        Flow<String, String> flow = Flow.named("stress", "1")
+                .input(Schemas.string())
                 .map("prefix", "1", Schemas.string(), s -> "request " + s)
                 .call("model", "1", Schemas.string(), model)
                 .map("length", "1", Schemas.string(), s -> s + " " + s.length())
@@ -60,8 +63,8 @@ class PipelineStressTest {
         AtomicLong refused = new AtomicLong();
         Queue<CompletableFuture<RunResult<String>>> futures = new ConcurrentLinkedQueue<>();
         long directDuring;
-        try (Pipeline<String, String> p = flow.start(FlowRuntime.pipelined().withRingCapacity(1 << 16)
-                .withAdapterThreads(2))) {
+        try (Pipeline<String, String> p =
+                flow.start(FlowRuntime.pipelined().withRingCapacity(1 << 16).withAdapterThreads(2))) {
             long endNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
             List<Thread> producers = new java.util.ArrayList<>();
             for (int t = 0; t < 4; t++) {
@@ -91,8 +94,9 @@ class PipelineStressTest {
             }
             assertEquals(List.of(), p.close(Duration.ofSeconds(5)));
         }
-        System.out.printf("stress: accepted %d, refused %d (%.1f%% refused)%n", accepted.get(), refused.get(),
-                100.0 * refused.get() / (accepted.get() + refused.get()));
+        System.out.printf(
+                "stress: accepted %d, refused %d (%.1f%% refused)%n",
+                accepted.get(), refused.get(), 100.0 * refused.get() / (accepted.get() + refused.get()));
         assertTrue(refused.get() > accepted.get(), "the offered load should exceed what was served");
         assertTrue(directDuring - directBefore < 8L << 20, "direct memory grew by " + (directDuring - directBefore));
         long heapGrowth = usedHeapAfterGc() - heapBefore;

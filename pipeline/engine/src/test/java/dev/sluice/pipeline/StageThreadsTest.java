@@ -25,6 +25,7 @@ class StageThreadsTest {
         final Map<CacheKey, byte[]> rows = new ConcurrentHashMap<>();
         final Set<String> gets = ConcurrentHashMap.newKeySet();
         final Set<String> puts = ConcurrentHashMap.newKeySet();
+
         @Override
         public byte[] get(CacheKey key) {
             gets.add(Thread.currentThread().getName());
@@ -38,8 +39,7 @@ class StageThreadsTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /** A model that reports a document link for each answer, so that the tier also holds evidence links. */
@@ -60,7 +60,8 @@ class StageThreadsTest {
     }
 
     private static Flow<String, String> flow(LinkingModel model) {
-        return Flow.named("tiered", "1").input(Schemas.string())
+        return Flow.named("tiered", "1")
+                .input(Schemas.string())
                 .map("normalize", "1", Schemas.string(), String::strip)
                 .call("model", "1", Schemas.string(), model)
                 .map("shout", "1", Schemas.string(), s -> s + "!")
@@ -91,7 +92,9 @@ class StageThreadsTest {
         for (int i = 0; i < expected.size(); i++) {
             assertEquals(expected.get(i).value(), actual.get(i).value());
             assertEquals(expected.get(i).outputHash(), actual.get(i).outputHash(), "input " + i);
-            assertEquals(expected.get(i).nodes().get(1).evidence(), actual.get(i).nodes().get(1).evidence(),
+            assertEquals(
+                    expected.get(i).nodes().get(1).evidence(),
+                    actual.get(i).nodes().get(1).evidence(),
                     "the model's evidence links, input " + i);
         }
     }
@@ -106,13 +109,16 @@ class StageThreadsTest {
         // the reference, computed inline into a cache over the tier: half the inputs are in both tiers now
         List<RunResult<String>> reference;
         try (ResultCache cache = ResultCache.persistent(1 << 20, tier);
-                Pipeline<String, String> inline = flow(model).start(FlowRuntime.inline().withCache(cache))) {
+                Pipeline<String, String> inline =
+                        flow(model).start(FlowRuntime.inline().withCache(cache))) {
             reference = runAll(inline, inputs.subList(0, inputs.size() / 2));
             // pipelined over the same cache: memory hits on bytes its stages have not seen before
             try (Pipeline<String, String> p = flow(model).start(pipelined.withCache(cache))) {
                 assertSameRuns(reference, runAll(p, inputs.subList(0, inputs.size() / 2)));
             }
-            assertTrue(cache.stats().memoryHits() >= inputs.size() / 2, cache.stats().toString());
+            assertTrue(
+                    cache.stats().memoryHits() >= inputs.size() / 2,
+                    cache.stats().toString());
             reference = new ArrayList<>(reference);
             reference.addAll(runAll(inline, inputs.subList(inputs.size() / 2, inputs.size())));
         }
@@ -125,14 +131,18 @@ class StageThreadsTest {
             tier.gets.clear();
             tier.puts.clear();
             assertSameRuns(reference, runAll(p, inputs));
-            assertEquals(inputs.size(), restarted.stats().persistentHits(), restarted.stats().toString());
+            assertEquals(
+                    inputs.size(),
+                    restarted.stats().persistentHits(),
+                    restarted.stats().toString());
             assertSameRuns(reference, runAll(p, inputs));
-            assertTrue(restarted.stats().memoryHits() >= inputs.size(), restarted.stats().toString());
+            assertTrue(
+                    restarted.stats().memoryHits() >= inputs.size(),
+                    restarted.stats().toString());
         }
         assertEquals(computed, model.calls.get(), "every output came from the cache");
         assertFalse(tier.gets.isEmpty(), "the persistent tier was read");
-        assertTrue(tier.gets.stream().allMatch(name -> name.startsWith("sluice-tiered-adapter-")),
-                tier.gets::toString);
+        assertTrue(tier.gets.stream().allMatch(name -> name.startsWith("sluice-tiered-adapter-")), tier.gets::toString);
 
         // misses: computed on the pool, their outputs and links written to the tier from there
         RecordingTier empty = new RecordingTier();
@@ -144,8 +154,8 @@ class StageThreadsTest {
         }
         assertEquals(computed + 200, model.calls.get());
         assertEquals(2 * 200, empty.rows.size(), "each output and its links");
-        assertTrue(empty.puts.stream().allMatch(name -> name.startsWith("sluice-tiered-adapter-")),
-                empty.puts::toString);
+        assertTrue(
+                empty.puts.stream().allMatch(name -> name.startsWith("sluice-tiered-adapter-")), empty.puts::toString);
 
         for (Set<String> names : List.of(tier.gets, tier.puts, empty.gets, empty.puts)) {
             for (String name : names) {

@@ -19,7 +19,7 @@ public final class TestFlows {
      * @param text its text
      * @param topK how many sources it wants
      */
-    public record Question(String text, int topK) { }
+    public record Question(String text, int topK) {}
 
     /**
      * An answer.
@@ -28,7 +28,7 @@ public final class TestFlows {
      * @param sources the documents behind it
      * @param score a seeded score
      */
-    public record Answer(String text, List<String> sources, double score) { }
+    public record Answer(String text, List<String> sources, double score) {}
 
     /** The schema of a question. */
     public static final Schema<Question> QUESTION = Schemas.recordOf(Question.class);
@@ -88,14 +88,20 @@ public final class TestFlows {
                 .map("normalize", "1", Schemas.string(), q -> q.text().strip().toLowerCase(Locale.ROOT))
                 .map("assemble", "1", Schemas.string(), text -> "q: " + text)
                 .call("call_model", "1", ANSWER, model)
-                .gate("quality_gate", "1", answer -> answer.sources().isEmpty()
-                        ? GateDecision.of(GateDecision.Outcome.FALLBACK,
-                                new Answer("no sources", List.of(), 0), "no sources", Map.of("sources", 0.0))
-                        : GateDecision.pass(answer, Map.of("sources", (double) answer.sources().size())))
+                .gate(
+                        "quality_gate",
+                        "1",
+                        answer -> answer.sources().isEmpty()
+                                ? GateDecision.of(
+                                        GateDecision.Outcome.FALLBACK,
+                                        new Answer("no sources", List.of(), 0),
+                                        "no sources",
+                                        Map.of("sources", 0.0))
+                                : GateDecision.pass(answer, Map.of("sources", (double)
+                                        answer.sources().size())))
                 .sink("persist", sunk::add)
                 .build();
     }
 
-    private TestFlows() {
-    }
+    private TestFlows() {}
 }

@@ -3,7 +3,6 @@ package dev.sluice.jdbc;
 import dev.sluice.core.BadInputException;
 import dev.sluice.jdbc.internal.JdbcEvidenceStore;
 import dev.sluice.jdbc.internal.SqlDialect;
-import dev.sluice.pipeline.FlowRuntime;
 import dev.sluice.pipeline.evidence.EvidenceStore;
 import java.nio.file.Path;
 
@@ -15,8 +14,7 @@ import java.nio.file.Path;
 public final class JdbcEvidence {
     private static final String POSTGRES_PREFIX = "jdbc:postgresql:";
 
-    private JdbcEvidence() {
-    }
+    private JdbcEvidence() {}
 
     /**
      * Opens (creating if missing) the embedded store: one SQLite file in WAL mode, nothing to install. Commits
@@ -48,8 +46,8 @@ public final class JdbcEvidence {
         if (jdbcUrl == null || !jdbcUrl.startsWith(POSTGRES_PREFIX)) {
             throw new BadInputException("a PostgreSQL store needs a " + POSTGRES_PREFIX + " URL, got " + jdbcUrl);
         }
-        return JdbcEvidenceStore.open(SqlDialect.POSTGRES, jdbcUrl,
-                jdbcUrl.replaceAll("password=[^&]*", "password=***"));
+        return JdbcEvidenceStore.open(
+                SqlDialect.POSTGRES, jdbcUrl, jdbcUrl.replaceAll("password=[^&]*", "password=***"));
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.sluice.core.BadInputException;
 import dev.sluice.core.SluiceException;
 import dev.sluice.core.hash.CacheKey;
 import dev.sluice.pipeline.PersistentTier;
-import dev.sluice.pipeline.ResultCache;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -60,7 +59,8 @@ public final class SqliteCacheTier implements PersistentTier {
             upsert = connection.prepareStatement(
                     "INSERT OR REPLACE INTO result_cache (cache_key, output, stored_at_ms) VALUES (?, ?, ?)");
         } catch (SQLException | java.io.IOException e) {
-            throw new BadInputException("cannot open the result cache database " + this.file + ": " + e.getMessage(), e);
+            throw new BadInputException(
+                    "cannot open the result cache database " + this.file + ": " + e.getMessage(), e);
         }
     }
 

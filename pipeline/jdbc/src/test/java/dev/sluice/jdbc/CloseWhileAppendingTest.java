@@ -54,7 +54,9 @@ class CloseWhileAppendingTest {
             }
             assertTrue(total >= RUNS_BEFORE_CLOSE, total + " runs accepted");
             try (EvidenceStore reopened = JdbcEvidence.sqlite(file)) {
-                assertEquals(total, reopened.journal(Instant.EPOCH, Instant.MAX).size(),
+                assertEquals(
+                        total,
+                        reopened.journal(Instant.EPOCH, Instant.MAX).size(),
                         "every run whose append returned is in the store");
             }
         } finally {

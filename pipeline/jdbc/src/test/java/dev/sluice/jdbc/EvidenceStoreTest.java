@@ -1,14 +1,14 @@
 package dev.sluice.jdbc;
 
-import dev.sluice.pipeline.evidence.Evidence;
-import dev.sluice.pipeline.evidence.EvidenceStore;
-import dev.sluice.pipeline.evidence.JournalEntry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.core.BadInputException;
+import dev.sluice.pipeline.evidence.Evidence;
+import dev.sluice.pipeline.evidence.EvidenceStore;
+import dev.sluice.pipeline.evidence.JournalEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -56,8 +56,8 @@ class EvidenceStoreTest {
             assertEquals(expected, store.evidence(expected.runId()).orElseThrow(), "run " + i);
         }
         assertTrue(store.evidence(new UUID(1, 2)).isEmpty());
-        List<JournalEntry> journal = store.journal(Instant.ofEpochSecond(0, T0 + 5_000),
-                Instant.ofEpochSecond(0, T0 + 10_000));
+        List<JournalEntry> journal =
+                store.journal(Instant.ofEpochSecond(0, T0 + 5_000), Instant.ofEpochSecond(0, T0 + 10_000));
         assertEquals(5, journal.size(), "runs 5 to 9 started in [from, to)");
         for (int k = 0; k < 5; k++) {
             JournalEntry entry = journal.get(k);
@@ -92,7 +92,9 @@ class EvidenceStoreTest {
                 pool.shutdown();
             }
             store.flush();
-            assertEquals(threads * perThread, store.journal(Instant.EPOCH, Instant.MAX).size());
+            assertEquals(
+                    threads * perThread,
+                    store.journal(Instant.EPOCH, Instant.MAX).size());
         }
     }
 
@@ -106,15 +108,20 @@ class EvidenceStoreTest {
         }
         try (EvidenceStore store = JdbcEvidence.sqlite(file)) {
             assertEquals(100, store.journal(Instant.EPOCH, Instant.MAX).size());
-            assertEquals(StoreFixtures.sample(99, T0 + 99), store.evidence(new UUID(0x5100CE, 99)).orElseThrow());
+            assertEquals(
+                    StoreFixtures.sample(99, T0 + 99),
+                    store.evidence(new UUID(0x5100CE, 99)).orElseThrow());
         }
     }
 
     @Test
     void refusesAFileThatIsNotADatabase() throws Exception {
         Path file = dir.resolve("not-a-db.db");
-        Files.write(file, "this is not SQLite, just text that is long enough to be a header....".repeat(100)
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Files.write(
+                file,
+                "this is not SQLite, just text that is long enough to be a header...."
+                        .repeat(100)
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         BadInputException e = assertThrows(BadInputException.class, () -> JdbcEvidence.sqlite(file));
         assertTrue(e.getMessage().contains("not-a-db.db"), e.getMessage());
     }
@@ -123,7 +130,8 @@ class EvidenceStoreTest {
     void refusesAStoreWrittenByANewerLibrary() throws Exception {
         Path file = dir.resolve("newer.db");
         JdbcEvidence.sqlite(file).close();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement s = c.createStatement()) {
             s.execute("UPDATE sluice_evidence_schema SET version = 99");
         }
         BadInputException e = assertThrows(BadInputException.class, () -> JdbcEvidence.sqlite(file));
@@ -134,7 +142,8 @@ class EvidenceStoreTest {
     void usesWalAndRecordsTheTableVersion() throws Exception {
         Path file = dir.resolve("wal.db");
         JdbcEvidence.sqlite(file).close();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement s = c.createStatement()) {
             try (ResultSet r = s.executeQuery("PRAGMA journal_mode")) {
                 assertEquals("wal", r.getString(1));
             }

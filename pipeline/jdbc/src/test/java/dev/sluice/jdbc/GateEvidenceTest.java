@@ -27,9 +27,14 @@ class GateEvidenceTest {
 
     @Test
     void everyDecisionIsRecordedWithTheDecidingMetric() {
-        Flow<String, String> flow = Flow.named("gated", "1").input(Schemas.string())
-                .gate("quality", "1", Gates.all(Gates.minLength(TEXT, 3, Remedy.fallback(s -> "fallback")),
-                        Gates.maxLength(TEXT, 10, Remedy.rewrite(s -> s.substring(0, 10)))))
+        Flow<String, String> flow = Flow.named("gated", "1")
+                .input(Schemas.string())
+                .gate(
+                        "quality",
+                        "1",
+                        Gates.all(
+                                Gates.minLength(TEXT, 3, Remedy.fallback(s -> "fallback")),
+                                Gates.maxLength(TEXT, 10, Remedy.rewrite(s -> s.substring(0, 10)))))
                 .build();
         try (EvidenceStore store = StoreFixtures.sqlite(dir);
                 Pipeline<String, String> p = flow.start(FlowRuntime.inline().withEvidence(store))) {
@@ -37,8 +42,19 @@ class GateEvidenceTest {
             assertEquals("a rather l", trimmed.value());
             List<QualityEval> evals = p.evidence(trimmed.runId()).orElseThrow().quality();
             assertEquals(1, evals.size(), "the length metric, measured by both gates, recorded once");
-            assertEquals(new QualityEval(Gates.LENGTH_CHARS, 20, Map.of("node", "quality", "outcome", "REWRITE",
-                    "reason", "length_chars 20.0 is out of bounds"), true), evals.getFirst());
+            assertEquals(
+                    new QualityEval(
+                            Gates.LENGTH_CHARS,
+                            20,
+                            Map.of(
+                                    "node",
+                                    "quality",
+                                    "outcome",
+                                    "REWRITE",
+                                    "reason",
+                                    "length_chars 20.0 is out of bounds"),
+                            true),
+                    evals.getFirst());
         }
     }
 }

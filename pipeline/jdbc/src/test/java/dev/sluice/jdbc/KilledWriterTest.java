@@ -1,11 +1,11 @@
 package dev.sluice.jdbc;
 
-import dev.sluice.fixtures.ForkedJvm;
-import dev.sluice.pipeline.evidence.EvidenceStore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.fixtures.ForkedJvm;
+import dev.sluice.pipeline.evidence.EvidenceStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -41,8 +41,8 @@ class KilledWriterTest {
         Path file = dir.resolve("killed.db");
         Process writer = ForkedJvm.start(dir, Writer.class, file.toString());
         int committed = 0;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while (committed < 400 && (line = out.readLine()) != null) {
                 if (line.startsWith("committed ")) {
@@ -59,8 +59,10 @@ class KilledWriterTest {
             int found = reopened.journal(Instant.EPOCH, Instant.MAX).size();
             assertTrue(found >= committed, found + " runs in the store, " + committed + " reported committed");
             for (int i = 0; i < found; i++) {
-                assertEquals(StoreFixtures.sample(i, 1_000L + i), reopened.evidence(new UUID(0x5100CE, i))
-                        .orElseThrow(), "run " + i + " is whole: every row of its transaction");
+                assertEquals(
+                        StoreFixtures.sample(i, 1_000L + i),
+                        reopened.evidence(new UUID(0x5100CE, i)).orElseThrow(),
+                        "run " + i + " is whole: every row of its transaction");
             }
         }
     }

@@ -67,7 +67,8 @@ class PersistentCacheTest {
             try (ResultCache reopened = ResultCache.persistent(1 << 20, SqliteCacheTier.open(file));
                     Pipeline<Question, Answer> p = TestFlows.questionAnswering(new CountingModel(), new ArrayList<>())
                             .start(runtime.withCache(reopened))) {
-                CompletionException failure = assertThrows(CompletionException.class, () -> p.submit(q).join());
+                CompletionException failure = assertThrows(
+                        CompletionException.class, () -> p.submit(q).join());
                 NodeFailedException cause = assertInstanceOf(NodeFailedException.class, failure.getCause());
                 assertEquals("call_model", cause.nodeId());
                 assertTrue(cause.getMessage().contains("cached output of 2 bytes"), cause.getMessage());

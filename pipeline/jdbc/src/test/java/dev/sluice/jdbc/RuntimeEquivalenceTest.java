@@ -41,15 +41,17 @@ class RuntimeEquivalenceTest {
 
     /** How a cell runs the flow. */
     enum Runtime {
-        INLINE, PIPELINED_ONE_THREAD, PIPELINED_TWO_THREADS;
+        INLINE,
+        PIPELINED_ONE_THREAD,
+        PIPELINED_TWO_THREADS;
 
         FlowRuntime runtime() {
             return switch (this) {
                 case INLINE -> FlowRuntime.inline();
-                case PIPELINED_ONE_THREAD -> FlowRuntime.pipelined().withThreads(1)
-                        .withSubmitTimeout(Duration.ofSeconds(10));
-                case PIPELINED_TWO_THREADS -> FlowRuntime.pipelined().withThreads(2)
-                        .withSubmitTimeout(Duration.ofSeconds(10));
+                case PIPELINED_ONE_THREAD ->
+                    FlowRuntime.pipelined().withThreads(1).withSubmitTimeout(Duration.ofSeconds(10));
+                case PIPELINED_TWO_THREADS ->
+                    FlowRuntime.pipelined().withThreads(2).withSubmitTimeout(Duration.ofSeconds(10));
             };
         }
     }
@@ -64,7 +66,10 @@ class RuntimeEquivalenceTest {
     }
 
     /** Whether a cell records evidence. */
-    enum EvidenceKind { NONE, SQLITE }
+    enum EvidenceKind {
+        NONE,
+        SQLITE
+    }
 
     private static List<Question> questions(int count, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -114,8 +119,8 @@ class RuntimeEquivalenceTest {
 
     @ParameterizedTest(name = "{0}, cache {1}, evidence {2}")
     @MethodSource("cells")
-    void everyCellGivesTheReferenceBytesAndHashes(Runtime runtime, CacheKind cacheKind, EvidenceKind evidenceKind,
-            @TempDir Path dir) {
+    void everyCellGivesTheReferenceBytesAndHashes(
+            Runtime runtime, CacheKind cacheKind, EvidenceKind evidenceKind, @TempDir Path dir) {
         int passes = cacheKind == CacheKind.PERSISTENT ? 2 : 1; // the second pass is a restarted process
         for (int pass = 0; pass < passes; pass++) {
             ResultCache cache = switch (cacheKind) {
@@ -124,14 +129,16 @@ class RuntimeEquivalenceTest {
                 case PERSISTENT -> ResultCache.persistent(1 << 20, SqliteCacheTier.open(dir.resolve("cache.db")));
             };
             EvidenceStore store = evidenceKind == EvidenceKind.SQLITE
-                    ? JdbcEvidence.sqlite(dir.resolve("evidence-" + pass + ".db")) : null;
+                    ? JdbcEvidence.sqlite(dir.resolve("evidence-" + pass + ".db"))
+                    : null;
             FlowRuntime flowRuntime = runtime.runtime().withSeed(SEED).withCache(cache);
             if (store != null) {
                 flowRuntime = flowRuntime.withEvidence(store);
             }
             CountingModel model = new CountingModel();
-            try (cache; Pipeline<Question, Answer> p = TestFlows.questionAnswering(model, new ArrayList<>())
-                    .start(flowRuntime)) {
+            try (cache;
+                    Pipeline<Question, Answer> p = TestFlows.questionAnswering(model, new ArrayList<>())
+                            .start(flowRuntime)) {
                 List<RunResult<Answer>> results = runAll(p);
                 String cell = runtime + ", cache " + cacheKind + ", evidence " + evidenceKind + ", pass " + pass;
                 assertSameBytesAndHashes(results, cell);
@@ -144,7 +151,9 @@ class RuntimeEquivalenceTest {
                     for (int i = 0; i < results.size(); i += EVIDENCE_SAMPLE_EVERY) {
                         Evidence evidence = p.evidence(results.get(i).runId()).orElseThrow();
                         assertEquals(reference.get(i).outputHash().hex(), evidence.outputHash(), cell + ", run " + i);
-                        assertEquals(reference.get(i).nodes().get(0).inputHash().hex(), evidence.inputHash(),
+                        assertEquals(
+                                reference.get(i).nodes().get(0).inputHash().hex(),
+                                evidence.inputHash(),
                                 cell + ", run " + i);
                     }
                 }
@@ -166,9 +175,13 @@ class RuntimeEquivalenceTest {
             assertEquals(expected.outputHash(), actual.outputHash(), where);
             assertEquals(expected.value(), actual.value(), where);
             for (int n = 0; n < expected.nodes().size(); n++) {
-                assertEquals(expected.nodes().get(n).inputHash(), actual.nodes().get(n).inputHash(),
+                assertEquals(
+                        expected.nodes().get(n).inputHash(),
+                        actual.nodes().get(n).inputHash(),
                         where + ", node " + n);
-                assertEquals(expected.nodes().get(n).outputHash(), actual.nodes().get(n).outputHash(),
+                assertEquals(
+                        expected.nodes().get(n).outputHash(),
+                        actual.nodes().get(n).outputHash(),
                         where + ", node " + n);
             }
         }

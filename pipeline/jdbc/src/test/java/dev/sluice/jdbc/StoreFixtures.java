@@ -20,8 +20,7 @@ public final class StoreFixtures {
     /** The environment variable with the JDBC URL of the test server; {@code .ci/run} sets it. */
     public static final String PG_URL_VARIABLE = "SLUICE_TEST_PG_URL";
 
-    private StoreFixtures() {
-    }
+    private StoreFixtures() {}
 
     /**
      * Opens a store in a fresh PostgreSQL schema of the test server, or skips the test when no server is given.
@@ -31,11 +30,14 @@ public final class StoreFixtures {
      */
     public static EvidenceStore postgres(String testName) throws Exception {
         String url = System.getenv(PG_URL_VARIABLE);
-        Assumptions.assumeTrue(url != null && !url.isBlank(), "no PostgreSQL server: set " + PG_URL_VARIABLE
-                + " (.ci/run starts one and sets it) to run the PostgreSQL store tests");
+        Assumptions.assumeTrue(
+                url != null && !url.isBlank(),
+                "no PostgreSQL server: set " + PG_URL_VARIABLE
+                        + " (.ci/run starts one and sets it) to run the PostgreSQL store tests");
         String schema = "t_" + testName.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "_") + "_"
                 + Long.toHexString(System.nanoTime());
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         }
         return JdbcEvidence.postgres(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
@@ -56,22 +58,62 @@ public final class StoreFixtures {
      */
     public static Evidence sample(int i, long startedEpochNs) {
         UUID runId = new UUID(0x5100CE, i);
-        return new Evidence(runId, "0af7651916cd43dd8448eb211c80319c", "faq", "3", startedEpochNs,
-                startedEpochNs + 5_000_000, "a".repeat(64), "b".repeat(64), "",
-                List.of(new NodeEvent("retrieve", "1", "a".repeat(64), "c".repeat(64), startedEpochNs,
-                                startedEpochNs + 1_000_000, Map.of("kind", "call", "cache_hit", "false")),
-                        new NodeEvent("call_model", "2", "c".repeat(64), "b".repeat(64), startedEpochNs + 1_000_000,
-                                startedEpochNs + 5_000_000, Map.of("model", "llama.cpp:tiny@sha256:ab",
-                                        "seed", Long.toString(i), "quote", "say \"hi\"\n\tback\\slash \u0001"))),
-                List.of(new EvidenceLink(EvidenceLink.Kind.DOC, "doc-" + i, "d".repeat(64), "ring buffers are fast",
+        return new Evidence(
+                runId,
+                "0af7651916cd43dd8448eb211c80319c",
+                "faq",
+                "3",
+                startedEpochNs,
+                startedEpochNs + 5_000_000,
+                "a".repeat(64),
+                "b".repeat(64),
+                "",
+                List.of(
+                        new NodeEvent(
+                                "retrieve",
+                                "1",
+                                "a".repeat(64),
+                                "c".repeat(64),
+                                startedEpochNs,
+                                startedEpochNs + 1_000_000,
+                                Map.of("kind", "call", "cache_hit", "false")),
+                        new NodeEvent(
+                                "call_model",
+                                "2",
+                                "c".repeat(64),
+                                "b".repeat(64),
+                                startedEpochNs + 1_000_000,
+                                startedEpochNs + 5_000_000,
+                                Map.of(
+                                        "model",
+                                        "llama.cpp:tiny@sha256:ab",
+                                        "seed",
+                                        Long.toString(i),
+                                        "quote",
+                                        "say \"hi\"\n\tback\\slash \u0001"))),
+                List.of(
+                        new EvidenceLink(
+                                EvidenceLink.Kind.DOC,
+                                "doc-" + i,
+                                "d".repeat(64),
+                                "ring buffers are fast",
                                 Map.of("score", "0.91")),
-                        new EvidenceLink(EvidenceLink.Kind.PROMPT, "faq-template", "e".repeat(64),
-                                "Question: what?", Map.of("question", "what?")),
-                        new EvidenceLink(EvidenceLink.Kind.CONFIG, "llama.cpp:tiny@sha256:ab", "", "",
+                        new EvidenceLink(
+                                EvidenceLink.Kind.PROMPT,
+                                "faq-template",
+                                "e".repeat(64),
+                                "Question: what?",
+                                Map.of("question", "what?")),
+                        new EvidenceLink(
+                                EvidenceLink.Kind.CONFIG,
+                                "llama.cpp:tiny@sha256:ab",
+                                "",
+                                "",
                                 Map.of("seed", "42", "temperature", "0.7")),
-                        new EvidenceLink(EvidenceLink.Kind.OUTPUT, "output", "b".repeat(64), "an answer " + i,
-                                Map.of())),
-                List.of(new QualityEval("length_chars", 11, Map.of("node", "gate", "outcome", "PASS"), true),
+                        new EvidenceLink(
+                                EvidenceLink.Kind.OUTPUT, "output", "b".repeat(64), "an answer " + i, Map.of())),
+                List.of(
+                        new QualityEval("length_chars", 11, Map.of("node", "gate", "outcome", "PASS"), true),
                         new QualityEval("retrieval_score", 0.91, Map.of("node", "gate"), false)));
     }
 

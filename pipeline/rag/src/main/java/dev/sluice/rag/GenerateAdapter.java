@@ -34,17 +34,31 @@ final class GenerateAdapter implements Adapter<String, Completion> {
     GenerateAdapter(LlamaGenerator model, Sampling sampling) {
         this.model = model;
         this.sampling = sampling;
-        this.settings = "sampling=" + ContentHash.of(SAMPLING, sampling.withSeed(0)).hex();
+        this.settings =
+                "sampling=" + ContentHash.of(SAMPLING, sampling.withSeed(0)).hex();
         this.identity = model.identity().key();
     }
 
     @Override
     public Completion apply(String prompt, AdapterContext context) {
-        context.evidence(EvidenceLink.Kind.PROMPT, context.nodeId(), ContentHash.of(Schemas.string(), prompt).hex(),
-                prompt, Map.of("seed", Long.toString(context.seed().value()), "temperature",
-                        Float.toString(sampling.temperature()), "top_k", Integer.toString(sampling.topK()), "top_p",
-                        Float.toString(sampling.topP()), "max_tokens", Integer.toString(sampling.maxTokens())));
-        try (TokenStream stream = model.stream(prompt, sampling.withSeed(context.seed().value()))) {
+        context.evidence(
+                EvidenceLink.Kind.PROMPT,
+                context.nodeId(),
+                ContentHash.of(Schemas.string(), prompt).hex(),
+                prompt,
+                Map.of(
+                        "seed",
+                        Long.toString(context.seed().value()),
+                        "temperature",
+                        Float.toString(sampling.temperature()),
+                        "top_k",
+                        Integer.toString(sampling.topK()),
+                        "top_p",
+                        Float.toString(sampling.topP()),
+                        "max_tokens",
+                        Integer.toString(sampling.maxTokens())));
+        try (TokenStream stream =
+                model.stream(prompt, sampling.withSeed(context.seed().value()))) {
             while (stream.hasNext()) {
                 if (context.isCancelled()) {
                     stream.cancel();
@@ -71,8 +85,11 @@ final class GenerateAdapter implements Adapter<String, Completion> {
 
     @Override
     public Optional<GenAiCall> genAi() {
-        return Optional.of(new GenAiCall("text_completion", SluiceAttributes.PROVIDER_LLAMA_CPP,
-                model.identity().name(), Attributes.builder()
+        return Optional.of(new GenAiCall(
+                "text_completion",
+                SluiceAttributes.PROVIDER_LLAMA_CPP,
+                model.identity().name(),
+                Attributes.builder()
                         .put(SluiceAttributes.GEN_AI_REQUEST_TEMPERATURE, (double) sampling.temperature())
                         .put(SluiceAttributes.GEN_AI_REQUEST_TOP_P, (double) sampling.topP())
                         .put(SluiceAttributes.GEN_AI_REQUEST_TOP_K, (double) sampling.topK())
@@ -82,8 +99,11 @@ final class GenerateAdapter implements Adapter<String, Completion> {
 
     @Override
     public Optional<GenAiResponse> genAiResponse(Completion completion) {
-        return Optional.of(new GenAiResponse(completion.promptTokens(), completion.completionTokens(),
-                List.of(completion.finishReason().name().toLowerCase(Locale.ROOT)), completion.text()));
+        return Optional.of(new GenAiResponse(
+                completion.promptTokens(),
+                completion.completionTokens(),
+                List.of(completion.finishReason().name().toLowerCase(Locale.ROOT)),
+                completion.text()));
     }
 
     @Override

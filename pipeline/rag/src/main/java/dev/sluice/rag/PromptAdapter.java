@@ -22,8 +22,12 @@ final class PromptAdapter<T> implements Adapter<T, String> {
     public String apply(T input, AdapterContext context) {
         Map<String, String> values = variables.apply(input);
         String prompt = template.render(values);
-        context.evidence(EvidenceLink.Kind.PROMPT, template.id(), ContentHash.of(Schemas.string(), prompt).hex(),
-                prompt, values);
+        context.evidence(
+                EvidenceLink.Kind.PROMPT,
+                template.id(),
+                ContentHash.of(Schemas.string(), prompt).hex(),
+                prompt,
+                values);
         return prompt;
     }
 

@@ -1,7 +1,6 @@
 package dev.sluice.rag;
 
 import dev.sluice.core.BadInputException;
-import dev.sluice.pipeline.FlowBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,8 +74,8 @@ public final class PromptTemplate {
         }
         for (String name : variables.keySet()) {
             if (!names.contains(name)) {
-                throw new BadInputException("prompt template '" + id + "' has no {{" + name + "}}; its placeholders"
-                        + " are " + names);
+                throw new BadInputException(
+                        "prompt template '" + id + "' has no {{" + name + "}}; its placeholders" + " are " + names);
             }
         }
         Matcher m = PLACEHOLDER.matcher(text);

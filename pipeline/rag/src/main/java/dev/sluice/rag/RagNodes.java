@@ -7,8 +7,6 @@ import dev.sluice.inference.embed.Embedder;
 import dev.sluice.inference.llama.Completion;
 import dev.sluice.inference.llama.LlamaGenerator;
 import dev.sluice.inference.llama.Sampling;
-import dev.sluice.pipeline.Flow;
-import dev.sluice.pipeline.FlowBuilder;
 import dev.sluice.pipeline.TypedAdapter;
 import dev.sluice.vector.VectorIndex;
 import java.util.Map;
@@ -33,8 +31,7 @@ public final class RagNodes {
     /** The schema of a generate node's output edge. */
     public static final Schema<Completion> COMPLETION = Schemas.recordOf(Completion.class);
 
-    private RagNodes() {
-    }
+    private RagNodes() {}
 
     /**
      * A retrieval node: the text on the edge is the query; it is embedded, the index is searched for the {@code k}
@@ -50,8 +47,8 @@ public final class RagNodes {
      * @throws BadInputException if an argument is null, {@code k < 1}, or the embedder's dimension differs from the
      *     index's
      */
-    public static TypedAdapter<String, Retrieval> retrieve(Embedder embedder, VectorIndex index, int k,
-            SnippetTexts texts) {
+    public static TypedAdapter<String, Retrieval> retrieve(
+            Embedder embedder, VectorIndex index, int k, SnippetTexts texts) {
         require(embedder, "an embedder");
         require(index, "an index");
         require(texts, "a snippet text source");
@@ -77,8 +74,8 @@ public final class RagNodes {
      * @return the node
      * @throws BadInputException if an argument is null
      */
-    public static <T> TypedAdapter<T, String> prompt(PromptTemplate template,
-            Function<? super T, Map<String, String>> variables) {
+    public static <T> TypedAdapter<T, String> prompt(
+            PromptTemplate template, Function<? super T, Map<String, String>> variables) {
         require(template, "a template");
         require(variables, "a variables function");
         return new TypedAdapter<>(Schemas.string(), new PromptAdapter<T>(template, variables));

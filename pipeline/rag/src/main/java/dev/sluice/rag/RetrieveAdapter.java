@@ -1,8 +1,6 @@
 package dev.sluice.rag;
 
 import dev.sluice.core.hash.ContentHash;
-import dev.sluice.core.schema.Schema;
-import dev.sluice.core.schema.Schemas;
 import dev.sluice.inference.embed.Embedder;
 import dev.sluice.pipeline.Adapter;
 import dev.sluice.pipeline.AdapterContext;
@@ -32,8 +30,7 @@ final class RetrieveAdapter implements Adapter<String, Retrieval> {
     /** The last index version seen and its hex, so that an unchanged index costs no string per request. */
     private volatile StateVersion lastState = new StateVersion(null, "");
 
-    private record StateVersion(ContentHash version, String hex) {
-    }
+    private record StateVersion(ContentHash version, String hex) {}
 
     RetrieveAdapter(Embedder embedder, VectorIndex index, int k, SnippetTexts texts) {
         this.embedder = embedder;
@@ -55,12 +52,19 @@ final class RetrieveAdapter implements Adapter<String, Retrieval> {
                 int row = hits.row(rank);
                 String key = String.valueOf(store.key(row));
                 Metadata metadata = store.metadata(row);
-                Snippet snippet = new Snippet(key, orEmpty(metadata.documentId()), orEmpty(metadata.snippetHash()),
-                        texts.textOf(key), hits.score(rank));
+                Snippet snippet = new Snippet(
+                        key,
+                        orEmpty(metadata.documentId()),
+                        orEmpty(metadata.snippetHash()),
+                        texts.textOf(key),
+                        hits.score(rank));
                 snippets.add(snippet);
-                context.evidence(EvidenceLink.Kind.DOC, snippet.documentId().isEmpty() ? key : snippet.documentId(),
-                        snippet.snippetHash(), snippet.text(), Map.of("key", key, "rank", Integer.toString(rank),
-                                "score", Float.toString(snippet.score())));
+                context.evidence(
+                        EvidenceLink.Kind.DOC,
+                        snippet.documentId().isEmpty() ? key : snippet.documentId(),
+                        snippet.snippetHash(),
+                        snippet.text(),
+                        Map.of("key", key, "rank", Integer.toString(rank), "score", Float.toString(snippet.score())));
             }
         }
         return new Retrieval(query, snippets);

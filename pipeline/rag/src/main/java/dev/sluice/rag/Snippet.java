@@ -10,5 +10,4 @@ package dev.sluice.rag;
  * @param text the passage's text
  * @param score the similarity score, higher is better
  */
-public record Snippet(String key, String documentId, String snippetHash, String text, float score) {
-}
+public record Snippet(String key, String documentId, String snippetHash, String text, float score) {}

@@ -4,5 +4,3 @@
  * made by {@link dev.sluice.rag.RagNodes} and added with {@code FlowBuilder.call}.
  */
 package dev.sluice.rag;
-
-import dev.sluice.pipeline.FlowBuilder;

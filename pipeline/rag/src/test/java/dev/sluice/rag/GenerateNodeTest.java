@@ -1,17 +1,10 @@
 package dev.sluice.rag;
 
-import dev.sluice.pipeline.Flow;
-import dev.sluice.pipeline.FlowRuntime;
-import dev.sluice.pipeline.Pipeline;
-import dev.sluice.pipeline.ResultCache;
-import dev.sluice.pipeline.RunResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.core.BadInputException;
 import dev.sluice.core.hash.Seed;
 import dev.sluice.core.schema.Schemas;
 import dev.sluice.fixtures.TinyLlamaModel;
@@ -19,6 +12,11 @@ import dev.sluice.inference.llama.Completion;
 import dev.sluice.inference.llama.LlamaConfig;
 import dev.sluice.inference.llama.LlamaGenerator;
 import dev.sluice.inference.llama.Sampling;
+import dev.sluice.pipeline.Flow;
+import dev.sluice.pipeline.FlowRuntime;
+import dev.sluice.pipeline.Pipeline;
+import dev.sluice.pipeline.ResultCache;
+import dev.sluice.pipeline.RunResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,9 +45,13 @@ class GenerateNodeTest {
     }
 
     private static Flow<String, String> flow() {
-        return Flow.named("gen", "1").input(Schemas.string())
+        return Flow.named("gen", "1")
+                .input(Schemas.string())
                 .map("assemble", "1", Schemas.string(), q -> "Question: " + q + "\nAnswer:")
-                .call("call_model", "1", RagNodes.generate(model, Sampling.seeded(1).withMaxTokens(12)))
+                .call(
+                        "call_model",
+                        "1",
+                        RagNodes.generate(model, Sampling.seeded(1).withMaxTokens(12)))
                 .map("text", "1", Schemas.string(), Completion::text)
                 .build();
     }
@@ -58,7 +60,8 @@ class GenerateNodeTest {
     void generatesStreamsAndHitsTheCacheOnTheSecondRequest() {
         List<String> pieces = new ArrayList<>();
         try (Pipeline<String, String> p = flow().start(FlowRuntime.inline().withSeed(Seed.of(42)))) {
-            RunResult<String> first = p.submit("what is sluice", (node, piece) -> pieces.add(piece)).join();
+            RunResult<String> first = p.submit("what is sluice", (node, piece) -> pieces.add(piece))
+                    .join();
             assertEquals(String.join("", pieces), first.value(), "the streamed pieces make the answer");
             assertTrue(first.nodes().get(1).tokens() > 0);
             RunResult<String> second = p.submit("what is sluice").join();
@@ -71,18 +74,20 @@ class GenerateNodeTest {
     void thePipelineSeedFixesTheGenerationOnBothRuntimes() {
         String inline42;
         String inline7;
-        try (Pipeline<String, String> p = flow().start(FlowRuntime.inline().withSeed(Seed.of(42))
-                .withCache(ResultCache.inMemory(0)))) {
+        try (Pipeline<String, String> p =
+                flow().start(FlowRuntime.inline().withSeed(Seed.of(42)).withCache(ResultCache.inMemory(0)))) {
             inline42 = p.submit("tell me about ring buffers").join().value();
             assertEquals(inline42, p.submit("tell me about ring buffers").join().value());
         }
-        try (Pipeline<String, String> p = flow().start(FlowRuntime.inline().withSeed(Seed.of(7))
-                .withCache(ResultCache.inMemory(0)))) {
+        try (Pipeline<String, String> p =
+                flow().start(FlowRuntime.inline().withSeed(Seed.of(7)).withCache(ResultCache.inMemory(0)))) {
             inline7 = p.submit("tell me about ring buffers").join().value();
         }
         assertNotEquals(inline42, inline7, "another pipeline seed samples differently");
         try (Pipeline<String, String> p = flow().start(FlowRuntime.pipelined().withSeed(Seed.of(42)))) {
-            RunResult<String> r = p.submit("tell me about ring buffers").orTimeout(60, TimeUnit.SECONDS).join();
+            RunResult<String> r = p.submit("tell me about ring buffers")
+                    .orTimeout(60, TimeUnit.SECONDS)
+                    .join();
             assertEquals(inline42, r.value());
             assertFalse(r.anyCacheHit());
         }

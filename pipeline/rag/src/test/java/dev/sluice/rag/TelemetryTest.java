@@ -1,10 +1,5 @@
 package dev.sluice.rag;
 
-import dev.sluice.jdbc.StoreFixtures;
-import dev.sluice.pipeline.Flow;
-import dev.sluice.pipeline.FlowRuntime;
-import dev.sluice.pipeline.Pipeline;
-import dev.sluice.pipeline.RunResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,6 +12,11 @@ import dev.sluice.inference.llama.Completion;
 import dev.sluice.inference.llama.LlamaConfig;
 import dev.sluice.inference.llama.LlamaGenerator;
 import dev.sluice.inference.llama.Sampling;
+import dev.sluice.jdbc.StoreFixtures;
+import dev.sluice.pipeline.Flow;
+import dev.sluice.pipeline.FlowRuntime;
+import dev.sluice.pipeline.Pipeline;
+import dev.sluice.pipeline.RunResult;
 import dev.sluice.pipeline.evidence.EvidenceStore;
 import dev.sluice.pipeline.telemetry.SluiceAttributes;
 import io.opentelemetry.api.trace.SpanKind;
@@ -47,7 +47,8 @@ class TelemetryTest {
     static void writeModel() throws Exception {
         dir = java.nio.file.Files.createTempDirectory("sluice-telemetry");
         TinyLlamaModel.small().write(dir.resolve("tiny.gguf"));
-        model = LlamaGenerator.open(LlamaConfig.of(dir.resolve("tiny.gguf")).withContextSize(128).withThreads(1));
+        model = LlamaGenerator.open(
+                LlamaConfig.of(dir.resolve("tiny.gguf")).withContextSize(128).withThreads(1));
     }
 
     @AfterAll
@@ -56,13 +57,19 @@ class TelemetryTest {
     }
 
     private static SdkTracerProvider exportingTo(InMemorySpanExporter exporter) {
-        return SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
+        return SdkTracerProvider.builder()
+                .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                .build();
     }
 
     private static Flow<String, Completion> flow() {
-        return Flow.named("traced", "1").input(Schemas.string())
+        return Flow.named("traced", "1")
+                .input(Schemas.string())
                 .map("assemble", "1", Schemas.string(), q -> "Question: " + q + "\nAnswer:")
-                .call("call_model", "1", RagNodes.generate(model, Sampling.seeded(0).withMaxTokens(3)))
+                .call(
+                        "call_model",
+                        "1",
+                        RagNodes.generate(model, Sampling.seeded(0).withMaxTokens(3)))
                 .build();
     }
 
@@ -72,20 +79,28 @@ class TelemetryTest {
         InMemorySpanExporter exporter = InMemorySpanExporter.create();
         boolean captureText = mode.endsWith("-text");
         try (SdkTracerProvider tracing = SdkTracerProvider.builder()
-                .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
+                        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                        .build();
                 EvidenceStore store = StoreFixtures.sqlite(storeDir)) {
-            OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(tracing).build();
+            OpenTelemetrySdk otel =
+                    OpenTelemetrySdk.builder().setTracerProvider(tracing).build();
             FlowRuntime runtime = (mode.startsWith("inline") ? FlowRuntime.inline() : FlowRuntime.pipelined())
-                    .withSeed(Seed.of(7)).withEvidence(store).withTelemetry(otel, captureText);
+                    .withSeed(Seed.of(7))
+                    .withEvidence(store)
+                    .withTelemetry(otel, captureText);
             RunResult<Completion> result;
             String traceIdInEvidence;
             try (Pipeline<String, Completion> p = flow().start(runtime)) {
-                result = p.submit("what is a span").orTimeout(60, TimeUnit.SECONDS).join();
+                result = p.submit("what is a span")
+                        .orTimeout(60, TimeUnit.SECONDS)
+                        .join();
                 traceIdInEvidence = p.evidence(result.runId()).orElseThrow().traceId();
             }
             List<SpanData> spans = exporter.getFinishedSpanItems();
             assertEquals(3, spans.size(), spans.toString());
-            SpanData run = spans.stream().filter(s -> s.getName().equals("sluice.run traced")).findFirst()
+            SpanData run = spans.stream()
+                    .filter(s -> s.getName().equals("sluice.run traced"))
+                    .findFirst()
                     .orElseThrow();
             assertEquals(result.runId().toString(), run.getAttributes().get(SluiceAttributes.RUN_ID));
             assertEquals(run.getTraceId(), traceIdInEvidence);
@@ -95,14 +110,19 @@ class TelemetryTest {
                     assertEquals(run.getTraceId(), span.getTraceId());
                 }
             }
-            SpanData assemble = spans.stream().filter(s -> s.getName().equals("sluice.map assemble")).findFirst()
+            SpanData assemble = spans.stream()
+                    .filter(s -> s.getName().equals("sluice.map assemble"))
+                    .findFirst()
                     .orElseThrow();
             assertEquals("assemble", assemble.getAttributes().get(SluiceAttributes.NODE_ID));
-            assertEquals(result.nodes().get(0).outputHash().hex(),
+            assertEquals(
+                    result.nodes().get(0).outputHash().hex(),
                     assemble.getAttributes().get(SluiceAttributes.OUTPUT_HASH));
             assertEquals(1L, assemble.getAttributes().get(SluiceAttributes.SCHEMA_VER));
 
-            SpanData call = spans.stream().filter(s -> s.getName().startsWith("text_completion ")).findFirst()
+            SpanData call = spans.stream()
+                    .filter(s -> s.getName().startsWith("text_completion "))
+                    .findFirst()
                     .orElseThrow();
             assertEquals(SpanKind.INTERNAL, call.getKind());
             assertEquals("text_completion " + model.identity().name(), call.getName());
@@ -120,9 +140,9 @@ class TelemetryTest {
             assertEquals("llama.cpp", a.get(SluiceAttributes.GEN_AI_PROVIDER_NAME));
             assertEquals(3L, a.get(SluiceAttributes.GEN_AI_REQUEST_MAX_TOKENS));
             assertEquals((long) result.value().promptTokens(), a.get(SluiceAttributes.GEN_AI_USAGE_INPUT_TOKENS));
-            assertEquals((long) result.value().completionTokens(),
-                    a.get(SluiceAttributes.GEN_AI_USAGE_OUTPUT_TOKENS));
-            assertEquals(1, a.get(SluiceAttributes.GEN_AI_RESPONSE_FINISH_REASONS).size());
+            assertEquals((long) result.value().completionTokens(), a.get(SluiceAttributes.GEN_AI_USAGE_OUTPUT_TOKENS));
+            assertEquals(
+                    1, a.get(SluiceAttributes.GEN_AI_RESPONSE_FINISH_REASONS).size());
             assertTrue(a.get(SluiceAttributes.COST_TOKENS) > 0);
             if (captureText) {
                 assertTrue(a.get(SluiceAttributes.GEN_AI_INPUT_MESSAGES).contains("what is a span"));
@@ -140,7 +160,11 @@ class TelemetryTest {
         InMemorySpanExporter exporter = InMemorySpanExporter.create();
         try (SdkTracerProvider tracing = exportingTo(exporter)) {
             FlowRuntime runtime = (pipelined ? FlowRuntime.pipelined() : FlowRuntime.inline())
-                    .withTelemetry(OpenTelemetrySdk.builder().setTracerProvider(tracing).build(), true);
+                    .withTelemetry(
+                            OpenTelemetrySdk.builder()
+                                    .setTracerProvider(tracing)
+                                    .build(),
+                            true);
             RunResult<Completion> hit;
             try (Pipeline<String, Completion> p = flow().start(runtime)) {
                 p.submit("what is a hit").orTimeout(60, TimeUnit.SECONDS).join();
@@ -148,14 +172,16 @@ class TelemetryTest {
             }
             assertTrue(hit.nodes().get(1).cacheHit());
             List<SpanData> calls = exporter.getFinishedSpanItems().stream()
-                    .filter(s -> s.getName().startsWith("text_completion ")).toList();
+                    .filter(s -> s.getName().startsWith("text_completion "))
+                    .toList();
             assertEquals(2, calls.size());
             var a = calls.get(1).getAttributes();
             assertEquals(true, a.get(SluiceAttributes.CACHE_HIT));
             assertEquals((long) hit.value().promptTokens(), a.get(SluiceAttributes.GEN_AI_USAGE_INPUT_TOKENS));
             assertEquals((long) hit.value().completionTokens(), a.get(SluiceAttributes.GEN_AI_USAGE_OUTPUT_TOKENS));
             assertTrue(a.get(SluiceAttributes.GEN_AI_INPUT_MESSAGES).contains("Question: what is a hit"));
-            assertEquals(calls.get(0).getAttributes().get(SluiceAttributes.GEN_AI_OUTPUT_MESSAGES),
+            assertEquals(
+                    calls.get(0).getAttributes().get(SluiceAttributes.GEN_AI_OUTPUT_MESSAGES),
                     a.get(SluiceAttributes.GEN_AI_OUTPUT_MESSAGES));
         }
     }
@@ -165,22 +191,31 @@ class TelemetryTest {
     void aFailingNodeMarksItsSpanAndTheRunSpan(boolean pipelined) {
         InMemorySpanExporter exporter = InMemorySpanExporter.create();
         try (SdkTracerProvider tracing = exportingTo(exporter)) {
-            OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(tracing).build();
-            Flow<String, String> failing = Flow.named("failing", "1").input(Schemas.string())
+            OpenTelemetrySdk otel =
+                    OpenTelemetrySdk.builder().setTracerProvider(tracing).build();
+            Flow<String, String> failing = Flow.named("failing", "1")
+                    .input(Schemas.string())
                     .map("explode", "1", Schemas.string(), s -> {
                         throw new IllegalStateException("exploded");
                     })
                     .build();
-            try (Pipeline<String, String> p = failing.start((pipelined ? FlowRuntime.pipelined()
-                    : FlowRuntime.inline()).withTelemetry(otel, false))) {
-                assertTrue(p.submit("x").handle((r, e) -> e).orTimeout(30, TimeUnit.SECONDS).join() != null);
+            try (Pipeline<String, String> p = failing.start(
+                    (pipelined ? FlowRuntime.pipelined() : FlowRuntime.inline()).withTelemetry(otel, false))) {
+                assertTrue(p.submit("x")
+                                .handle((r, e) -> e)
+                                .orTimeout(30, TimeUnit.SECONDS)
+                                .join()
+                        != null);
             }
             List<SpanData> spans = exporter.getFinishedSpanItems();
             assertEquals(2, spans.size());
             for (SpanData span : spans) {
                 assertEquals(StatusCode.ERROR, span.getStatus().getStatusCode(), span.toString());
             }
-            assertFalse(spans.get(0).getAttributes().get(SluiceAttributes.ERROR_TYPE).isEmpty());
+            assertFalse(spans.get(0)
+                    .getAttributes()
+                    .get(SluiceAttributes.ERROR_TYPE)
+                    .isEmpty());
         }
     }
 }

@@ -35,8 +35,7 @@ public final class AtomicFiles {
         void write(Path temporary) throws IOException;
     }
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /** @return the temporary file a save of {@code file} writes before renaming it */
     public static Path temporaryFor(Path file) {
@@ -53,8 +52,12 @@ public final class AtomicFiles {
     public static <T> T write(Path file, ChannelWriter<T> writer) {
         Object[] result = new Object[1];
         writeByPath(file, temporary -> {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(
+                    temporary,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE)) {
                 result[0] = writer.write(channel);
             }
         });

@@ -38,6 +38,7 @@ public final class BeamSearch {
     private int batchSize;
     /** jvector's view reads the neighbours and asks these, without allocating: marking, no score, collecting. */
     private final ImmutableGraphIndex.IntMarker anyNeighbour = node -> true;
+
     private final ImmutableGraphIndex.IntMarker unvisitedNeighbour = visited::add;
     private final ScoreFunction.ExactScoreFunction noScore = node -> 0f;
     private final ImmutableGraphIndex.NeighborProcessor collect = (node, ignoredScore) -> {

@@ -15,7 +15,8 @@ import java.lang.foreign.MemorySegment;
  * the store in place through {@link ExactScores}.
  */
 public final class CopyingVectorValues implements RandomAccessVectorValues {
-    private static final VectorTypeSupport TYPES = VectorizationProvider.getInstance().getVectorTypeSupport();
+    private static final VectorTypeSupport TYPES =
+            VectorizationProvider.getInstance().getVectorTypeSupport();
 
     private final RowSource rows;
     private final int count;

@@ -55,8 +55,8 @@ public final class ExactScores implements BuildScoreProvider {
         for (float value : values) {
             squaredNorm += (double) value * value;
         }
-        return new DefaultSearchScoreProvider(new RowScorer(rows).reset(values,
-                rows.similarity().queryScale(squaredNorm)));
+        return new DefaultSearchScoreProvider(
+                new RowScorer(rows).reset(values, rows.similarity().queryScale(squaredNorm)));
     }
 
     @Override

@@ -58,16 +58,21 @@ public final class GraphBuilder implements Closeable {
                     ? List.of(config.maxDegree(), Math.max(2, config.maxDegree() / 2))
                     : List.of(config.maxDegree());
             GraphIndexBuilder builder = GraphIndexBuilder.builder(scores, rows.dimension(), degreesPerLayer)
-                    .withBeamWidth(config.beamWidth()).withNeighborOverflow(config.neighborOverflow())
-                    .withAlpha(config.alpha()).withSimdExecutor(pool).withParallelExecutor(pool).build();
+                    .withBeamWidth(config.beamWidth())
+                    .withNeighborOverflow(config.neighborOverflow())
+                    .withAlpha(config.alpha())
+                    .withSimdExecutor(pool)
+                    .withParallelExecutor(pool)
+                    .build();
             AtomicInteger inserted = new AtomicInteger();
             pool.submit(() -> IntStream.range(0, rowCount).parallel().forEach(row -> {
-                builder.addGraphNode(row, scores.searchProviderFor(row));
-                int done = inserted.incrementAndGet();
-                if ((done & 1023) == 0) {
-                    progress.accept(done);
-                }
-            })).join();
+                        builder.addGraphNode(row, scores.searchProviderFor(row));
+                        int done = inserted.incrementAndGet();
+                        if ((done & 1023) == 0) {
+                            progress.accept(done);
+                        }
+                    }))
+                    .join();
             progress.accept(rowCount);
             return new GraphBuilder(scores, pool, builder, pqVectors);
         } catch (RuntimeException e) {
@@ -81,8 +86,14 @@ public final class GraphBuilder implements Closeable {
         CopyingVectorValues copies = new CopyingVectorValues(rows, rowCount);
         // Plain k-means: anisotropic training (better dot-product ranking) is many times slower, and the exact
         // rerank restores the order of the candidates anyway.
-        ProductQuantization quantizer = ProductQuantization.compute(copies, config.pqSubspaces(), 256,
-                rows.similarity() == Similarity.EUCLIDEAN, KMeansPlusPlusClusterer.UNWEIGHTED, pool, pool);
+        ProductQuantization quantizer = ProductQuantization.compute(
+                copies,
+                config.pqSubspaces(),
+                256,
+                rows.similarity() == Similarity.EUCLIDEAN,
+                KMeansPlusPlusClusterer.UNWEIGHTED,
+                pool,
+                pool);
         return quantizer.encodeAll(copies, pool);
     }
 

@@ -43,8 +43,7 @@ public final class GraphFiles {
     /** The meta file's name. */
     public static final String META_FILE = "index.meta";
 
-    private GraphFiles() {
-    }
+    private GraphFiles() {}
 
     /**
      * A saved index read back: the store, the settings, and jvector's graph and PQ codes read from their files.
@@ -57,8 +56,14 @@ public final class GraphFiles {
      * @param graphReaders the readers of the graph file
      * @param pqVectors the PQ codes, or {@code null} without PQ
      */
-    public record Opened(VectorStore store, GraphConfig config, int graphNodes, OnDiskGraphIndex graph,
-            ReaderSupplier graphReaders, PQVectors pqVectors) implements Closeable {
+    public record Opened(
+            VectorStore store,
+            GraphConfig config,
+            int graphNodes,
+            OnDiskGraphIndex graph,
+            ReaderSupplier graphReaders,
+            PQVectors pqVectors)
+            implements Closeable {
         /**
          * Closes the graph and its file readers.
          *
@@ -90,8 +95,14 @@ public final class GraphFiles {
      * @param config the settings the graph was built with
      * @throws BadInputException when a file cannot be written
      */
-    public static void write(Path directory, VectorStore store, RowSource rows, ImmutableGraphIndex graph,
-            int graphNodes, PQVectors pqVectors, GraphConfig config) {
+    public static void write(
+            Path directory,
+            VectorStore store,
+            RowSource rows,
+            ImmutableGraphIndex graph,
+            int graphNodes,
+            PQVectors pqVectors,
+            GraphConfig config) {
         store.save(directory.resolve(STORE_FILE));
         ContentHash storeVersion = store.version();
         Path graphFile = directory.resolve(GRAPH_FILE);
@@ -102,9 +113,11 @@ public final class GraphFiles {
         CopyingVectorValues copies = new CopyingVectorValues(rows, graphNodes);
         AtomicFiles.writeByPath(graphFile, temporary -> {
             try (OnDiskGraphIndexWriter writer = new OnDiskGraphIndexWriter.Builder(graph, temporary)
-                    .withMap(identity).with(new SeparatedVectors(rows.dimension(), 0L)).build()) {
-                writer.write(Feature.singleStateFactory(FeatureId.SEPARATED_VECTORS,
-                        row -> new InlineVectors.State(copies.getVector(row))));
+                    .withMap(identity)
+                    .with(new SeparatedVectors(rows.dimension(), 0L))
+                    .build()) {
+                writer.write(Feature.singleStateFactory(
+                        FeatureId.SEPARATED_VECTORS, row -> new InlineVectors.State(copies.getVector(row))));
             }
         });
         int pqCrc = 0;

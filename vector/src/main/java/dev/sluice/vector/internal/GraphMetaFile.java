@@ -39,8 +39,18 @@ import java.util.Arrays;
  * @param pqCrc the CRC32C of the PQ file, 0 without PQ
  * @param int8Navigation see GraphConfig
  */
-public record GraphMetaFile(int maxDegree, int beamWidth, float neighborOverflow, float alpha, boolean hierarchy,
-        float overquery, int pqSubspaces, int graphNodes, ContentHash storeVersion, int graphCrc, int pqCrc,
+public record GraphMetaFile(
+        int maxDegree,
+        int beamWidth,
+        float neighborOverflow,
+        float alpha,
+        boolean hierarchy,
+        float overquery,
+        int pqSubspaces,
+        int graphNodes,
+        ContentHash storeVersion,
+        int graphCrc,
+        int pqCrc,
         boolean int8Navigation) {
     private static final byte[] MAGIC = "SLUICEGI".getBytes(StandardCharsets.US_ASCII);
     private static final int FORMAT_VERSION = 2;
@@ -55,25 +65,45 @@ public record GraphMetaFile(int maxDegree, int beamWidth, float neighborOverflow
      * @param pqCrc the CRC32C of the PQ file, 0 without PQ
      * @return the meta file's content
      */
-    public static GraphMetaFile of(GraphConfig config, int graphNodes, ContentHash storeVersion, int graphCrc,
-            int pqCrc) {
-        return new GraphMetaFile(config.maxDegree(), config.beamWidth(), config.neighborOverflow(), config.alpha(),
-                config.hierarchy(), config.overquery(), config.pqSubspaces(), graphNodes, storeVersion, graphCrc,
-                pqCrc, config.int8Navigation());
+    public static GraphMetaFile of(
+            GraphConfig config, int graphNodes, ContentHash storeVersion, int graphCrc, int pqCrc) {
+        return new GraphMetaFile(
+                config.maxDegree(),
+                config.beamWidth(),
+                config.neighborOverflow(),
+                config.alpha(),
+                config.hierarchy(),
+                config.overquery(),
+                config.pqSubspaces(),
+                graphNodes,
+                storeVersion,
+                graphCrc,
+                pqCrc,
+                config.int8Navigation());
     }
 
     /** @return the settings recorded, with one build thread (an opened graph is not built) */
     public GraphConfig config() {
-        return new GraphConfig(maxDegree, beamWidth, neighborOverflow, alpha, hierarchy, overquery, pqSubspaces,
-                int8Navigation, 1);
+        return new GraphConfig(
+                maxDegree, beamWidth, neighborOverflow, alpha, hierarchy, overquery, pqSubspaces, int8Navigation, 1);
     }
 
     /** @param file where to write it, atomically */
     public void write(Path file) {
         ByteBuffer bytes = ByteBuffer.allocate(BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.put(MAGIC).putInt(FORMAT_VERSION).putInt(maxDegree).putInt(beamWidth).putFloat(neighborOverflow)
-                .putFloat(alpha).putInt(hierarchy ? 1 : 0).putFloat(overquery).putInt(pqSubspaces)
-                .putInt(graphNodes).put(storeVersion.toBytes()).putInt(graphCrc).putInt(pqCrc)
+        bytes.put(MAGIC)
+                .putInt(FORMAT_VERSION)
+                .putInt(maxDegree)
+                .putInt(beamWidth)
+                .putFloat(neighborOverflow)
+                .putFloat(alpha)
+                .putInt(hierarchy ? 1 : 0)
+                .putFloat(overquery)
+                .putInt(pqSubspaces)
+                .putInt(graphNodes)
+                .put(storeVersion.toBytes())
+                .putInt(graphCrc)
+                .putInt(pqCrc)
                 .putInt(int8Navigation ? 1 : 0);
         bytes.putInt(StoreFileLayout.crc32c(MemorySegment.ofArray(bytes.array()).asSlice(0, BYTES - 4)));
         AtomicFiles.write(file, channel -> channel.write(bytes.flip()));
@@ -89,15 +119,16 @@ public record GraphMetaFile(int maxDegree, int beamWidth, float neighborOverflow
         try {
             content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new BadInputException(file.getParent() + " is not a saved graph index: " + file.getFileName()
-                    + " is missing", e);
+            throw new BadInputException(
+                    file.getParent() + " is not a saved graph index: " + file.getFileName() + " is missing", e);
         } catch (IOException e) {
             throw new BadInputException("cannot read " + file + ": " + e, e);
         }
         if (content.length < MAGIC.length + 4 || !Arrays.equals(content, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw new CorruptDataException(file + " is not a Sluice graph index file (no \"SLUICEGI\" magic)");
         }
-        ByteBuffer bytes = ByteBuffer.wrap(content).order(ByteOrder.LITTLE_ENDIAN).position(MAGIC.length);
+        ByteBuffer bytes =
+                ByteBuffer.wrap(content).order(ByteOrder.LITTLE_ENDIAN).position(MAGIC.length);
         int version = bytes.getInt();
         if (version > FORMAT_VERSION) {
             throw new CorruptDataException(file + " has format version " + version + ", newer than version "
@@ -126,7 +157,18 @@ public record GraphMetaFile(int maxDegree, int beamWidth, float neighborOverflow
         int graphCrc = bytes.getInt();
         int pqCrc = bytes.getInt();
         boolean int8Navigation = version >= 2 && bytes.getInt() != 0;
-        return new GraphMetaFile(maxDegree, beamWidth, overflow, alpha, hierarchy, overquery, pqSubspaces,
-                graphNodes, ContentHash.fromBytes(hash), graphCrc, pqCrc, int8Navigation);
+        return new GraphMetaFile(
+                maxDegree,
+                beamWidth,
+                overflow,
+                alpha,
+                hierarchy,
+                overquery,
+                pqSubspaces,
+                graphNodes,
+                ContentHash.fromBytes(hash),
+                graphCrc,
+                pqCrc,
+                int8Navigation);
     }
 }

@@ -36,9 +36,8 @@ public final class GraphSearcher implements AutoCloseable {
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(this::newScratch);
 
     /** One thread's search state, reused by each of its searches. */
-    private record Scratch(BeamSearch beamSearch, ImmutableGraphIndex.View view, RowScorer exact,
-            Int8Rows.Scorer int8) {
-    }
+    private record Scratch(
+            BeamSearch beamSearch, ImmutableGraphIndex.View view, RowScorer exact, Int8Rows.Scorer int8) {}
 
     /**
      * @param rows the store's rows, which the graph's node ids number
@@ -48,8 +47,13 @@ public final class GraphSearcher implements AutoCloseable {
      * @param int8Navigation without PQ: whether to walk with 8-bit codes of the rows
      * @param graphNodes the rows in the graph now, the rows 8-bit codes are made for
      */
-    public GraphSearcher(RowSource rows, ImmutableGraphIndex graph, boolean graphIsFinal, PQVectors pqVectors,
-            boolean int8Navigation, int graphNodes) {
+    public GraphSearcher(
+            RowSource rows,
+            ImmutableGraphIndex graph,
+            boolean graphIsFinal,
+            PQVectors pqVectors,
+            boolean int8Navigation,
+            int graphNodes) {
         this.rows = rows;
         this.graph = graph;
         this.graphIsFinal = graphIsFinal;

@@ -148,15 +148,27 @@ public final class Int8Rows implements AutoCloseable {
                 int node2 = nodes[Math.min(i + 2, last)];
                 int node3 = nodes[Math.min(i + 3, last)];
                 if (Math.max(Math.max(node0, node1), Math.max(node2, node3)) < rows) {
-                    VectorMath.dotBytes4(codes, (long) node0 * dimension, (long) node1 * dimension,
-                            (long) node2 * dimension, (long) node3 * dimension, scaledQuery, dimension, group, 0);
+                    VectorMath.dotBytes4(
+                            codes,
+                            (long) node0 * dimension,
+                            (long) node1 * dimension,
+                            (long) node2 * dimension,
+                            (long) node3 * dimension,
+                            scaledQuery,
+                            dimension,
+                            group,
+                            0);
                     for (int j = 0; j < 4 && i + j < count; j++) {
                         scores[i + j] = toScore(nodes[i + j], group[j]);
                     }
                 } else {
                     for (int j = i; j < Math.min(i + 4, count); j++) {
-                        scores[j] = nodes[j] >= rows ? exact.similarityTo(nodes[j]) : toScore(nodes[j],
-                                VectorMath.dotBytes(codes, (long) nodes[j] * dimension, scaledQuery, dimension));
+                        scores[j] = nodes[j] >= rows
+                                ? exact.similarityTo(nodes[j])
+                                : toScore(
+                                        nodes[j],
+                                        VectorMath.dotBytes(
+                                                codes, (long) nodes[j] * dimension, scaledQuery, dimension));
                     }
                 }
             }
@@ -164,9 +176,7 @@ public final class Int8Rows implements AutoCloseable {
 
         private float toScore(int node, float codeDot) {
             float dot = offset + codeDot;
-            return euclidean
-                    ? 1 / (1 + Math.max(0, querySquaredNorm - 2 * dot + squaredNorms[node]))
-                    : (1 + dot) / 2;
+            return euclidean ? 1 / (1 + Math.max(0, querySquaredNorm - 2 * dot + squaredNorms[node])) : (1 + dot) / 2;
         }
     }
 }

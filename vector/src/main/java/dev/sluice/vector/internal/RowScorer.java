@@ -55,8 +55,7 @@ public final class RowScorer implements ScoreFunction.ExactScoreFunction, BeamSe
      * @return this
      */
     public RowScorer resetToRow(int storedRow) {
-        MemorySegment.copy(rows.segment(storedRow), JAVA_FLOAT_UNALIGNED, rows.offset(storedRow), target, 0,
-                dimension);
+        MemorySegment.copy(rows.segment(storedRow), JAVA_FLOAT_UNALIGNED, rows.offset(storedRow), target, 0, dimension);
         return this;
     }
 

@@ -60,8 +60,7 @@ public final class StoreFileLayout {
     public static final ValueLayout.OfInt INT = JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     public static final ValueLayout.OfLong LONG = JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private StoreFileLayout() {
-    }
+    private StoreFileLayout() {}
 
     /** @return {@code value} rounded up to a multiple of 8 */
     public static long align8(long value) {
@@ -78,7 +77,8 @@ public final class StoreFileLayout {
         CRC32C crc = new CRC32C();
         long chunk = 1L << 30;
         for (long position = 0; position < bytes.byteSize(); position += chunk) {
-            crc.update(bytes.asSlice(position, Math.min(chunk, bytes.byteSize() - position)).asByteBuffer());
+            crc.update(bytes.asSlice(position, Math.min(chunk, bytes.byteSize() - position))
+                    .asByteBuffer());
         }
         return (int) crc.getValue();
     }

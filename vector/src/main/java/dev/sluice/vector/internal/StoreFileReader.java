@@ -42,7 +42,10 @@ public final class StoreFileReader {
         similarity = Similarity.ofFileCode(bytes.get(INT, StoreFileLayout.SIMILARITY_OFFSET));
         keyKind = KeyKind.ofFileCode(bytes.get(INT, StoreFileLayout.KEY_KIND_OFFSET));
         long rowCount = bytes.get(LONG, StoreFileLayout.ROWS_OFFSET);
-        if (dimension < 1 || similarity == null || keyKind == null || rowCount < 0
+        if (dimension < 1
+                || similarity == null
+                || keyKind == null
+                || rowCount < 0
                 || rowCount > Integer.MAX_VALUE - 64) {
             throw new CorruptDataException(file + " has an invalid header: dimension " + dimension + ", similarity "
                     + similarity + ", key kind " + keyKind + ", rows " + rowCount);
@@ -53,7 +56,9 @@ public final class StoreFileReader {
         long metadataOffset = bytes.get(LONG, StoreFileLayout.METADATA_OFFSET_OFFSET);
         deletedOffset = bytes.get(LONG, StoreFileLayout.DELETED_OFFSET_OFFSET);
         long deletedEnd = deletedOffset + 8L * StoreFileLayout.deletedWords(rows);
-        if (recordedKeys != keysOffset || metadataOffset < keysOffset || deletedOffset < metadataOffset
+        if (recordedKeys != keysOffset
+                || metadataOffset < keysOffset
+                || deletedOffset < metadataOffset
                 || deletedEnd != bytes.byteSize() - StoreFileLayout.TRAILER_BYTES) {
             throw new CorruptDataException(file + " has inconsistent section offsets: keys " + recordedKeys
                     + " (expected " + keysOffset + "), metadata " + metadataOffset + ", deleted " + deletedOffset
@@ -83,8 +88,8 @@ public final class StoreFileReader {
         long size = segment.byteSize();
         int frameBytes = StoreFileLayout.HEADER_BYTES + StoreFileLayout.TRAILER_BYTES;
         if (size < frameBytes) {
-            throw new CorruptDataException(file + " is truncated: " + size + " bytes, shorter than the "
-                    + frameBytes + "-byte header and trailer of a vector store file");
+            throw new CorruptDataException(file + " is truncated: " + size + " bytes, shorter than the " + frameBytes
+                    + "-byte header and trailer of a vector store file");
         }
         byte[] magic = segment.asSlice(0, StoreFileLayout.MAGIC.length).toArray(ValueLayout.JAVA_BYTE);
         if (!Arrays.equals(magic, StoreFileLayout.MAGIC)) {
@@ -117,8 +122,8 @@ public final class StoreFileReader {
         }
         int endMagic = segment.get(INT, size - 4);
         if (endMagic != StoreFileLayout.END_MAGIC) {
-            throw new CorruptDataException(file + " has end magic 0x" + Integer.toHexString(endMagic)
-                    + ", expected 0x" + Integer.toHexString(StoreFileLayout.END_MAGIC));
+            throw new CorruptDataException(file + " has end magic 0x" + Integer.toHexString(endMagic) + ", expected 0x"
+                    + Integer.toHexString(StoreFileLayout.END_MAGIC));
         }
     }
 
@@ -149,8 +154,9 @@ public final class StoreFileReader {
 
     /** @return the content hash recorded in the header: the store's version */
     public ContentHash contentHash() {
-        return ContentHash.fromBytes(bytes.asSlice(StoreFileLayout.CONTENT_HASH_OFFSET,
-                StoreFileLayout.CONTENT_HASH_BYTES).toArray(ValueLayout.JAVA_BYTE));
+        return ContentHash.fromBytes(
+                bytes.asSlice(StoreFileLayout.CONTENT_HASH_OFFSET, StoreFileLayout.CONTENT_HASH_BYTES)
+                        .toArray(ValueLayout.JAVA_BYTE));
     }
 
     /** @return the vectors of all rows, row after row, in place in the file's bytes */
@@ -223,8 +229,8 @@ public final class StoreFileReader {
     /** Reads an int32 length (-1 for null) and that many UTF-8 bytes at {@code position[0]}, and moves past them. */
     private String readOptionalString(MemorySegment section, long[] position) {
         if (position[0] + 4 > section.byteSize()) {
-            throw new CorruptDataException(file + ": string length at " + position[0] + " is past the section end "
-                    + section.byteSize());
+            throw new CorruptDataException(
+                    file + ": string length at " + position[0] + " is past the section end " + section.byteSize());
         }
         int length = section.get(INT, position[0]);
         position[0] += 4;

@@ -37,12 +37,18 @@ public final class StoreFileWriter {
      * @param metadata one metadata per row
      * @param deletedWords the deleted-row bitmap
      */
-    public record Snapshot(int dimension, Similarity similarity, KeyKind keyKind, int rows, long generation,
-            MemorySegment[] vectorSlices, Object[] keys, Metadata[] metadata, long[] deletedWords) {
-    }
+    public record Snapshot(
+            int dimension,
+            Similarity similarity,
+            KeyKind keyKind,
+            int rows,
+            long generation,
+            MemorySegment[] vectorSlices,
+            Object[] keys,
+            Metadata[] metadata,
+            long[] deletedWords) {}
 
-    private StoreFileWriter() {
-    }
+    private StoreFileWriter() {}
 
     /**
      * @param snapshot the state
@@ -76,11 +82,14 @@ public final class StoreFileWriter {
             }
             int crc;
             try (Arena arena = Arena.ofConfined()) {
-                crc = StoreFileLayout.crc32c(channel.map(FileChannel.MapMode.READ_ONLY, 0,
-                        length - StoreFileLayout.TRAILER_BYTES, arena));
+                crc = StoreFileLayout.crc32c(
+                        channel.map(FileChannel.MapMode.READ_ONLY, 0, length - StoreFileLayout.TRAILER_BYTES, arena));
             }
-            ByteBuffer trailer = ByteBuffer.allocate(StoreFileLayout.TRAILER_BYTES).order(ByteOrder.LITTLE_ENDIAN)
-                    .putInt(crc).putInt(StoreFileLayout.END_MAGIC).flip();
+            ByteBuffer trailer = ByteBuffer.allocate(StoreFileLayout.TRAILER_BYTES)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt(crc)
+                    .putInt(StoreFileLayout.END_MAGIC)
+                    .flip();
             channel.write(trailer, length - StoreFileLayout.TRAILER_BYTES);
             return body.hash();
         });
@@ -103,14 +112,17 @@ public final class StoreFileWriter {
         return header.clear();
     }
 
-    private record Body(ContentHash hash, long keysOffset, long metadataOffset, long deletedOffset, long endOffset) {
-    }
+    private record Body(ContentHash hash, long keysOffset, long metadataOffset, long deletedOffset, long endOffset) {}
 
     /** Streams identity fields and sections, each to the digest and (when given) to the channel after the header. */
     private static Body writeBody(Snapshot snapshot, FileChannel channel, Sha256 digest) throws IOException {
-        ByteBuffer identity = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putInt(snapshot.dimension())
-                .putInt(snapshot.similarity().fileCode()).putInt(snapshot.keyKind().fileCode())
-                .putInt(snapshot.rows()).flip();
+        ByteBuffer identity = ByteBuffer.allocate(16)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(snapshot.dimension())
+                .putInt(snapshot.similarity().fileCode())
+                .putInt(snapshot.keyKind().fileCode())
+                .putInt(snapshot.rows())
+                .flip();
         digest.update(identity);
         Sink sink = new Sink(channel, digest, StoreFileLayout.HEADER_BYTES);
         for (MemorySegment slice : snapshot.vectorSlices()) {
@@ -124,7 +136,8 @@ public final class StoreFileWriter {
         long metadataOffset = sink.padTo8();
         sink.write(ByteBuffer.wrap(metadataSection(snapshot)));
         long deletedOffset = sink.padTo8();
-        ByteBuffer deleted = ByteBuffer.allocate(8 * snapshot.deletedWords().length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer deleted =
+                ByteBuffer.allocate(8 * snapshot.deletedWords().length).order(ByteOrder.LITTLE_ENDIAN);
         deleted.asLongBuffer().put(snapshot.deletedWords());
         sink.write(deleted);
         return new Body(digest.toContentHash(), keysOffset, metadataOffset, deletedOffset, sink.position);

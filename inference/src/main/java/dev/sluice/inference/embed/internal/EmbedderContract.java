@@ -45,8 +45,8 @@ public final class EmbedderContract {
     private final boolean outputPerToken;
     private final int declaredDimension;
 
-    private EmbedderContract(boolean feedsMask, boolean feedsTypes, String outputName, boolean outputPerToken,
-            int declaredDimension) {
+    private EmbedderContract(
+            boolean feedsMask, boolean feedsTypes, String outputName, boolean outputPerToken, int declaredDimension) {
         this.feedsMask = feedsMask;
         this.feedsTypes = feedsTypes;
         this.outputName = outputName;
@@ -76,8 +76,12 @@ public final class EmbedderContract {
         String outputName = chooseOutput(modelFile, requestedOutput, outputs);
         long[] shape = ((TensorInfo) outputs.get(outputName).getInfo()).getShape();
         long declared = shape[shape.length - 1];
-        return new EmbedderContract(inputs.containsKey(ATTENTION_MASK), inputs.containsKey(TOKEN_TYPE_IDS),
-                outputName, shape.length == 3, declared > 0 ? Math.toIntExact(declared) : 0);
+        return new EmbedderContract(
+                inputs.containsKey(ATTENTION_MASK),
+                inputs.containsKey(TOKEN_TYPE_IDS),
+                outputName,
+                shape.length == 3,
+                declared > 0 ? Math.toIntExact(declared) : 0);
     }
 
     /** @return whether the model takes an attention mask */
@@ -117,12 +121,22 @@ public final class EmbedderContract {
      * @param maxTokens the token limit per text
      * @return the identity
      */
-    public ModelIdentity identity(String runtime, String modelName, Path modelFile, Path tokenizerFile,
-            Pooling pooling, boolean normalize, int maxTokens) {
+    public ModelIdentity identity(
+            String runtime,
+            String modelName,
+            Path modelFile,
+            Path tokenizerFile,
+            Pooling pooling,
+            boolean normalize,
+            int maxTokens) {
         String name = modelName != null ? modelName : stem(modelFile);
-        return ModelIdentity.of(runtime, name + "/" + outputName + "/"
-                + (outputPerToken ? pooling.name().toLowerCase(Locale.ROOT) : "pooled") + (normalize ? "+l2" : "")
-                + "/max" + maxTokens + "/tokenizer-" + ContentHash.ofFile(tokenizerFile).hex().substring(0, 16),
+        return ModelIdentity.of(
+                runtime,
+                name + "/" + outputName + "/"
+                        + (outputPerToken ? pooling.name().toLowerCase(Locale.ROOT) : "pooled")
+                        + (normalize ? "+l2" : "")
+                        + "/max" + maxTokens + "/tokenizer-"
+                        + ContentHash.ofFile(tokenizerFile).hex().substring(0, 16),
                 modelFile);
     }
 
@@ -134,8 +148,8 @@ public final class EmbedderContract {
      */
     public static void checkTexts(List<String> texts) {
         if (texts == null || texts.isEmpty()) {
-            throw new BadInputException("cannot embed " + (texts == null ? "a null list" : "an empty list")
-                    + "; give at least one text");
+            throw new BadInputException(
+                    "cannot embed " + (texts == null ? "a null list" : "an empty list") + "; give at least one text");
         }
         for (int i = 0; i < texts.size(); i++) {
             checkText(texts.get(i), i);
@@ -174,8 +188,8 @@ public final class EmbedderContract {
                     + " but model " + modelName + " makes vectors of dimension " + dimension);
         }
         if (firstRow < 0 || (long) firstRow + texts > target.rows()) {
-            throw new BadInputException("matrix " + target.name() + " has " + target.rows() + " rows; rows "
-                    + firstRow + " to " + ((long) firstRow + texts - 1) + " do not fit");
+            throw new BadInputException("matrix " + target.name() + " has " + target.rows() + " rows; rows " + firstRow
+                    + " to " + ((long) firstRow + texts - 1) + " do not fit");
         }
     }
 
@@ -190,7 +204,8 @@ public final class EmbedderContract {
                 throw new BadInputException("model " + modelFile + " has input " + name + " that an embedder "
                         + "cannot feed; it feeds input_ids, attention_mask and token_type_ids");
             }
-            if (!(input.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.INT64
+            if (!(input.getInfo() instanceof TensorInfo tensor)
+                    || tensor.type != OnnxJavaType.INT64
                     || tensor.getShape().length != 2) {
                 throw new BadInputException("model " + modelFile + " input " + name + " is " + input.getInfo()
                         + "; expected an int64 tensor of shape [batch, tokens]");
@@ -202,11 +217,13 @@ public final class EmbedderContract {
         if (requested != null) {
             NodeInfo output = outputs.get(requested);
             if (output == null) {
-                throw new BadInputException("model " + modelFile + " has no output " + requested + "; it has "
-                        + outputs.keySet());
+                throw new BadInputException(
+                        "model " + modelFile + " has no output " + requested + "; it has " + outputs.keySet());
             }
-            if (!(output.getInfo() instanceof TensorInfo tensor) || tensor.type != OnnxJavaType.FLOAT
-                    || tensor.getShape().length < 2 || tensor.getShape().length > 3) {
+            if (!(output.getInfo() instanceof TensorInfo tensor)
+                    || tensor.type != OnnxJavaType.FLOAT
+                    || tensor.getShape().length < 2
+                    || tensor.getShape().length > 3) {
                 throw new BadInputException("model " + modelFile + " output " + requested + " is "
                         + output.getInfo() + "; expected a float tensor [batch, tokens, dimension] or [batch, "
                         + "dimension]");
@@ -214,7 +231,8 @@ public final class EmbedderContract {
             return requested;
         }
         for (NodeInfo output : outputs.values()) {
-            if (output.getInfo() instanceof TensorInfo tensor && tensor.type == OnnxJavaType.FLOAT
+            if (output.getInfo() instanceof TensorInfo tensor
+                    && tensor.type == OnnxJavaType.FLOAT
                     && tensor.getShape().length == 3) {
                 return output.getName();
             }

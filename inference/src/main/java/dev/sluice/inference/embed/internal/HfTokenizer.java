@@ -98,8 +98,8 @@ public final class HfTokenizer implements AutoCloseable {
         } catch (IOException e) {
             throw new BadInputException("cannot read tokenizer file " + file + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new BadInputException("tokenizer file " + file + " is not a Hugging Face tokenizer.json: "
-                    + e.getMessage(), e);
+            throw new BadInputException(
+                    "tokenizer file " + file + " is not a Hugging Face tokenizer.json: " + e.getMessage(), e);
         }
         return new HfTokenizer(tokenizer, tokenizer.getMaxLength());
     }
@@ -128,7 +128,8 @@ public final class HfTokenizer implements AutoCloseable {
         boolean[] cut = new boolean[count];
         try {
             if (count == 1 || workers.threads() == 1) {
-                long[] encodings = count == 1 ? new long[] {TokenizersLibrary.LIB.encode(handle, texts[0], true)}
+                long[] encodings = count == 1
+                        ? new long[] {TokenizersLibrary.LIB.encode(handle, texts[0], true)}
                         : TokenizersLibrary.LIB.batchEncode(handle, texts, true);
                 try {
                     for (int i = 0; i < count; i++) {

@@ -41,8 +41,7 @@ public final class OnnxFileCheck {
     private static final int GRAPH_INPUT = 11;
     private static final int GRAPH_OUTPUT = 12;
 
-    private OnnxFileCheck() {
-    }
+    private OnnxFileCheck() {}
 
     /**
      * Checks a model file.
@@ -73,8 +72,8 @@ public final class OnnxFileCheck {
     public static void check(MemorySegment model, String name) {
         long size = model.byteSize();
         if (size < 4 || size > MAX_FILE_BYTES) {
-            throw new CorruptDataException("model " + name + " has " + size + " bytes; an ONNX model has 4 to "
-                    + MAX_FILE_BYTES + " bytes");
+            throw new CorruptDataException(
+                    "model " + name + " has " + size + " bytes; an ONNX model has 4 to " + MAX_FILE_BYTES + " bytes");
         }
         Cursor top = new Cursor(model, 0, size, name);
         long irVersion = -1;
@@ -102,8 +101,9 @@ public final class OnnxFileCheck {
             }
         }
         if (irVersion < 1 || irVersion > MAX_IR_VERSION) {
-            throw new CorruptDataException("model " + name + (irVersion < 0 ? " has no ir_version field"
-                    : " has ir_version " + irVersion) + "; an ONNX model has ir_version 1 to " + MAX_IR_VERSION);
+            throw new CorruptDataException(
+                    "model " + name + (irVersion < 0 ? " has no ir_version field" : " has ir_version " + irVersion)
+                            + "; an ONNX model has ir_version 1 to " + MAX_IR_VERSION);
         }
         if (graphStart < 0) {
             throw new CorruptDataException("model " + name + " has no graph (ModelProto field 7)");
@@ -167,9 +167,12 @@ public final class OnnxFileCheck {
             if (field == 0 || field > 536_870_911L) {
                 throw corrupt(at, "field number " + field + " is outside 1..536870911");
             }
-            if (wireType != WIRE_VARINT && wireType != WIRE_FIXED64 && wireType != WIRE_LENGTH
+            if (wireType != WIRE_VARINT
+                    && wireType != WIRE_FIXED64
+                    && wireType != WIRE_LENGTH
                     && wireType != WIRE_FIXED32) {
-                throw corrupt(at, "wire type " + wireType + " of field " + field + " is not one ONNX uses (0, 1, 2, 5)");
+                throw corrupt(
+                        at, "wire type " + wireType + " of field " + field + " is not one ONNX uses (0, 1, 2, 5)");
             }
             return (int) field;
         }
@@ -197,8 +200,10 @@ public final class OnnxFileCheck {
             long at = position;
             long length = readVarint();
             if (length < 0 || length > end - position) {
-                throw corrupt(at, "a length of " + length + " bytes runs past the end of its message ("
-                        + (end - position) + " bytes remain); the file is truncated or not an ONNX model");
+                throw corrupt(
+                        at,
+                        "a length of " + length + " bytes runs past the end of its message (" + (end - position)
+                                + " bytes remain); the file is truncated or not an ONNX model");
             }
             return length;
         }
@@ -227,8 +232,8 @@ public final class OnnxFileCheck {
         }
 
         CorruptDataException corrupt(long at, String problem) {
-            return new CorruptDataException("model " + name + " is not a well-formed ONNX model: at byte " + at
-                    + ", " + problem);
+            return new CorruptDataException(
+                    "model " + name + " is not a well-formed ONNX model: at byte " + at + ", " + problem);
         }
     }
 }

@@ -14,8 +14,7 @@ import java.lang.foreign.MemorySegment;
  * <p>Stateless, allocation-free, thread-safe; bounds are checked by the segments.
  */
 public final class Pooler {
-    private Pooler() {
-    }
+    private Pooler() {}
 
     /**
      * Mean of the masked token vectors of one text.
@@ -28,8 +27,14 @@ public final class Pooler {
      * @param target where the vector goes
      * @param targetOffsetBytes the byte offset of the vector in {@code target}
      */
-    public static void mean(MemorySegment hidden, MemorySegment mask, int text, int length, int dimension,
-            MemorySegment target, long targetOffsetBytes) {
+    public static void mean(
+            MemorySegment hidden,
+            MemorySegment mask,
+            int text,
+            int length,
+            int dimension,
+            MemorySegment target,
+            long targetOffsetBytes) {
         for (int d = 0; d < dimension; d++) {
             target.set(JAVA_FLOAT_UNALIGNED, targetOffsetBytes + 4L * d, 0f);
         }
@@ -43,8 +48,10 @@ public final class Pooler {
             long rowBytes = token * dimension * 4L;
             for (int d = 0; d < dimension; d++) {
                 long at = targetOffsetBytes + 4L * d;
-                target.set(JAVA_FLOAT_UNALIGNED, at, target.get(JAVA_FLOAT_UNALIGNED, at)
-                        + hidden.get(JAVA_FLOAT_UNALIGNED, rowBytes + 4L * d));
+                target.set(
+                        JAVA_FLOAT_UNALIGNED,
+                        at,
+                        target.get(JAVA_FLOAT_UNALIGNED, at) + hidden.get(JAVA_FLOAT_UNALIGNED, rowBytes + 4L * d));
             }
         }
         float count = Math.max(kept, 1);
@@ -63,8 +70,8 @@ public final class Pooler {
      * @param target where the vector goes
      * @param targetOffsetBytes the byte offset of the vector in {@code target}
      */
-    public static void copy(MemorySegment source, long sourceOffsetBytes, int dimension, MemorySegment target,
-            long targetOffsetBytes) {
+    public static void copy(
+            MemorySegment source, long sourceOffsetBytes, int dimension, MemorySegment target, long targetOffsetBytes) {
         MemorySegment.copy(source, sourceOffsetBytes, target, targetOffsetBytes, 4L * dimension);
     }
 

@@ -38,12 +38,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class RunDispatcher implements AutoCloseable {
     /** Texts tokenised and planned together; a longer list is taken in windows of texts of similar length. */
     private static final int WINDOW_TEXTS = 256;
+
     private static final System.Logger LOG = System.getLogger(OnnxEmbedder.class.getName());
 
     private final OrtEnvironment environment;
     private final OrtSession session;
     /** Single-threaded session over the same model for runs spread over {@link #runWorkers}; null when unused. */
     private final OrtSession runSession;
+
     private final HfTokenizer tokenizer;
     private final ScratchPool scratchPool;
     private final RunWorkers runWorkers;
@@ -78,8 +80,16 @@ public final class RunDispatcher implements AutoCloseable {
      * @param runThreads how many threads, the caller included, work on the runs of a call with a run session
      * @throws SluiceException when the model cannot be run to learn its dimension
      */
-    public RunDispatcher(OrtSession session, OrtSession runSession, HfTokenizer tokenizer, EmbedderContract contract,
-            ModelIdentity identity, Pooling pooling, boolean normalize, Overlength overlength, int maxBatchSize,
+    public RunDispatcher(
+            OrtSession session,
+            OrtSession runSession,
+            HfTokenizer tokenizer,
+            EmbedderContract contract,
+            ModelIdentity identity,
+            Pooling pooling,
+            boolean normalize,
+            Overlength overlength,
+            int maxBatchSize,
             int runThreads) {
         this.environment = OrtEnvironment.getEnvironment();
         this.session = session;
@@ -97,7 +107,8 @@ public final class RunDispatcher implements AutoCloseable {
         this.scratchPool = new ScratchPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
         this.runWorkers = new RunWorkers(runSession == null ? 1 : runThreads, scratchPool, "sluice-embed");
         try {
-            this.dimension = contract.declaredDimension() > 0 ? contract.declaredDimension()
+            this.dimension = contract.declaredDimension() > 0
+                    ? contract.declaredDimension()
                     : probeDimension(environment, session, tokenizer, runWorkers, contract, identity);
         } catch (RuntimeException e) {
             runWorkers.close();
@@ -219,15 +230,34 @@ public final class RunDispatcher implements AutoCloseable {
             int[] runEnds = new int[count];
             int runs = RunPlanner.plan(sortedTokens, maxBatchSize, dimension, runEnds);
             if (runs > 1 && runWorkers.canSpread(target)) {
-                runWorkers.runAll(runs, (run, scratch) -> runOnce(runSession, batch, order,
-                        run == 0 ? 0 : runEnds[run - 1], runEnds[run], sortedTokens, rows, scratch, target,
-                        baseOffsetBytes));
+                runWorkers.runAll(
+                        runs,
+                        (run, scratch) -> runOnce(
+                                runSession,
+                                batch,
+                                order,
+                                run == 0 ? 0 : runEnds[run - 1],
+                                runEnds[run],
+                                sortedTokens,
+                                rows,
+                                scratch,
+                                target,
+                                baseOffsetBytes));
             } else {
                 Scratch scratch = scratchPool.acquire();
                 try {
                     for (int run = 0; run < runs; run++) {
-                        runOnce(session, batch, order, run == 0 ? 0 : runEnds[run - 1], runEnds[run], sortedTokens,
-                                rows, scratch, target, baseOffsetBytes);
+                        runOnce(
+                                session,
+                                batch,
+                                order,
+                                run == 0 ? 0 : runEnds[run - 1],
+                                runEnds[run],
+                                sortedTokens,
+                                rows,
+                                scratch,
+                                target,
+                                baseOffsetBytes);
                     }
                 } finally {
                     scratchPool.release(scratch);
@@ -240,8 +270,17 @@ public final class RunDispatcher implements AutoCloseable {
     }
 
     /** Runs the model on texts {@code order[from..to)}, padded to the longest of them, and pools them into rows. */
-    private void runOnce(OrtSession runner, TokenizedBatch batch, int[] order, int from, int to, int[] sortedTokens,
-            int[] rows, Scratch scratch, MemorySegment target, long baseOffsetBytes) {
+    private void runOnce(
+            OrtSession runner,
+            TokenizedBatch batch,
+            int[] order,
+            int from,
+            int to,
+            int[] sortedTokens,
+            int[] rows,
+            Scratch scratch,
+            MemorySegment target,
+            long baseOffsetBytes) {
         int count = to - from;
         int length = sortedTokens[to - 1];
         int floats = outputPerToken ? count * length * dimension : count * dimension;
@@ -250,13 +289,17 @@ public final class RunDispatcher implements AutoCloseable {
         OnnxTensor output = null;
         try {
             feedInputs(environment, scratch, count, length, feedsMask, feedsTypes);
-            output = OnnxTensor.createTensor(environment, scratch.outputBuffer(floats),
+            output = OnnxTensor.createTensor(
+                    environment,
+                    scratch.outputBuffer(floats),
                     outputPerToken ? new long[] {count, length, dimension} : new long[] {count, dimension});
             scratch.pinnedOutputs.put(outputName, output);
             runner.run(scratch.inputs, scratch.pinnedOutputs).close();
         } catch (OrtException e) {
-            throw new SluiceException("ONNX Runtime failed on a batch of " + count + " texts of " + length
-                    + " tokens with model " + identity.name() + ": " + e.getMessage(), e);
+            throw new SluiceException(
+                    "ONNX Runtime failed on a batch of " + count + " texts of " + length + " tokens with model "
+                            + identity.name() + ": " + e.getMessage(),
+                    e);
         } finally {
             closeInputs(scratch);
             if (output != null) {
@@ -266,7 +309,14 @@ public final class RunDispatcher implements AutoCloseable {
         pool(scratch, order, from, to, length, rows, target, baseOffsetBytes);
     }
 
-    private void pool(Scratch scratch, int[] order, int from, int to, int length, int[] rows, MemorySegment target,
+    private void pool(
+            Scratch scratch,
+            int[] order,
+            int from,
+            int to,
+            int length,
+            int[] rows,
+            MemorySegment target,
             long baseOffsetBytes) {
         MemorySegment output = scratch.output();
         long vectorBytes = 4L * dimension;
@@ -285,19 +335,22 @@ public final class RunDispatcher implements AutoCloseable {
         }
     }
 
-    private static void feedInputs(OrtEnvironment environment, Scratch scratch, int count, int length,
-            boolean feedsMask, boolean feedsTypes) throws OrtException {
+    private static void feedInputs(
+            OrtEnvironment environment, Scratch scratch, int count, int length, boolean feedsMask, boolean feedsTypes)
+            throws OrtException {
         long[] shape = {count, length};
         int tokens = count * length;
-        scratch.inputs.put(EmbedderContract.INPUT_IDS, OnnxTensor.createTensor(environment,
-                scratch.idsBuffer(tokens), shape));
+        scratch.inputs.put(
+                EmbedderContract.INPUT_IDS, OnnxTensor.createTensor(environment, scratch.idsBuffer(tokens), shape));
         if (feedsMask) {
-            scratch.inputs.put(EmbedderContract.ATTENTION_MASK, OnnxTensor.createTensor(environment,
-                    scratch.maskBuffer(tokens), shape));
+            scratch.inputs.put(
+                    EmbedderContract.ATTENTION_MASK,
+                    OnnxTensor.createTensor(environment, scratch.maskBuffer(tokens), shape));
         }
         if (feedsTypes) {
-            scratch.inputs.put(EmbedderContract.TOKEN_TYPE_IDS, OnnxTensor.createTensor(environment,
-                    scratch.typesBuffer(tokens), shape));
+            scratch.inputs.put(
+                    EmbedderContract.TOKEN_TYPE_IDS,
+                    OnnxTensor.createTensor(environment, scratch.typesBuffer(tokens), shape));
         }
     }
 
@@ -311,11 +364,16 @@ public final class RunDispatcher implements AutoCloseable {
     }
 
     /** Runs the model once on a short text to learn a dimension the model leaves symbolic. */
-    private static int probeDimension(OrtEnvironment environment, OrtSession session, HfTokenizer tokenizer,
-            RunWorkers runWorkers, EmbedderContract contract, ModelIdentity identity) {
+    private static int probeDimension(
+            OrtEnvironment environment,
+            OrtSession session,
+            HfTokenizer tokenizer,
+            RunWorkers runWorkers,
+            EmbedderContract contract,
+            ModelIdentity identity) {
         try (Scratch scratch = new Scratch()) {
-            TokenizedBatch batch = tokenizer.tokenize(new String[] {"dimension probe"}, contract.feedsTypes(),
-                    runWorkers);
+            TokenizedBatch batch =
+                    tokenizer.tokenize(new String[] {"dimension probe"}, contract.feedsTypes(), runWorkers);
             int length = batch.tokens(0);
             scratch.ensureCapacity(length, 0);
             tokenizer.writeRun(batch, new int[1], 0, 1, length, scratch);
@@ -347,7 +405,9 @@ public final class RunDispatcher implements AutoCloseable {
                         open.close();
                     }
                 } catch (OrtException e) {
-                    LOG.log(System.Logger.Level.WARNING, "closing an ONNX Runtime session of " + identity + " failed",
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "closing an ONNX Runtime session of " + identity + " failed",
                             e);
                 }
             }

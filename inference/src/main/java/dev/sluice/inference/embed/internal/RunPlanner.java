@@ -21,8 +21,7 @@ public final class RunPlanner {
      */
     public static final int FIXED_COST_TOKENS = 16;
 
-    private RunPlanner() {
-    }
+    private RunPlanner() {}
 
     /**
      * Plans the runs.

@@ -46,8 +46,8 @@ public final class RunWorkers implements AutoCloseable {
         }
         AtomicInteger created = new AtomicInteger();
         Thread[] first = new Thread[1];
-        this.helpers = new ThreadPoolExecutor(threads - 1, threads - 1, 0L, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), runnable -> {
+        this.helpers = new ThreadPoolExecutor(
+                threads - 1, threads - 1, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, name + "-" + created.incrementAndGet());
                     thread.setDaemon(true);
                     if (first[0] == null) {

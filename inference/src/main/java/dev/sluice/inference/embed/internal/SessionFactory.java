@@ -39,8 +39,13 @@ public final class SessionFactory {
      * @param deterministic whether ONNX Runtime uses deterministic kernels where it has a choice
      * @param spinning whether idle intra-op threads spin for the next piece of work
      */
-    public SessionFactory(Path modelFile, int interOpThreads, GraphOptimization optimization, boolean memoryPattern,
-            boolean deterministic, boolean spinning) {
+    public SessionFactory(
+            Path modelFile,
+            int interOpThreads,
+            GraphOptimization optimization,
+            boolean memoryPattern,
+            boolean deterministic,
+            boolean spinning) {
         this.modelFile = modelFile;
         this.interOpThreads = interOpThreads;
         this.optimization = optimization;
@@ -57,8 +62,8 @@ public final class SessionFactory {
      * @param provider where {@code session} runs
      * @param fallbackReason why CUDA was asked for but the model runs on CPU, or {@code null}
      */
-    public record Sessions(OrtSession session, OrtSession runSession, ExecutionProvider provider,
-            String fallbackReason) {
+    public record Sessions(
+            OrtSession session, OrtSession runSession, ExecutionProvider provider, String fallbackReason) {
         /** Closes both sessions after a set-up that failed, logging (not throwing) what goes wrong. */
         public void closeQuietly() {
             SessionFactory.closeQuietly(session);
@@ -86,15 +91,18 @@ public final class SessionFactory {
                     fallback = "CUDA device " + cudaDeviceId + " is not usable: " + e.getMessage();
                 }
                 if (fallback != null) {
-                    LOG.log(System.Logger.Level.WARNING, "model {0} runs on CPU although CUDA was asked for: {1}",
-                            modelFile, fallback);
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "model {0} runs on CPU although CUDA was asked for: {1}",
+                            modelFile,
+                            fallback);
                 }
             }
             if (session == null) {
                 session = create(-1, intraOpThreads);
             }
-            ExecutionProvider provider = cudaDeviceId >= 0 && fallback == null
-                    ? ExecutionProvider.CUDA : ExecutionProvider.CPU;
+            ExecutionProvider provider =
+                    cudaDeviceId >= 0 && fallback == null ? ExecutionProvider.CUDA : ExecutionProvider.CPU;
             OrtSession runSession = provider == ExecutionProvider.CPU && runThreads > 1 ? create(-1, 1) : null;
             return new Sessions(session, runSession, provider, fallback);
         } catch (OrtException e) {
@@ -117,14 +125,15 @@ public final class SessionFactory {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(interOpThreads);
-            GraphOptimization level = optimization != null ? optimization
-                    : cuda ? GraphOptimization.ALL : GraphOptimization.BASIC;
-            options.setOptimizationLevel(switch (level) {
-                case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
-                case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-                case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-                case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
-            });
+            GraphOptimization level =
+                    optimization != null ? optimization : cuda ? GraphOptimization.ALL : GraphOptimization.BASIC;
+            options.setOptimizationLevel(
+                    switch (level) {
+                        case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+                        case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+                        case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+                        case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+                    });
             options.setMemoryPatternOptimization(memoryPattern);
             options.setDeterministicCompute(deterministic);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);

@@ -82,8 +82,7 @@ public final class GgufLayout {
     /** Little-endian unaligned double. */
     public static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private GgufLayout() {
-    }
+    private GgufLayout() {}
 
     /**
      * @param type a value type id

@@ -20,17 +20,37 @@ public final class GgufModelChecks {
     private static final List<String> COMMON_KEYS =
             List.of("context_length", "embedding_length", "block_count", "attention.head_count");
     private static final Map<String, List<String>> REQUIRED_KEYS = Map.of(
-            "llama", List.of("context_length", "embedding_length", "block_count", "feed_forward_length",
-                    "attention.head_count", "attention.layer_norm_rms_epsilon"),
-            "qwen2", COMMON_KEYS, "gemma", COMMON_KEYS, "gemma2", COMMON_KEYS, "gemma3", COMMON_KEYS,
-            "phi3", COMMON_KEYS, "starcoder2", COMMON_KEYS, "falcon", COMMON_KEYS, "bert", COMMON_KEYS,
-            "nomic-bert", COMMON_KEYS);
+            "llama",
+            List.of(
+                    "context_length",
+                    "embedding_length",
+                    "block_count",
+                    "feed_forward_length",
+                    "attention.head_count",
+                    "attention.layer_norm_rms_epsilon"),
+            "qwen2",
+            COMMON_KEYS,
+            "gemma",
+            COMMON_KEYS,
+            "gemma2",
+            COMMON_KEYS,
+            "gemma3",
+            COMMON_KEYS,
+            "phi3",
+            COMMON_KEYS,
+            "starcoder2",
+            COMMON_KEYS,
+            "falcon",
+            COMMON_KEYS,
+            "bert",
+            COMMON_KEYS,
+            "nomic-bert",
+            COMMON_KEYS);
     private static final long MAX_CONTEXT = 1L << 24;
     private static final long MAX_WIDTH = 1L << 20;
     private static final long MAX_LAYERS = 4096;
 
-    private GgufModelChecks() {
-    }
+    private GgufModelChecks() {}
 
     /** @return the allowed architectures, sorted */
     public static List<String> allowedArchitectures() {
@@ -51,8 +71,10 @@ public final class GgufModelChecks {
         }
         List<String> required = REQUIRED_KEYS.get(architecture);
         if (required == null) {
-            throw corrupt(source, "has architecture '" + architecture + "', which is not on the allow-list "
-                    + allowedArchitectures());
+            throw corrupt(
+                    source,
+                    "has architecture '" + architecture + "', which is not on the allow-list "
+                            + allowedArchitectures());
         }
         for (String suffix : required) {
             String key = architecture + "." + suffix;
@@ -65,7 +87,8 @@ public final class GgufModelChecks {
                     throw corrupt(source, "has " + key + " = " + value + "; it must be a float in (0, 1)");
                 }
             } else {
-                long cap = suffix.equals("context_length") ? MAX_CONTEXT
+                long cap = suffix.equals("context_length")
+                        ? MAX_CONTEXT
                         : suffix.equals("block_count") ? MAX_LAYERS : MAX_WIDTH;
                 positive(source, key, value, cap);
             }
@@ -74,13 +97,17 @@ public final class GgufModelChecks {
             long width = (Long) metadata.get("llama.embedding_length");
             long heads = (Long) metadata.get("llama.attention.head_count");
             if (width % heads != 0) {
-                throw corrupt(source, "has llama.embedding_length " + width
-                        + " not divisible by llama.attention.head_count " + heads);
+                throw corrupt(
+                        source,
+                        "has llama.embedding_length " + width + " not divisible by llama.attention.head_count "
+                                + heads);
             }
             Object kvHeads = metadata.get("llama.attention.head_count_kv");
             if (kvHeads != null && heads % positive(source, "llama.attention.head_count_kv", kvHeads, heads) != 0) {
-                throw corrupt(source, "has llama.attention.head_count " + heads
-                        + " not divisible by llama.attention.head_count_kv " + kvHeads);
+                throw corrupt(
+                        source,
+                        "has llama.attention.head_count " + heads + " not divisible by llama.attention.head_count_kv "
+                                + kvHeads);
             }
         }
         checkTokenizer(parsed, source, architecture);
@@ -105,8 +132,9 @@ public final class GgufModelChecks {
             }
             Class<?> expected = key.endsWith("scores") ? Double.class : Long.class;
             if (list.size() != vocabulary) {
-                throw corrupt(source, "has " + list.size() + " entries in " + key + " but " + vocabulary
-                        + " in " + TOKENS_KEY);
+                throw corrupt(
+                        source,
+                        "has " + list.size() + " entries in " + key + " but " + vocabulary + " in " + TOKENS_KEY);
             }
             if (!list.isEmpty() && !expected.isInstance(list.getFirst())) {
                 throw corrupt(source, "has " + key + " of the wrong element type");
@@ -116,23 +144,30 @@ public final class GgufModelChecks {
             String key = e.getKey();
             if (key.startsWith("tokenizer.ggml.") && key.endsWith("_token_id")) {
                 if (!(e.getValue() instanceof Long id) || id < 0 || id >= vocabulary) {
-                    throw corrupt(source, "has " + key + " = " + e.getValue() + ", outside the vocabulary of "
-                            + vocabulary + " tokens");
+                    throw corrupt(
+                            source,
+                            "has " + key + " = " + e.getValue() + ", outside the vocabulary of " + vocabulary
+                                    + " tokens");
                 }
             }
         }
         Object declared = metadata.get(architecture + ".vocab_size");
         if (declared != null && !declared.equals((long) vocabulary)) {
-            throw corrupt(source, "declares " + architecture + ".vocab_size " + declared + " but has "
-                    + vocabulary + " tokens");
+            throw corrupt(
+                    source,
+                    "declares " + architecture + ".vocab_size " + declared + " but has " + vocabulary + " tokens");
         }
         Object width = metadata.get(architecture + ".embedding_length");
         for (GgufTensor tensor : parsed.tensors()) {
             if (tensor.name().equals("token_embd.weight")) {
                 List<Long> dims = tensor.dimensions();
-                if (dims.size() != 2 || dims.get(1) != vocabulary || !dims.getFirst().equals(width)) {
-                    throw corrupt(source, "has token_embd.weight of shape " + dims + "; expected [" + width + ", "
-                            + vocabulary + "] (embedding length, vocabulary size)");
+                if (dims.size() != 2
+                        || dims.get(1) != vocabulary
+                        || !dims.getFirst().equals(width)) {
+                    throw corrupt(
+                            source,
+                            "has token_embd.weight of shape " + dims + "; expected [" + width + ", " + vocabulary
+                                    + "] (embedding length, vocabulary size)");
                 }
             }
         }
@@ -146,8 +181,7 @@ public final class GgufModelChecks {
      * @return the value as a list of strings, empty when absent and not required
      */
     @SuppressWarnings("unchecked")
-    public static List<String> stringArray(String source, Map<String, Object> metadata, String key,
-            boolean required) {
+    public static List<String> stringArray(String source, Map<String, Object> metadata, String key, boolean required) {
         Object value = metadata.get(key);
         if (value == null && !required) {
             return List.of();

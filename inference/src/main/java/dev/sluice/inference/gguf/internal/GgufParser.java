@@ -60,7 +60,8 @@ public final class GgufParser {
         }
         int magic = segment.get(U32, 0);
         if (magic != MAGIC) {
-            throw corrupt(String.format("does not start with the GGUF magic: found bytes %02x %02x %02x %02x",
+            throw corrupt(String.format(
+                    "does not start with the GGUF magic: found bytes %02x %02x %02x %02x",
                     magic & 0xff, (magic >>> 8) & 0xff, (magic >>> 16) & 0xff, magic >>> 24));
         }
         int version = segment.get(U32, 4);
@@ -108,13 +109,17 @@ public final class GgufParser {
             throw corrupt("ends at byte " + sizeBytes + " before its tensor data, which starts at " + dataOffset
                     + " (truncated?)");
         }
-        return new ParsedGguf(version, alignment, dataOffset, sizeBytes,
-                Collections.unmodifiableMap(metadata), placeTensors(headers, dataOffset, alignment));
+        return new ParsedGguf(
+                version,
+                alignment,
+                dataOffset,
+                sizeBytes,
+                Collections.unmodifiableMap(metadata),
+                placeTensors(headers, dataOffset, alignment));
     }
 
-    private record TensorHeader(String name, GgufTensorType type, long[] dims, long elements, long sizeBytes,
-            long relativeOffset) {
-    }
+    private record TensorHeader(
+            String name, GgufTensorType type, long[] dims, long elements, long sizeBytes, long relativeOffset) {}
 
     private TensorHeader readTensorHeader(long index) {
         String name = readString("the name of tensor " + index, MAX_TENSOR_NAME_BYTES, true);
@@ -141,8 +146,9 @@ public final class GgufParser {
             }
         }
         int typeId = readU32("the type of tensor '" + name + "'");
-        GgufTensorType type = GgufTensorType.byId(Integer.toUnsignedLong(typeId)).orElseThrow(() -> corrupt(
-                "tensor '" + name + "' has unknown tensor type " + Integer.toUnsignedString(typeId)));
+        GgufTensorType type = GgufTensorType.byId(Integer.toUnsignedLong(typeId))
+                .orElseThrow(() ->
+                        corrupt("tensor '" + name + "' has unknown tensor type " + Integer.toUnsignedString(typeId)));
         if (dims[0] % type.blockSize() != 0) {
             throw corrupt("tensor '" + name + "' of type " + type + " has first dimension " + dims[0]
                     + ", not a multiple of the block size " + type.blockSize());
@@ -176,8 +182,8 @@ public final class GgufParser {
                         + ", not a multiple of the alignment " + alignment);
             }
             if (offset < previousEnd) {
-                throw corrupt("tensor '" + t.name + "' at data offset " + offset + " overlaps tensor '"
-                        + previousName + "', which ends at " + previousEnd);
+                throw corrupt("tensor '" + t.name + "' at data offset " + offset + " overlaps tensor '" + previousName
+                        + "', which ends at " + previousEnd);
             }
             previousEnd = offset + t.sizeBytes;
             previousName = t.name;
@@ -188,8 +194,7 @@ public final class GgufParser {
             for (long d : t.dims) {
                 dims.add(d);
             }
-            tensors.add(new GgufTensor(t.name, t.type, dims, t.elements, dataOffset + t.relativeOffset,
-                    t.sizeBytes));
+            tensors.add(new GgufTensor(t.name, t.type, dims, t.elements, dataOffset + t.relativeOffset, t.sizeBytes));
         }
         return List.copyOf(tensors);
     }
@@ -198,10 +203,12 @@ public final class GgufParser {
         if (value == null) {
             return DEFAULT_ALIGNMENT;
         }
-        if (!(value instanceof Long alignment) || alignment <= 0 || alignment > (1L << 30)
+        if (!(value instanceof Long alignment)
+                || alignment <= 0
+                || alignment > (1L << 30)
                 || Long.bitCount(alignment) != 1) {
-            throw corrupt("has " + ALIGNMENT_KEY + " = " + value
-                    + "; it must be an integer power of two between 1 and 2^30");
+            throw corrupt(
+                    "has " + ALIGNMENT_KEY + " = " + value + "; it must be an integer power of two between 1 and 2^30");
         }
         return alignment;
     }
@@ -227,8 +234,9 @@ public final class GgufParser {
             }
             case TYPE_STRING -> readString("the value of '" + key + "'", MAX_STRING_BYTES, false);
             case TYPE_ARRAY -> readArray(key, depth);
-            default -> throw corrupt("has unknown value type " + Integer.toUnsignedString(type) + " for '" + key
-                    + "' at offset " + (position - 4));
+            default ->
+                throw corrupt("has unknown value type " + Integer.toUnsignedString(type) + " for '" + key
+                        + "' at offset " + (position - 4));
         };
     }
 
@@ -238,8 +246,8 @@ public final class GgufParser {
         }
         int elementType = readU32("the element type of array '" + key + "'");
         if (elementType < 0 || elementType > TYPE_FLOAT64) {
-            throw corrupt("has unknown array element type " + Integer.toUnsignedString(elementType) + " for '"
-                    + key + "' at offset " + (position - 4));
+            throw corrupt("has unknown array element type " + Integer.toUnsignedString(elementType) + " for '" + key
+                    + "' at offset " + (position - 4));
         }
         long lengthOffset = position;
         long length = readU64("the length of array '" + key + "'");
@@ -260,8 +268,8 @@ public final class GgufParser {
     private void checkCount(String what, long count, long cap, long minBytesEach) {
         long remaining = sizeBytes - position;
         if (count < 0 || count > cap || count > remaining / minBytesEach) {
-            throw corrupt("declares " + Long.toUnsignedString(count) + " " + what + "; the cap is " + cap
-                    + " and the " + remaining + " remaining bytes hold at most " + remaining / minBytesEach);
+            throw corrupt("declares " + Long.toUnsignedString(count) + " " + what + "; the cap is " + cap + " and the "
+                    + remaining + " remaining bytes hold at most " + remaining / minBytesEach);
         }
     }
 
@@ -299,8 +307,12 @@ public final class GgufParser {
             return new String(bytes, StandardCharsets.UTF_8);
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw corrupt("has " + what + " at offset " + lengthOffset + " that is not valid UTF-8");
         }

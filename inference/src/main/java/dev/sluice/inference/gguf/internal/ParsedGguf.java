@@ -15,6 +15,10 @@ import java.util.Map;
  *     {@link Double}, {@link Boolean}, {@link String}, arrays as unmodifiable {@link List}s
  * @param tensors the tensors in file order
  */
-public record ParsedGguf(int version, long alignment, long dataOffsetBytes, long fileSizeBytes,
-        Map<String, Object> metadata, List<GgufTensor> tensors) {
-}
+public record ParsedGguf(
+        int version,
+        long alignment,
+        long dataOffsetBytes,
+        long fileSizeBytes,
+        Map<String, Object> metadata,
+        List<GgufTensor> tensors) {}

@@ -20,13 +20,11 @@ import java.util.Set;
  * Stateless and thread-safe.
  */
 public final class JsonSchemaSubset {
-    private static final Set<String> TYPES = Set.of("object", "array", "string", "integer", "number", "boolean",
-            "null");
-    private static final Set<String> ANNOTATIONS = Set.of("title", "description", "default", "$schema",
-            "examples");
+    private static final Set<String> TYPES =
+            Set.of("object", "array", "string", "integer", "number", "boolean", "null");
+    private static final Set<String> ANNOTATIONS = Set.of("title", "description", "default", "$schema", "examples");
 
-    private JsonSchemaSubset() {
-    }
+    private JsonSchemaSubset() {}
 
     /**
      * @param schemaText the schema
@@ -61,7 +59,8 @@ public final class JsonSchemaSubset {
                 }
                 case "required" -> {
                     JsonElement properties = node.get("properties");
-                    if (!(value instanceof JsonArray names) || !(properties instanceof JsonObject defined)
+                    if (!(value instanceof JsonArray names)
+                            || !(properties instanceof JsonObject defined)
                             || !names.asList().stream().allMatch(n -> isString(n) && defined.has(n.getAsString()))) {
                         throw refuse(at, "required must list names defined in properties");
                     }

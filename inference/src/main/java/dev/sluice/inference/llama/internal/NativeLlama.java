@@ -9,10 +9,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -30,8 +30,7 @@ public final class NativeLlama {
     private static volatile boolean loaded;
     private static boolean gpuBackend;
 
-    private NativeLlama() {
-    }
+    private NativeLlama() {}
 
     /**
      * Loads the library if needed.
@@ -71,8 +70,10 @@ public final class NativeLlama {
         try {
             LlamaModel.setLogger(LogFormat.TEXT, NativeLlama::log);
         } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {
-            throw new SluiceException("cannot load java-llama.cpp's native library for " + System.getProperty(
-                    "os.name") + " " + arch + " (it needs glibc, libgomp and, on x86-64, AVX2): " + e, e);
+            throw new SluiceException(
+                    "cannot load java-llama.cpp's native library for " + System.getProperty("os.name") + " " + arch
+                            + " (it needs glibc, libgomp and, on x86-64, AVX2): " + e,
+                    e);
         }
         loaded = true;
     }
@@ -80,7 +81,9 @@ public final class NativeLlama {
     private static void log(LogLevel level, String message) {
         String line = message.strip();
         if (!line.isEmpty()) {
-            LOG.log(level == LogLevel.ERROR || level == LogLevel.WARN ? Level.DEBUG : Level.TRACE, "llama.cpp: {0}",
+            LOG.log(
+                    level == LogLevel.ERROR || level == LogLevel.WARN ? Level.DEBUG : Level.TRACE,
+                    "llama.cpp: {0}",
                     line);
         }
     }

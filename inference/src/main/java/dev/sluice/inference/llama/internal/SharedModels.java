@@ -24,8 +24,7 @@ public final class SharedModels {
     private static final Map<String, SharedModel> MODELS = new HashMap<>();
     private static final AtomicInteger NATIVE_LOADS = new AtomicInteger();
 
-    private SharedModels() {
-    }
+    private SharedModels() {}
 
     /** A loaded native model, its slot permits and its reference count. */
     public static final class SharedModel {
@@ -66,8 +65,8 @@ public final class SharedModels {
      * @return the shared model
      * @throws SluiceException when llama.cpp cannot load the model, with its last log lines
      */
-    public static synchronized SharedModel acquire(String key, ModelParameters parameters, int slotCount,
-            String source) {
+    public static synchronized SharedModel acquire(
+            String key, ModelParameters parameters, int slotCount, String source) {
         SharedModel shared = MODELS.get(key);
         if (shared == null) {
             NativeLlama.ensureLoaded();
@@ -75,8 +74,8 @@ public final class SharedModels {
             try {
                 model = new LlamaModel(parameters);
             } catch (RuntimeException e) {
-                throw new SluiceException("llama.cpp could not load " + source + " although it passed validation: "
-                        + e.getMessage(), e);
+                throw new SluiceException(
+                        "llama.cpp could not load " + source + " although it passed validation: " + e.getMessage(), e);
             }
             NATIVE_LOADS.incrementAndGet();
             shared = new SharedModel(model, slotCount);

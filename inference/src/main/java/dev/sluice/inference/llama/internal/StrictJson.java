@@ -31,8 +31,7 @@ public final class StrictJson {
     private static final String GSON_LENIENCY_ADVICE =
             "Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON";
 
-    private StrictJson() {
-    }
+    private StrictJson() {}
 
     /**
      * @param text the text to read

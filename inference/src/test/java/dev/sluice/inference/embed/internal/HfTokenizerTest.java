@@ -10,8 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HfTokenizerTest {
-    private static final Path TOKENIZER = ModelFiles.extractResource("all-minilm-l6-v2-tokenizer.json",
-            Path.of("target", "test-models"));
+    private static final Path TOKENIZER =
+            ModelFiles.extractResource("all-minilm-l6-v2-tokenizer.json", Path.of("target", "test-models"));
 
     /** One worker encodes the batch in one call; several take the texts one at a time. Both give the same tokens. */
     @Test
@@ -23,7 +23,8 @@ class HfTokenizerTest {
         texts.set(9, "far too long ".repeat(400));
         texts.set(23, "also far too long ".repeat(300));
         String[] array = texts.toArray(new String[0]);
-        try (HfTokenizer tokenizer = HfTokenizer.open(TOKENIZER, 128); ScratchPool pool = new ScratchPool(4);
+        try (HfTokenizer tokenizer = HfTokenizer.open(TOKENIZER, 128);
+                ScratchPool pool = new ScratchPool(4);
                 RunWorkers one = new RunWorkers(1, pool, "test-one");
                 RunWorkers three = new RunWorkers(3, pool, "test-three")) {
             TokenizedBatch batchCall = tokenizer.tokenize(array, true, one);

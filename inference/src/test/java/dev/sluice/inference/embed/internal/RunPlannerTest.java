@@ -69,8 +69,7 @@ class RunPlannerTest {
         double total = 0;
         for (int run = 0, from = 0; run < runEnds.length; from = runEnds[run++]) {
             int length = sortedTokens[runEnds[run] - 1];
-            total += RunPlanner.FIXED_COST_TOKENS
-                    + (runEnds[run] - from) * length * (1.0 + length / (6.0 * DIMENSION));
+            total += RunPlanner.FIXED_COST_TOKENS + (runEnds[run] - from) * length * (1.0 + length / (6.0 * DIMENSION));
         }
         return total;
     }

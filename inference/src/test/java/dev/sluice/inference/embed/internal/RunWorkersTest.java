@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class RunWorkersTest {
     @Test
     void everyRunIsDoneExactlyOnceAcrossThreads() {
-        try (ScratchPool pool = new ScratchPool(4); RunWorkers workers = new RunWorkers(3, pool, "test")) {
+        try (ScratchPool pool = new ScratchPool(4);
+                RunWorkers workers = new RunWorkers(3, pool, "test")) {
             AtomicIntegerArray done = new AtomicIntegerArray(500);
             Set<Thread> threads = ConcurrentHashMap.newKeySet();
             Set<Scratch> scratches = ConcurrentHashMap.newKeySet();
@@ -37,7 +38,8 @@ class RunWorkersTest {
 
     @Test
     void returnsOnlyAfterAHelperFinishesTheRunItTook() {
-        try (ScratchPool pool = new ScratchPool(4); RunWorkers workers = new RunWorkers(2, pool, "test")) {
+        try (ScratchPool pool = new ScratchPool(4);
+                RunWorkers workers = new RunWorkers(2, pool, "test")) {
             for (int attempt = 0; attempt < 20; attempt++) {
                 AtomicIntegerArray done = new AtomicIntegerArray(2);
                 workers.runAll(2, (run, scratch) -> {
@@ -56,8 +58,10 @@ class RunWorkersTest {
 
     @Test
     void helpersMayNotWriteAConfinedTarget() {
-        try (ScratchPool pool = new ScratchPool(4); RunWorkers workers = new RunWorkers(4, pool, "test");
-                RunWorkers alone = new RunWorkers(1, pool, "test"); Arena arena = Arena.ofConfined()) {
+        try (ScratchPool pool = new ScratchPool(4);
+                RunWorkers workers = new RunWorkers(4, pool, "test");
+                RunWorkers alone = new RunWorkers(1, pool, "test");
+                Arena arena = Arena.ofConfined()) {
             assertFalse(workers.canSpread(arena.allocate(64)));
             assertTrue(workers.canSpread(MemorySegment.ofArray(new float[1])));
             assertFalse(alone.canSpread(MemorySegment.ofArray(new float[1])));
@@ -66,9 +70,11 @@ class RunWorkersTest {
 
     @Test
     void theFirstFailureReachesTheCallerAfterAllThreadsStop() {
-        try (ScratchPool pool = new ScratchPool(4); RunWorkers workers = new RunWorkers(2, pool, "test")) {
+        try (ScratchPool pool = new ScratchPool(4);
+                RunWorkers workers = new RunWorkers(2, pool, "test")) {
             IllegalStateException failure = new IllegalStateException("run 7 failed");
-            IllegalStateException thrown = assertThrows(IllegalStateException.class,
+            IllegalStateException thrown = assertThrows(
+                    IllegalStateException.class,
                     () -> workers.runAll(20, (run, scratch) -> {
                         if (run == 7) {
                             throw failure;

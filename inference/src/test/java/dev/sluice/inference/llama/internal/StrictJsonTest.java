@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Strict JSON through Gson: what RFC 8259 allows is read, everything else is a {@link BadInputException}. */
 class StrictJsonTest {
     private static BadInputException refused(String text) {
-        BadInputException e = assertThrows(BadInputException.class, () -> StrictJson.parse(text, "the text"),
-                () -> "accepted: " + text);
+        BadInputException e = assertThrows(
+                BadInputException.class, () -> StrictJson.parse(text, "the text"), () -> "accepted: " + text);
         assertTrue(e.getMessage().startsWith("the text is not valid JSON: "), e.getMessage());
         assertFalse(e.getMessage().contains("LENIENT"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
@@ -27,8 +27,10 @@ class StrictJsonTest {
 
     @Test
     void readsObjectsArraysStringsNumbersAndLiteralsInOrder() {
-        JsonElement value = StrictJson.parse(" \t\r\n{\"b\": [1, -0.5e2, 1E+2, 0, -0], \"a\": \"x\\n\\u00e9\\/\\\"\","
-                + " \"t\": true, \"f\": false, \"n\": null, \"o\": {}, \"e\": []}\n", "the text");
+        JsonElement value = StrictJson.parse(
+                " \t\r\n{\"b\": [1, -0.5e2, 1E+2, 0, -0], \"a\": \"x\\n\\u00e9\\/\\\"\","
+                        + " \"t\": true, \"f\": false, \"n\": null, \"o\": {}, \"e\": []}\n",
+                "the text");
         JsonObject object = value.getAsJsonObject();
         assertEquals(List.of("b", "a", "t", "f", "n", "o", "e"), List.copyOf(object.keySet()));
         JsonArray numbers = object.getAsJsonArray("b");
@@ -50,27 +52,69 @@ class StrictJsonTest {
         assertEquals("x", StrictJson.parse("\"x\"", "the text").getAsString());
         assertEquals(3.0, StrictJson.parse("3", "the text").getAsDouble());
         assertTrue(StrictJson.parse("null", "the text").isJsonNull());
-        assertEquals(Double.POSITIVE_INFINITY, StrictJson.parse("1e400", "the text").getAsDouble());
+        assertEquals(
+                Double.POSITIVE_INFINITY, StrictJson.parse("1e400", "the text").getAsDouble());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        // text after the value
-        "{} x", "{}{}", "[1]]", "1 2", "{} // comment",
-        // comments
-        "// comment\n{}", "{/* comment */}", "# comment\n{}",
-        // unquoted or single-quoted names and strings
-        "{a:1}", "{'a':1}", "{\"a\":'b'}", "{\"a\":abc}",
-        // NaN and infinities
-        "{\"a\":NaN}", "NaN", "Infinity", "-Infinity",
-        // numbers outside the grammar
-        "01", "{\"a\":-01}", "1.", ".5", "1e", "+1", "-", "0x10",
-        // separators only lenient parsers take
-        "[1,]", "{\"a\":1,}", "[1 2]", "{\"a\" 1}", "{\"a\"=1}", "{\"a\"=>1}", "{\"a\":1;\"b\":2}", "[1;2]", "[,1]",
-        // strings
-        "\"a\u0001b\"", "\"\\x\"", "\"\\u12\"", "\"\\'\"", "\"abc",
-        // literals and ends
-        "tru", "nul", "True", "[1", "{\"a\":1", "{\"a\":", "", "   ", "\uFEFF{}"})
+    @ValueSource(
+            strings = {
+                // text after the value
+                "{} x",
+                "{}{}",
+                "[1]]",
+                "1 2",
+                "{} // comment",
+                // comments
+                "// comment\n{}",
+                "{/* comment */}",
+                "# comment\n{}",
+                // unquoted or single-quoted names and strings
+                "{a:1}",
+                "{'a':1}",
+                "{\"a\":'b'}",
+                "{\"a\":abc}",
+                // NaN and infinities
+                "{\"a\":NaN}",
+                "NaN",
+                "Infinity",
+                "-Infinity",
+                // numbers outside the grammar
+                "01",
+                "{\"a\":-01}",
+                "1.",
+                ".5",
+                "1e",
+                "+1",
+                "-",
+                "0x10",
+                // separators only lenient parsers take
+                "[1,]",
+                "{\"a\":1,}",
+                "[1 2]",
+                "{\"a\" 1}",
+                "{\"a\"=1}",
+                "{\"a\"=>1}",
+                "{\"a\":1;\"b\":2}",
+                "[1;2]",
+                "[,1]",
+                // strings
+                "\"a\u0001b\"",
+                "\"\\x\"",
+                "\"\\u12\"",
+                "\"\\'\"",
+                "\"abc",
+                // literals and ends
+                "tru",
+                "nul",
+                "True",
+                "[1",
+                "{\"a\":1",
+                "{\"a\":",
+                "",
+                "   ",
+                "\uFEFF{}"
+            })
     void refusesWhatIsNotStrictJson(String text) {
         refused(text);
     }
@@ -86,8 +130,13 @@ class StrictJsonTest {
     @Test
     void refusesARepeatedNameAtAnyDepth() {
         assertTrue(refused("{\"a\":1,\"a\":2}").getMessage().contains("duplicate member \"a\""));
-        assertTrue(refused("[{\"x\":{\"b\":[],\"c\":0,\"b\":null}}]").getMessage().contains("duplicate member \"b\""));
-        assertEquals(2, StrictJson.parse("{\"a\":{\"a\":1},\"b\":{\"a\":2}}", "the text").getAsJsonObject().size());
+        assertTrue(
+                refused("[{\"x\":{\"b\":[],\"c\":0,\"b\":null}}]").getMessage().contains("duplicate member \"b\""));
+        assertEquals(
+                2,
+                StrictJson.parse("{\"a\":{\"a\":1},\"b\":{\"a\":2}}", "the text")
+                        .getAsJsonObject()
+                        .size());
     }
 
     @Test

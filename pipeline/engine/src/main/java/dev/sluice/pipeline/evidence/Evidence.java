@@ -25,9 +25,19 @@ import java.util.UUID;
  * @param links the evidence chain
  * @param quality the quality scores the gates measured
  */
-public record Evidence(UUID runId, String traceId, String flowName, String flowVersion, long startedEpochNs,
-        long finishedEpochNs, String inputHash, String outputHash, String error, List<NodeEvent> nodes,
-        List<EvidenceLink> links, List<QualityEval> quality) {
+public record Evidence(
+        UUID runId,
+        String traceId,
+        String flowName,
+        String flowVersion,
+        long startedEpochNs,
+        long finishedEpochNs,
+        String inputHash,
+        String outputHash,
+        String error,
+        List<NodeEvent> nodes,
+        List<EvidenceLink> links,
+        List<QualityEval> quality) {
     /** Freezes the lists. */
     public Evidence {
         nodes = List.copyOf(nodes);
@@ -61,27 +71,54 @@ public record Evidence(UUID runId, String traceId, String flowName, String flowV
     /** @return the chain as indented text, one fact per line, for people and the command line */
     public String toText() {
         StringBuilder text = new StringBuilder();
-        text.append("run ").append(runId).append('\n')
-                .append("  flow      ").append(flowName).append(" v").append(flowVersion).append('\n')
-                .append("  trace     ").append(traceId.isEmpty() ? "-" : traceId).append('\n')
-                .append("  started   ").append(instant(startedEpochNs)).append('\n')
-                .append("  finished  ").append(instant(finishedEpochNs)).append('\n')
-                .append("  input     ").append(inputHash).append('\n')
-                .append("  output    ").append(succeeded() ? outputHash : "FAILED: " + error).append('\n');
+        text.append("run ")
+                .append(runId)
+                .append('\n')
+                .append("  flow      ")
+                .append(flowName)
+                .append(" v")
+                .append(flowVersion)
+                .append('\n')
+                .append("  trace     ")
+                .append(traceId.isEmpty() ? "-" : traceId)
+                .append('\n')
+                .append("  started   ")
+                .append(instant(startedEpochNs))
+                .append('\n')
+                .append("  finished  ")
+                .append(instant(finishedEpochNs))
+                .append('\n')
+                .append("  input     ")
+                .append(inputHash)
+                .append('\n')
+                .append("  output    ")
+                .append(succeeded() ? outputHash : "FAILED: " + error)
+                .append('\n');
         text.append("nodes\n");
         for (NodeEvent node : nodes) {
-            text.append("  ").append(node.nodeId()).append(" v").append(node.nodeVersion()).append("  in ")
-                    .append(shortHash(node.inputHash())).append("  out ").append(shortHash(node.outputHash()))
-                    .append("  ").append((node.finishedEpochNs() - node.startedEpochNs()) / 1_000).append(" us  ")
-                    .append(new TreeMap<>(node.attributes())).append('\n');
+            text.append("  ")
+                    .append(node.nodeId())
+                    .append(" v")
+                    .append(node.nodeVersion())
+                    .append("  in ")
+                    .append(shortHash(node.inputHash()))
+                    .append("  out ")
+                    .append(shortHash(node.outputHash()))
+                    .append("  ")
+                    .append((node.finishedEpochNs() - node.startedEpochNs()) / 1_000)
+                    .append(" us  ")
+                    .append(new TreeMap<>(node.attributes()))
+                    .append('\n');
         }
         for (EvidenceLink.Kind kind : EvidenceLink.Kind.values()) {
             List<EvidenceLink> ofKind = links(kind);
             if (!ofKind.isEmpty()) {
                 text.append(kind.name().toLowerCase(java.util.Locale.ROOT)).append('\n');
                 for (EvidenceLink link : ofKind) {
-                    text.append("  ").append(link.ref()).append("  ").append(link.hash().isEmpty() ? "-"
-                            : shortHash(link.hash()));
+                    text.append("  ")
+                            .append(link.ref())
+                            .append("  ")
+                            .append(link.hash().isEmpty() ? "-" : shortHash(link.hash()));
                     if (!link.meta().isEmpty()) {
                         text.append("  ").append(new TreeMap<>(link.meta()));
                     }
@@ -95,9 +132,14 @@ public record Evidence(UUID runId, String traceId, String flowName, String flowV
         if (!quality.isEmpty()) {
             text.append("quality\n");
             for (QualityEval eval : quality) {
-                text.append("  ").append(eval.metric()).append(" = ").append(eval.value())
-                        .append(eval.decided() ? "  (decided)" : "").append("  ")
-                        .append(new TreeMap<>(eval.meta())).append('\n');
+                text.append("  ")
+                        .append(eval.metric())
+                        .append(" = ")
+                        .append(eval.value())
+                        .append(eval.decided() ? "  (decided)" : "")
+                        .append("  ")
+                        .append(new TreeMap<>(eval.meta()))
+                        .append('\n');
             }
         }
         return text.toString();

@@ -18,8 +18,15 @@ import java.util.UUID;
  * @param outputHash the SHA-256 (hex) of the run's output, "" if the run failed
  * @param nodes the node executions in flow order
  */
-public record JournalEntry(UUID runId, String flowName, String flowVersion, long startedEpochNs,
-        int inputSchemaVersion, byte[] input, String outputHash, List<NodeEvent> nodes) {
+public record JournalEntry(
+        UUID runId,
+        String flowName,
+        String flowVersion,
+        long startedEpochNs,
+        int inputSchemaVersion,
+        byte[] input,
+        String outputHash,
+        List<NodeEvent> nodes) {
     /** Copies the input and freezes the nodes. */
     public JournalEntry {
         input = input.clone();
@@ -33,10 +40,15 @@ public record JournalEntry(UUID runId, String flowName, String flowVersion, long
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof JournalEntry e && runId.equals(e.runId) && flowName.equals(e.flowName)
-                && flowVersion.equals(e.flowVersion) && startedEpochNs == e.startedEpochNs
-                && inputSchemaVersion == e.inputSchemaVersion && Arrays.equals(input, e.input)
-                && outputHash.equals(e.outputHash) && nodes.equals(e.nodes);
+        return other instanceof JournalEntry e
+                && runId.equals(e.runId)
+                && flowName.equals(e.flowName)
+                && flowVersion.equals(e.flowVersion)
+                && startedEpochNs == e.startedEpochNs
+                && inputSchemaVersion == e.inputSchemaVersion
+                && Arrays.equals(input, e.input)
+                && outputHash.equals(e.outputHash)
+                && nodes.equals(e.nodes);
     }
 
     @Override

@@ -14,8 +14,14 @@ import java.util.Map;
  * @param finishedEpochNs when it finished, nanoseconds since the Unix epoch
  * @param attributes the other facts of the execution, by name
  */
-public record NodeEvent(String nodeId, String nodeVersion, String inputHash, String outputHash,
-        long startedEpochNs, long finishedEpochNs, Map<String, String> attributes) {
+public record NodeEvent(
+        String nodeId,
+        String nodeVersion,
+        String inputHash,
+        String outputHash,
+        long startedEpochNs,
+        long finishedEpochNs,
+        Map<String, String> attributes) {
     /** Freezes the attributes. */
     public NodeEvent {
         attributes = Map.copyOf(attributes);

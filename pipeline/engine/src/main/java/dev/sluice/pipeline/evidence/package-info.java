@@ -6,6 +6,3 @@
  * read a run back with {@code Pipeline.evidence(runId)}; replay the journal with {@code Pipeline.replay(from, to)}.
  */
 package dev.sluice.pipeline.evidence;
-
-import dev.sluice.pipeline.FlowRuntime;
-import dev.sluice.pipeline.Pipeline;

@@ -43,8 +43,7 @@ public final class Gates {
     /** Metric of {@link #forbiddenPattern}: 1 when the pattern is found, else 0. */
     public static final String FORBIDDEN_PATTERN = "forbidden_pattern";
 
-    private Gates() {
-    }
+    private Gates() {}
 
     /**
      * A gate on any metric.
@@ -56,8 +55,8 @@ public final class Gates {
      * @param <T> the value's type
      * @return the gate
      */
-    public static <T> Gate<T> metric(String name, ToDoubleFunction<? super T> metric, DoublePredicate acceptable,
-            Remedy<T> remedy) {
+    public static <T> Gate<T> metric(
+            String name, ToDoubleFunction<? super T> metric, DoublePredicate acceptable, Remedy<T> remedy) {
         if (name == null || name.isEmpty() || metric == null || acceptable == null || remedy == null) {
             throw new BadInputException("a metric gate needs a name, a metric, a threshold and a remedy (none null)");
         }
@@ -65,8 +64,9 @@ public final class Gates {
     }
 
     /** A gate on one metric; declares the node its remedy may re-run. */
-    private record MetricGate<T>(String name, ToDoubleFunction<? super T> metric, DoublePredicate acceptable,
-            Remedy<T> remedy) implements Gate<T> {
+    private record MetricGate<T>(
+            String name, ToDoubleFunction<? super T> metric, DoublePredicate acceptable, Remedy<T> remedy)
+            implements Gate<T> {
         @Override
         public GateDecision<T> decide(T value) {
             double measured = metric.applyAsDouble(value);
@@ -74,8 +74,13 @@ public final class Gates {
             if (acceptable.test(measured)) {
                 return GateDecision.of(GateDecision.Outcome.PASS, value, "", scores, name);
             }
-            return new GateDecision<>(remedy.outcome(), remedy.action().apply(value), name + " " + measured
-                    + " is out of bounds", scores, name, remedy.rerun()); // a re-run's action is the identity
+            return new GateDecision<>(
+                    remedy.outcome(),
+                    remedy.action().apply(value),
+                    name + " " + measured + " is out of bounds",
+                    scores,
+                    name,
+                    remedy.rerun()); // a re-run's action is the identity
         }
 
         @Override
@@ -91,8 +96,8 @@ public final class Gates {
      * @param <T> the value's type
      * @return the gate
      */
-    public static <T> Gate<T> minLength(Function<? super T, ? extends CharSequence> text, int minChars,
-            Remedy<T> remedy) {
+    public static <T> Gate<T> minLength(
+            Function<? super T, ? extends CharSequence> text, int minChars, Remedy<T> remedy) {
         requireNonNegative(minChars, "minimum length");
         return metric(LENGTH_CHARS, v -> text.apply(v).length(), n -> n >= minChars, remedy);
     }
@@ -104,8 +109,8 @@ public final class Gates {
      * @param <T> the value's type
      * @return the gate
      */
-    public static <T> Gate<T> maxLength(Function<? super T, ? extends CharSequence> text, int maxChars,
-            Remedy<T> remedy) {
+    public static <T> Gate<T> maxLength(
+            Function<? super T, ? extends CharSequence> text, int maxChars, Remedy<T> remedy) {
         requireNonNegative(maxChars, "maximum length");
         return metric(LENGTH_CHARS, v -> text.apply(v).length(), n -> n <= maxChars, remedy);
     }
@@ -129,8 +134,8 @@ public final class Gates {
      * @param <T> the value's type
      * @return the gate
      */
-    public static <T> Gate<T> minRetrievalScore(ToDoubleFunction<? super T> bestScore, double minScore,
-            Remedy<T> remedy) {
+    public static <T> Gate<T> minRetrievalScore(
+            ToDoubleFunction<? super T> bestScore, double minScore, Remedy<T> remedy) {
         if (Double.isNaN(minScore)) {
             throw new BadInputException("the minimum retrieval score must be a number, got NaN");
         }
@@ -144,8 +149,8 @@ public final class Gates {
      * @param <T> the value's type
      * @return the gate
      */
-    public static <T> Gate<T> requiredPattern(Function<? super T, ? extends CharSequence> text, Pattern pattern,
-            Remedy<T> remedy) {
+    public static <T> Gate<T> requiredPattern(
+            Function<? super T, ? extends CharSequence> text, Pattern pattern, Remedy<T> remedy) {
         return metric(REQUIRED_PATTERN, found(text, pattern), f -> f == 1, remedy);
     }
 
@@ -156,8 +161,8 @@ public final class Gates {
      * @param <T> the value's type
      * @return the gate
      */
-    public static <T> Gate<T> forbiddenPattern(Function<? super T, ? extends CharSequence> text, Pattern pattern,
-            Remedy<T> remedy) {
+    public static <T> Gate<T> forbiddenPattern(
+            Function<? super T, ? extends CharSequence> text, Pattern pattern, Remedy<T> remedy) {
         return metric(FORBIDDEN_PATTERN, found(text, pattern), f -> f == 0, remedy);
     }
 
@@ -202,8 +207,13 @@ public final class Gates {
                 scores.putAll(decision.scores());
                 decidedBy = decision.decidedBy();
                 if (decision.outcome() != GateDecision.Outcome.PASS) {
-                    return new GateDecision<>(decision.outcome(), decision.value(), decision.reason(), scores,
-                            decidedBy, decision.rerun());
+                    return new GateDecision<>(
+                            decision.outcome(),
+                            decision.value(),
+                            decision.reason(),
+                            scores,
+                            decidedBy,
+                            decision.rerun());
                 }
             }
             return GateDecision.of(GateDecision.Outcome.PASS, value, "", scores, decidedBy);

@@ -23,8 +23,8 @@ public record Remedy<T>(GateDecision.Outcome outcome, UnaryOperator<T> action, O
     /** Checks the parts. */
     public Remedy {
         if (outcome == null || outcome == GateDecision.Outcome.PASS || action == null || rerun == null) {
-            throw new IllegalArgumentException("a remedy needs an action and an outcome other than PASS, got "
-                    + outcome);
+            throw new IllegalArgumentException(
+                    "a remedy needs an action and an outcome other than PASS, got " + outcome);
         }
         if (rerun.isPresent() && outcome != GateDecision.Outcome.REWRITE) {
             throw new IllegalArgumentException("a re-run is a REWRITE, got " + outcome);
@@ -72,15 +72,20 @@ public record Remedy<T>(GateDecision.Outcome outcome, UnaryOperator<T> action, O
      * @return a remedy that re-runs
      */
     @SuppressWarnings("unchecked")
-    public static <P, T> Remedy<T> rerun(String nodeId, int maxReruns,
-            BiFunction<? super P, ? super T, ? extends P> changedInput, Remedy<T> whenExhausted) {
+    public static <P, T> Remedy<T> rerun(
+            String nodeId,
+            int maxReruns,
+            BiFunction<? super P, ? super T, ? extends P> changedInput,
+            Remedy<T> whenExhausted) {
         if (changedInput == null || whenExhausted == null) {
             throw new BadInputException("a re-run of node '" + nodeId + "' needs an input function and a remedy for"
                     + " when the re-runs are used up (none null)");
         }
         BiFunction<Object, ? super T, Object> erased = (input, failing) -> changedInput.apply((P) input, failing);
-        return new Remedy<>(GateDecision.Outcome.REWRITE, UnaryOperator.identity(), Optional.of(new Rerun<>(nodeId,
-                maxReruns, erased, whenExhausted.outcome(), whenExhausted.action())));
+        return new Remedy<>(
+                GateDecision.Outcome.REWRITE,
+                UnaryOperator.identity(),
+                Optional.of(new Rerun<>(nodeId, maxReruns, erased, whenExhausted.outcome(), whenExhausted.action())));
     }
 
     /**

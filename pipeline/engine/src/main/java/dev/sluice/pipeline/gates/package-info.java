@@ -4,5 +4,3 @@
  * back). Use them with {@code FlowBuilder.gate}; every decision is recorded in the evidence store.
  */
 package dev.sluice.pipeline.gates;
-
-import dev.sluice.pipeline.FlowBuilder;

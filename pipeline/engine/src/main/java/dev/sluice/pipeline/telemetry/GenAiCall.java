@@ -17,8 +17,7 @@ import io.opentelemetry.api.common.Attributes;
  *     {@code gen_ai.request.top_p}, {@code gen_ai.request.top_k}, {@code gen_ai.request.max_tokens},
  *     {@code gen_ai.embeddings.dimension.count}, {@code gen_ai.data_source.id} (the seed is added per node)
  */
-public record GenAiCall(String operationName, String providerName, String requestModel,
-        Attributes requestAttributes) {
+public record GenAiCall(String operationName, String providerName, String requestModel, Attributes requestAttributes) {
     /** Checks that nothing is null. */
     public GenAiCall {
         if (operationName == null || providerName == null || requestModel == null || requestAttributes == null) {

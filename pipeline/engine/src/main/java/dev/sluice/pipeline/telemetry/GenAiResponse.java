@@ -1,6 +1,5 @@
 package dev.sluice.pipeline.telemetry;
 
-import dev.sluice.pipeline.Adapter;
 import java.util.List;
 
 /**

@@ -70,9 +70,11 @@ public final class SluiceAttributes {
     /** GenAI: top-k. */
     public static final AttributeKey<Double> GEN_AI_REQUEST_TOP_K = AttributeKey.doubleKey("gen_ai.request.top_k");
     /** GenAI: the token limit. */
-    public static final AttributeKey<Long> GEN_AI_REQUEST_MAX_TOKENS = AttributeKey.longKey("gen_ai.request.max_tokens");
+    public static final AttributeKey<Long> GEN_AI_REQUEST_MAX_TOKENS =
+            AttributeKey.longKey("gen_ai.request.max_tokens");
     /** GenAI: prompt tokens. */
-    public static final AttributeKey<Long> GEN_AI_USAGE_INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
+    public static final AttributeKey<Long> GEN_AI_USAGE_INPUT_TOKENS =
+            AttributeKey.longKey("gen_ai.usage.input_tokens");
     /** GenAI: generated tokens. */
     public static final AttributeKey<Long> GEN_AI_USAGE_OUTPUT_TOKENS =
             AttributeKey.longKey("gen_ai.usage.output_tokens");
@@ -87,11 +89,9 @@ public final class SluiceAttributes {
     /** GenAI: the prompt, as JSON messages; only on opt-in. */
     public static final AttributeKey<String> GEN_AI_INPUT_MESSAGES = AttributeKey.stringKey("gen_ai.input.messages");
     /** GenAI: the answer, as JSON messages; only on opt-in. */
-    public static final AttributeKey<String> GEN_AI_OUTPUT_MESSAGES =
-            AttributeKey.stringKey("gen_ai.output.messages");
+    public static final AttributeKey<String> GEN_AI_OUTPUT_MESSAGES = AttributeKey.stringKey("gen_ai.output.messages");
     /** The class of the failure. */
     public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
-    private SluiceAttributes() {
-    }
+    private SluiceAttributes() {}
 }

@@ -6,5 +6,3 @@
  * buffers and threads; attach an {@code OpenTelemetry} with {@code FlowRuntime.withTelemetry}.
  */
 package dev.sluice.pipeline.telemetry;
-
-import dev.sluice.pipeline.FlowRuntime;

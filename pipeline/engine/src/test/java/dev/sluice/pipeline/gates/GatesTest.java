@@ -4,17 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sluice.core.BadInputException;
-import dev.sluice.core.schema.Schemas;
 import dev.sluice.pipeline.Gate;
 import dev.sluice.pipeline.GateDecision;
 import dev.sluice.pipeline.GateDecision.Outcome;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class GatesTest {
     private static final Function<String, String> TEXT = Function.identity();
@@ -37,23 +33,33 @@ class GatesTest {
 
     @Test
     void budgetScoreAndPatternGates() {
-        assertEquals(Outcome.DEGRADE, Gates.<String>tokenBudget(s -> s.length(), 3, Remedy.degradeAsIs())
-                .decide("four").outcome());
-        assertEquals(Outcome.PASS, Gates.<Double>minRetrievalScore(d -> d, 0.5, Remedy.degradeAsIs())
-                .decide(0.7).outcome());
-        assertEquals(Outcome.FALLBACK, Gates.<Double>minRetrievalScore(d -> d, 0.5, Remedy.fallback(d -> 0.0))
-                .decide(0.2).outcome());
+        assertEquals(
+                Outcome.DEGRADE,
+                Gates.<String>tokenBudget(s -> s.length(), 3, Remedy.degradeAsIs())
+                        .decide("four")
+                        .outcome());
+        assertEquals(
+                Outcome.PASS,
+                Gates.<Double>minRetrievalScore(d -> d, 0.5, Remedy.degradeAsIs())
+                        .decide(0.7)
+                        .outcome());
+        assertEquals(
+                Outcome.FALLBACK,
+                Gates.<Double>minRetrievalScore(d -> d, 0.5, Remedy.fallback(d -> 0.0))
+                        .decide(0.2)
+                        .outcome());
         Gate<String> cites = Gates.requiredPattern(TEXT, Pattern.compile("\\[doc-\\d+]"), Remedy.degradeAsIs());
         assertEquals(Outcome.PASS, cites.decide("see [doc-3]").outcome());
         assertEquals(Outcome.DEGRADE, cites.decide("no citation").outcome());
-        Gate<String> polite = Gates.forbiddenPattern(TEXT, Pattern.compile("(?i)as an ai"),
-                Remedy.rewrite(s -> s.replaceAll("(?i)as an ai,? ", "")));
+        Gate<String> polite = Gates.forbiddenPattern(
+                TEXT, Pattern.compile("(?i)as an ai"), Remedy.rewrite(s -> s.replaceAll("(?i)as an ai,? ", "")));
         assertEquals("I think so", polite.decide("As an AI, I think so").value());
     }
 
     @Test
     void theFirstFailingGateDecidesAndAllScoresAreKept() {
-        Gate<String> gate = Gates.all(Gates.minLength(TEXT, 2, Remedy.fallback(s -> "short")),
+        Gate<String> gate = Gates.all(
+                Gates.minLength(TEXT, 2, Remedy.fallback(s -> "short")),
                 Gates.forbiddenPattern(TEXT, Pattern.compile("bad"), Remedy.fallback(s -> "clean")),
                 Gates.maxLength(TEXT, 1, Remedy.fallback(s -> "never reached")));
         GateDecision<String> d = gate.decide("bad words");
@@ -66,8 +72,9 @@ class GatesTest {
     void rejectsBadThresholds() {
         assertThrows(BadInputException.class, () -> Gates.minLength(TEXT, -1, Remedy.degradeAsIs()));
         assertThrows(BadInputException.class, () -> Gates.tokenBudget(s -> 1, -5, Remedy.<String>degradeAsIs()));
-        assertThrows(BadInputException.class, () -> Gates.minRetrievalScore(s -> 1, Double.NaN,
-                Remedy.<String>degradeAsIs()));
+        assertThrows(
+                BadInputException.class,
+                () -> Gates.minRetrievalScore(s -> 1, Double.NaN, Remedy.<String>degradeAsIs()));
         assertThrows(IllegalArgumentException.class, () -> new Remedy<String>(Outcome.PASS, s -> s));
         assertThrows(BadInputException.class, () -> GateDecision.of(Outcome.PASS, "x", "", Map.of("a", 1.0), "b"));
     }

@@ -74,15 +74,39 @@ final class EvidenceInserts implements AutoCloseable {
 
     private void add(WireRun run) throws SQLException {
         UUID runId = run.runId();
-        Map<String, String> runAttributes = Map.of(EvidenceSchema.KIND_ATTRIBUTE, EvidenceSchema.RUN_KIND,
-                EvidenceSchema.TRACE_ID_ATTRIBUTE, run.traceId(), EvidenceSchema.ERROR_ATTRIBUTE, run.error(),
-                EvidenceSchema.INPUT_SCHEMA_VERSION_ATTRIBUTE, Integer.toString(run.inputSchemaVersion()));
-        addEnvelope(runId, EvidenceSchema.RUN_SEQ, run.flowName(), run.flowVersion(), run.inputHash(), run.outputHash(),
-                run.startedEpochNs(), run.finishedEpochNs(), runAttributes, run.input());
+        Map<String, String> runAttributes = Map.of(
+                EvidenceSchema.KIND_ATTRIBUTE,
+                EvidenceSchema.RUN_KIND,
+                EvidenceSchema.TRACE_ID_ATTRIBUTE,
+                run.traceId(),
+                EvidenceSchema.ERROR_ATTRIBUTE,
+                run.error(),
+                EvidenceSchema.INPUT_SCHEMA_VERSION_ATTRIBUTE,
+                Integer.toString(run.inputSchemaVersion()));
+        addEnvelope(
+                runId,
+                EvidenceSchema.RUN_SEQ,
+                run.flowName(),
+                run.flowVersion(),
+                run.inputHash(),
+                run.outputHash(),
+                run.startedEpochNs(),
+                run.finishedEpochNs(),
+                runAttributes,
+                run.input());
         int seq = EvidenceSchema.RUN_SEQ + 1;
         for (NodeEvent node : run.nodes()) {
-            addEnvelope(runId, seq++, node.nodeId(), node.nodeVersion(), node.inputHash(), node.outputHash(),
-                    node.startedEpochNs(), node.finishedEpochNs(), node.attributes(), null);
+            addEnvelope(
+                    runId,
+                    seq++,
+                    node.nodeId(),
+                    node.nodeVersion(),
+                    node.inputHash(),
+                    node.outputHash(),
+                    node.startedEpochNs(),
+                    node.finishedEpochNs(),
+                    node.attributes(),
+                    null);
         }
         seq = 0;
         for (EvidenceLink link : run.links()) {
@@ -107,8 +131,17 @@ final class EvidenceInserts implements AutoCloseable {
         }
     }
 
-    private void addEnvelope(UUID runId, int seq, String nodeId, String nodeVersion, String inputHash,
-            String outputHash, long startedNs, long finishedNs, Map<String, String> attributes, byte[] payload)
+    private void addEnvelope(
+            UUID runId,
+            int seq,
+            String nodeId,
+            String nodeVersion,
+            String inputHash,
+            String outputHash,
+            long startedNs,
+            long finishedNs,
+            Map<String, String> attributes,
+            byte[] payload)
             throws SQLException {
         dialect.setUuid(insertEnvelope, 1, runId);
         insertEnvelope.setInt(2, seq);

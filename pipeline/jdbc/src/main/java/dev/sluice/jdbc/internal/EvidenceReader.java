@@ -56,9 +56,17 @@ final class EvidenceReader implements AutoCloseable {
     }
 
     /** A row of {@code event_envelope}. */
-    private record Envelope(UUID runId, int seq, String nodeId, String nodeVersion, String inputHash,
-            String outputHash, long startedNs, long finishedNs, Map<String, String> attributes, byte[] payload) {
-    }
+    private record Envelope(
+            UUID runId,
+            int seq,
+            String nodeId,
+            String nodeVersion,
+            String inputHash,
+            String outputHash,
+            long startedNs,
+            long finishedNs,
+            Map<String, String> attributes,
+            byte[] payload) {}
 
     /**
      * @param runId the run's id
@@ -71,8 +79,8 @@ final class EvidenceReader implements AutoCloseable {
         synchronized (connection) {
             try {
                 List<Envelope> envelopes = new ArrayList<>();
-                try (PreparedStatement select = connection.prepareStatement(ENVELOPE_COLUMNS
-                        + " WHERE run_id = ? ORDER BY seq")) {
+                try (PreparedStatement select =
+                        connection.prepareStatement(ENVELOPE_COLUMNS + " WHERE run_id = ? ORDER BY seq")) {
                     dialect.setUuid(select, 1, runId);
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
@@ -89,32 +97,47 @@ final class EvidenceReader implements AutoCloseable {
                     dialect.setUuid(select, 1, runId);
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
-                            links.add(new EvidenceLink(EvidenceLink.Kind.valueOf(rows.getString(1).toUpperCase(
-                                    Locale.ROOT)), rows.getString(2), rows.getString(3), rows.getString(4),
+                            links.add(new EvidenceLink(
+                                    EvidenceLink.Kind.valueOf(rows.getString(1).toUpperCase(Locale.ROOT)),
+                                    rows.getString(2),
+                                    rows.getString(3),
+                                    rows.getString(4),
                                     JsonAttributes.read(LINK_META_COLUMN, rows.getString(5))));
                         }
                     }
                 }
                 List<QualityEval> quality = new ArrayList<>();
-                try (PreparedStatement select = connection.prepareStatement("SELECT metric, value, meta, decided"
-                        + " FROM quality_eval WHERE run_id = ? ORDER BY seq")) {
+                try (PreparedStatement select = connection.prepareStatement(
+                        "SELECT metric, value, meta, decided" + " FROM quality_eval WHERE run_id = ? ORDER BY seq")) {
                     dialect.setUuid(select, 1, runId);
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {
-                            quality.add(new QualityEval(rows.getString(1), rows.getDouble(2),
-                                    JsonAttributes.read(EVAL_META_COLUMN, rows.getString(3)), rows.getBoolean(4)));
+                            quality.add(new QualityEval(
+                                    rows.getString(1),
+                                    rows.getDouble(2),
+                                    JsonAttributes.read(EVAL_META_COLUMN, rows.getString(3)),
+                                    rows.getBoolean(4)));
                         }
                     }
                 }
                 Envelope run = envelopes.getFirst();
-                return Optional.of(new Evidence(runId,
-                        run.attributes().getOrDefault(EvidenceSchema.TRACE_ID_ATTRIBUTE, ""), run.nodeId(),
-                        run.nodeVersion(), run.startedNs(), run.finishedNs(), run.inputHash(), run.outputHash(),
-                        run.attributes().getOrDefault(EvidenceSchema.ERROR_ATTRIBUTE, ""), nodeEvents(envelopes),
-                        links, quality));
+                return Optional.of(new Evidence(
+                        runId,
+                        run.attributes().getOrDefault(EvidenceSchema.TRACE_ID_ATTRIBUTE, ""),
+                        run.nodeId(),
+                        run.nodeVersion(),
+                        run.startedNs(),
+                        run.finishedNs(),
+                        run.inputHash(),
+                        run.outputHash(),
+                        run.attributes().getOrDefault(EvidenceSchema.ERROR_ATTRIBUTE, ""),
+                        nodeEvents(envelopes),
+                        links,
+                        quality));
             } catch (SQLException e) {
-                throw new SluiceException("reading run " + runId + " from the evidence store " + location + " failed: "
-                        + e.getMessage(), e);
+                throw new SluiceException(
+                        "reading run " + runId + " from the evidence store " + location + " failed: " + e.getMessage(),
+                        e);
             }
         }
     }
@@ -152,24 +175,38 @@ final class EvidenceReader implements AutoCloseable {
                     }
                 }
             } catch (SQLException e) {
-                throw new SluiceException("reading the journal of the evidence store " + location + " failed: "
-                        + e.getMessage(), e);
+                throw new SluiceException(
+                        "reading the journal of the evidence store " + location + " failed: " + e.getMessage(), e);
             }
         }
         return entries;
     }
 
     private Envelope envelope(ResultSet row) throws SQLException {
-        return new Envelope(dialect.getUuid(row, 1), row.getInt(2), row.getString(3), row.getString(4),
-                row.getString(5), row.getString(6), row.getLong(7), row.getLong(8),
-                JsonAttributes.read(ATTRIBUTES_COLUMN, row.getString(9)), row.getBytes(10));
+        return new Envelope(
+                dialect.getUuid(row, 1),
+                row.getInt(2),
+                row.getString(3),
+                row.getString(4),
+                row.getString(5),
+                row.getString(6),
+                row.getLong(7),
+                row.getLong(8),
+                JsonAttributes.read(ATTRIBUTES_COLUMN, row.getString(9)),
+                row.getBytes(10));
     }
 
     private static List<NodeEvent> nodeEvents(List<Envelope> envelopes) {
         List<NodeEvent> nodes = new ArrayList<>(envelopes.size() - 1);
         for (Envelope e : envelopes.subList(1, envelopes.size())) {
-            nodes.add(new NodeEvent(e.nodeId(), e.nodeVersion(), e.inputHash(), e.outputHash(), e.startedNs(),
-                    e.finishedNs(), e.attributes()));
+            nodes.add(new NodeEvent(
+                    e.nodeId(),
+                    e.nodeVersion(),
+                    e.inputHash(),
+                    e.outputHash(),
+                    e.startedNs(),
+                    e.finishedNs(),
+                    e.attributes()));
         }
         return nodes;
     }
@@ -177,9 +214,15 @@ final class EvidenceReader implements AutoCloseable {
     private static JournalEntry journalEntry(List<Envelope> envelopes) {
         Envelope run = envelopes.getFirst();
         String inputSchemaVersion = run.attributes().get(EvidenceSchema.INPUT_SCHEMA_VERSION_ATTRIBUTE);
-        return new JournalEntry(run.runId(), run.nodeId(), run.nodeVersion(), run.startedNs(),
+        return new JournalEntry(
+                run.runId(),
+                run.nodeId(),
+                run.nodeVersion(),
+                run.startedNs(),
                 inputSchemaVersion == null ? DEFAULT_INPUT_SCHEMA_VERSION : Integer.parseInt(inputSchemaVersion),
-                run.payload() == null ? new byte[0] : run.payload(), run.outputHash(), nodeEvents(envelopes));
+                run.payload() == null ? new byte[0] : run.payload(),
+                run.outputHash(),
+                nodeEvents(envelopes));
     }
 
     /** @return the instant in epoch nanoseconds, clamped to {@code [0, Long.MAX_VALUE]} */

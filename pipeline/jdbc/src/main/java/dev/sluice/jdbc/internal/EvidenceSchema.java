@@ -39,8 +39,7 @@ final class EvidenceSchema {
     /** What {@code MAX(version)} reads as in a store that has no version row yet. */
     private static final int NO_VERSION = 0;
 
-    private EvidenceSchema() {
-    }
+    private EvidenceSchema() {}
 
     /**
      * Creates the missing tables and indexes and records {@link #VERSION} in a new store, or refuses a newer one;

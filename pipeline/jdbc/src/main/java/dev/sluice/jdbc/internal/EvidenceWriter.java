@@ -5,7 +5,6 @@ import dev.sluice.core.SluiceException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -81,11 +80,10 @@ final class EvidenceWriter implements AutoCloseable {
 
     private final String location;
     private final EvidenceInserts inserts;
-    private final ManyToOneRingBuffer ring = new ManyToOneRingBuffer(new UnsafeBuffer(
-            BufferUtil.allocateDirectAligned(RING_CAPACITY_BYTES + RingBufferDescriptor.TRAILER_LENGTH,
-                    BitUtil.CACHE_LINE_LENGTH)));
-    private final ThreadLocal<ExpandableArrayBuffer> scratch = ThreadLocal.withInitial(
-            () -> new ExpandableArrayBuffer(SCRATCH_INITIAL_CAPACITY_BYTES));
+    private final ManyToOneRingBuffer ring = new ManyToOneRingBuffer(new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+            RING_CAPACITY_BYTES + RingBufferDescriptor.TRAILER_LENGTH, BitUtil.CACHE_LINE_LENGTH)));
+    private final ThreadLocal<ExpandableArrayBuffer> scratch =
+            ThreadLocal.withInitial(() -> new ExpandableArrayBuffer(SCRATCH_INITIAL_CAPACITY_BYTES));
     private final AtomicLong committedRuns = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicInteger appendsUnderWay = new AtomicInteger();
@@ -102,8 +100,12 @@ final class EvidenceWriter implements AutoCloseable {
     EvidenceWriter(String location, EvidenceInserts inserts) {
         this.location = location;
         this.inserts = inserts;
-        this.runner = new AgentRunner(new BackoffIdleStrategy(WRITER_MAX_SPINS, WRITER_MAX_YIELDS,
-                WRITER_MIN_PARK_PERIOD_NS, WRITER_MAX_PARK_PERIOD_NS), Throwable::printStackTrace, null, new Drain());
+        this.runner = new AgentRunner(
+                new BackoffIdleStrategy(
+                        WRITER_MAX_SPINS, WRITER_MAX_YIELDS, WRITER_MIN_PARK_PERIOD_NS, WRITER_MAX_PARK_PERIOD_NS),
+                Throwable::printStackTrace,
+                null,
+                new Drain());
         AgentRunner.startOnThread(runner, task -> {
             Thread thread = new Thread(task, ROLE_NAME);
             thread.setDaemon(true);
@@ -132,8 +134,8 @@ final class EvidenceWriter implements AutoCloseable {
             }
             while (!ring.write(RUN_MESSAGE_TYPE_ID, buffer, 0, length)) {
                 if (closed.get()) {
-                    throw new IllegalStateException("the evidence store " + location + " closed while run "
-                            + run.runId() + " waited for room");
+                    throw new IllegalStateException(
+                            "the evidence store " + location + " closed while run " + run.runId() + " waited for room");
                 }
                 LockSupport.parkNanos(APPEND_RETRY_PERIOD_NS);
             }
@@ -154,9 +156,11 @@ final class EvidenceWriter implements AutoCloseable {
         while (committedPosition < target) {
             if (System.nanoTime() - deadlineNs > 0) {
                 Exception error = lastError;
-                throw new SluiceException("the evidence store " + location + " has not committed its pending runs in "
-                        + TimeUnit.NANOSECONDS.toSeconds(FLUSH_TIMEOUT_NS) + " s"
-                        + (error == null ? "" : "; last error: " + error.getMessage()), error);
+                throw new SluiceException(
+                        "the evidence store " + location + " has not committed its pending runs in "
+                                + TimeUnit.NANOSECONDS.toSeconds(FLUSH_TIMEOUT_NS) + " s"
+                                + (error == null ? "" : "; last error: " + error.getMessage()),
+                        error);
             }
             LockSupport.parkNanos(FLUSH_POLL_PERIOD_NS);
         }

@@ -51,7 +51,10 @@ public final class JdbcEvidenceStore implements EvidenceStore {
             EvidenceInserts inserts = new EvidenceInserts(dialect, write);
             read = DriverManager.getConnection(jdbcUrl);
             dialect.configure(read);
-            return new JdbcEvidenceStore(dialect, location, new EvidenceWriter(location, inserts),
+            return new JdbcEvidenceStore(
+                    dialect,
+                    location,
+                    new EvidenceWriter(location, inserts),
                     new EvidenceReader(dialect, location, read));
         } catch (SQLException e) {
             closeQuietly(write);

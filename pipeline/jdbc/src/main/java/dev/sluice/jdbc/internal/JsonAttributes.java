@@ -30,8 +30,7 @@ final class JsonAttributes {
     /** How Gson's messages about malformed JSON begin; the rest says what and where. */
     private static final String LENIENT_ADVICE = "Use JsonReader.setStrictness(Strictness.LENIENT) to accept ";
 
-    private JsonAttributes() {
-    }
+    private JsonAttributes() {}
 
     /**
      * @param fields the attributes, none null
@@ -66,8 +65,11 @@ final class JsonAttributes {
             while (reader.hasNext()) {
                 String key = reader.nextName();
                 if (reader.peek() != JsonToken.STRING) {
-                    throw corrupt(column, json, "the value of \"" + key + "\" is a " + reader.peek() + " at "
-                            + reader.getPath(), null);
+                    throw corrupt(
+                            column,
+                            json,
+                            "the value of \"" + key + "\" is a " + reader.peek() + " at " + reader.getPath(),
+                            null);
                 }
                 if (fields.put(key, reader.nextString()) != null) {
                     throw corrupt(column, json, "the key \"" + key + "\" appears twice", null);
@@ -92,7 +94,9 @@ final class JsonAttributes {
 
     private static CorruptDataException corrupt(String column, String json, String problem, Exception cause) {
         String excerpt = json.length() > EXCERPT_CHARS ? json.substring(0, EXCERPT_CHARS) + "..." : json;
-        return new CorruptDataException("the stored " + column + " is not a flat JSON object of strings (" + problem
-                + "): " + JsonText.quote(excerpt), cause);
+        return new CorruptDataException(
+                "the stored " + column + " is not a flat JSON object of strings (" + problem + "): "
+                        + JsonText.quote(excerpt),
+                cause);
     }
 }

@@ -16,8 +16,15 @@ public enum SqlDialect {
     /** SQLite: text UUIDs and JSON, WAL journal. */
     SQLITE("TEXT", "INTEGER PRIMARY KEY", "INTEGER", "TEXT", "BLOB", "REAL", "INTEGER", "?"),
     /** PostgreSQL: UUID, JSONB, BYTEA, BOOLEAN. */
-    POSTGRES("UUID", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BIGINT", "JSONB", "BYTEA",
-            "DOUBLE PRECISION", "BOOLEAN", "CAST(? AS jsonb)");
+    POSTGRES(
+            "UUID",
+            "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+            "BIGINT",
+            "JSONB",
+            "BYTEA",
+            "DOUBLE PRECISION",
+            "BOOLEAN",
+            "CAST(? AS jsonb)");
 
     /**
      * How long, in milliseconds, a SQLite connection waits for another connection's lock on the file (the writer's
@@ -40,8 +47,15 @@ public enum SqlDialect {
     private final String booleanType;
     private final String jsonParameter;
 
-    SqlDialect(String uuidType, String rowIdType, String int64Type, String jsonType, String bytesType,
-            String float64Type, String booleanType, String jsonParameter) {
+    SqlDialect(
+            String uuidType,
+            String rowIdType,
+            String int64Type,
+            String jsonType,
+            String bytesType,
+            String float64Type,
+            String booleanType,
+            String jsonParameter) {
         this.uuidType = uuidType;
         this.rowIdType = rowIdType;
         this.int64Type = int64Type;

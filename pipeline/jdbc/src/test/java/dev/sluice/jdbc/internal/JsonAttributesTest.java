@@ -19,9 +19,15 @@ class JsonAttributesTest {
             Map.of("score", "0.91"),
             Map.of("seed", "42", "temperature", "0.7"),
             Map.of("model", "llama.cpp:tiny@sha256:ab", "seed", "7", "quote", "say \"hi\"\n\tback\\slash \u0001"),
-            Map.of("ctl", "\b\f\r\u0000\u001f\u007f", "uni", "\u00e9\u2028\u2029\uD83D\uDE00",
-                    "html", "<a href='x'>&amp;</a>="),
+            Map.of(
+                    "ctl",
+                    "\b\f\r\u0000\u001f\u007f",
+                    "uni",
+                    "\u00e9\u2028\u2029\uD83D\uDE00",
+                    "html",
+                    "<a href='x'>&amp;</a>="),
             Map.of("B", "upper", "a", "lower", "\u00e9", "accent", "", "empty key", "a b", "space"));
+
     private static final List<String> TEXTS = List.of(
             "{}",
             "{\"score\":\"0.91\"}",
@@ -42,25 +48,46 @@ class JsonAttributesTest {
 
     @Test
     void readsPostgresJsonbNormalisedText() {
-        assertEquals(Map.of("seed", "42", "temperature", "0.7", "q", "a\bb\fc\u00e9"), JsonAttributes.read("t.c",
-                " {\"q\": \"a\\bb\\fc\\u00E9\", \"seed\": \"42\",\n \"temperature\": \"0.7\"} "));
+        assertEquals(
+                Map.of("seed", "42", "temperature", "0.7", "q", "a\bb\fc\u00e9"),
+                JsonAttributes.read(
+                        "t.c", " {\"q\": \"a\\bb\\fc\\u00E9\", \"seed\": \"42\",\n \"temperature\": \"0.7\"} "));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "[]", "\"text\"", "{", "{\"a\":\"b\"", "{\"a\":\"b\",}", "{'a':'b'}", "{a:\"b\"}",
-        "{\"a\":1}", "{\"a\":true}", "{\"a\":null}", "{\"a\":{}}", "{\"a\":[\"b\"]}", "{\"a\":\"b\",\"a\":\"c\"}",
-        "{\"a\":\"b\"} {}", "{\"a\":\"b\"}x", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\":\"b\u0001\"}",
-        "{\"a\":\"b\"} // comment"})
+    @ValueSource(
+            strings = {
+                "",
+                "[]",
+                "\"text\"",
+                "{",
+                "{\"a\":\"b\"",
+                "{\"a\":\"b\",}",
+                "{'a':'b'}",
+                "{a:\"b\"}",
+                "{\"a\":1}",
+                "{\"a\":true}",
+                "{\"a\":null}",
+                "{\"a\":{}}",
+                "{\"a\":[\"b\"]}",
+                "{\"a\":\"b\",\"a\":\"c\"}",
+                "{\"a\":\"b\"} {}",
+                "{\"a\":\"b\"}x",
+                "{\"a\":\"\\x\"}",
+                "{\"a\":\"\\u12\"}",
+                "{\"a\":\"b\u0001\"}",
+                "{\"a\":\"b\"} // comment"
+            })
     void refusesAnythingButOneFlatObjectOfStringsNamingTheColumn(String text) {
-        CorruptDataException e = assertThrows(CorruptDataException.class,
-                () -> JsonAttributes.read("quality_eval.meta", text));
+        CorruptDataException e =
+                assertThrows(CorruptDataException.class, () -> JsonAttributes.read("quality_eval.meta", text));
         assertTrue(e.getMessage().contains("quality_eval.meta"), e.getMessage());
     }
 
     @Test
     void refusesNull() {
-        CorruptDataException e = assertThrows(CorruptDataException.class,
-                () -> JsonAttributes.read("evidence_link.meta", null));
+        CorruptDataException e =
+                assertThrows(CorruptDataException.class, () -> JsonAttributes.read("evidence_link.meta", null));
         assertTrue(e.getMessage().contains("evidence_link.meta"), e.getMessage());
     }
 }
