@@ -37,6 +37,7 @@ public final class Quickstart {
      * @return the run: answer, run id, output hash, per-node traces
      */
     public static RunResult<Answer> ask(Path folder, String question) {
+        // spotless:off
         // README: begin
         try (DemoData data = DemoData.open(folder); // all-MiniLM-L6-v2 and the saved jvector index
                 ResultCache cache = ResultCache.persistent(32 << 20, SqliteCacheTier.open(folder.resolve("cache.db")));
@@ -45,25 +46,19 @@ public final class Quickstart {
                     .input(Schemas.recordOf(Question.class))
                     .map("normalize", "1", Schemas.string(), q -> q.text().strip())
                     .call("retrieve", "1", RagNodes.retrieve(data.embedder(), data.index(), 3, data.texts()))
-                    .map(
-                            "assemble",
-                            "1",
-                            Schemas.recordOf(Prompt.class),
+                    .map("assemble", "1", Schemas.recordOf(Prompt.class),
                             r -> new Prompt("Question: " + r.query(), r.snippets()))
                     .call("generate", "1", Schemas.recordOf(Draft.class), new ExtractiveGenerator())
-                    .map(
-                            "answer",
-                            "1",
-                            Schemas.recordOf(Answer.class),
+                    .map("answer", "1", Schemas.recordOf(Answer.class),
                             d -> new Answer(d.text(), d.generator(), d.snippets()))
                     .gate("relevance", "1", Gates.minRetrievalScore(Answer::bestScore, 0.7, Remedy.degradeAsIs()))
                     .build();
-            FlowRuntime runtime =
-                    FlowRuntime.inline().withSeed(Seed.of(42)).withCache(cache).withEvidence(evidence);
+            FlowRuntime runtime = FlowRuntime.inline().withSeed(Seed.of(42)).withCache(cache).withEvidence(evidence);
             try (Pipeline<Question, Answer> pipeline = flow.start(runtime)) {
                 return pipeline.submit(new Question(question)).join(); // answer, run id, hashes, node traces
             }
         }
         // README: end
+        // spotless:on
     }
 }
