@@ -2,7 +2,6 @@ package dev.sluice.bench;
 
 import dev.sluice.core.envelope.Envelope;
 import dev.sluice.core.envelope.EnvelopeDescriptor;
-import dev.sluice.core.hash.ContentHash;
 import dev.sluice.core.schema.Schemas;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -29,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The latency of one pipeline edge: a message handed from one thread to another and back (a round trip, so two
- * hops; halve for one). Sluice's edge is an envelope (128-byte header and a 64-byte canonical payload) written in
+ * hops; halve for one). Sluice's edge is an envelope (40-byte header and a 64-byte canonical payload) written in
  * place into an Agrona one-to-one ring buffer with {@code tryClaim}/{@code commit} and read by a busy-spinning
  * consumer. The peers hand the same payload (a {@code byte[]} message) through {@link ArrayBlockingQueue} and
  * {@link LinkedBlockingQueue} with {@code put}/{@code take}, the way a thread-pool pipeline would (they pass a
@@ -66,7 +65,6 @@ public class HopLatencyBenchmark {
         final RingBuffer back = ring();
         final Envelope writer = new Envelope();
         final UnsafeBuffer payload = new UnsafeBuffer(PAYLOAD);
-        final ContentHash payloadHash = ContentHash.of(PAYLOAD);
         volatile boolean running = true;
         long received;
         Thread echo;
@@ -167,8 +165,7 @@ public class HopLatencyBenchmark {
                 .wrap(edge.there.buffer(), index, MESSAGE_BYTES)
                 .initHeader()
                 .correlationId(edge.received)
-                .inputHash(edge.payloadHash)
-                .sentNanoTime(System.nanoTime())
+                .traceContext(0, 0, 0, (byte) 0)
                 .copyPayload(edge.payload, 0, PAYLOAD.length);
         edge.there.commit(index);
         long before = edge.received;

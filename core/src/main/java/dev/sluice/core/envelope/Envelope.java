@@ -2,18 +2,9 @@ package dev.sluice.core.envelope;
 
 import static dev.sluice.core.envelope.EnvelopeDescriptor.BYTE_ORDER;
 import static dev.sluice.core.envelope.EnvelopeDescriptor.CORRELATION_ID_OFFSET;
-import static dev.sluice.core.envelope.EnvelopeDescriptor.CREATED_EPOCH_NS_OFFSET;
-import static dev.sluice.core.envelope.EnvelopeDescriptor.FLAGS_OFFSET;
 import static dev.sluice.core.envelope.EnvelopeDescriptor.FORMAT_VERSION;
 import static dev.sluice.core.envelope.EnvelopeDescriptor.HEADER_LENGTH;
-import static dev.sluice.core.envelope.EnvelopeDescriptor.INPUT_HASH_OFFSET;
-import static dev.sluice.core.envelope.EnvelopeDescriptor.NODE_ID_OFFSET;
-import static dev.sluice.core.envelope.EnvelopeDescriptor.NODE_VERSION_OFFSET;
 import static dev.sluice.core.envelope.EnvelopeDescriptor.PAYLOAD_LENGTH_OFFSET;
-import static dev.sluice.core.envelope.EnvelopeDescriptor.RUN_ID_HIGH_OFFSET;
-import static dev.sluice.core.envelope.EnvelopeDescriptor.RUN_ID_LOW_OFFSET;
-import static dev.sluice.core.envelope.EnvelopeDescriptor.SCHEMA_VERSION_OFFSET;
-import static dev.sluice.core.envelope.EnvelopeDescriptor.SENT_NANO_TIME_OFFSET;
 import static dev.sluice.core.envelope.EnvelopeDescriptor.SPAN_ID_OFFSET;
 import static dev.sluice.core.envelope.EnvelopeDescriptor.TRACE_FLAGS_OFFSET;
 import static dev.sluice.core.envelope.EnvelopeDescriptor.TRACE_ID_HIGH_OFFSET;
@@ -26,7 +17,6 @@ import dev.sluice.core.hash.ContentHash;
 import dev.sluice.core.schema.CanonicalWriter;
 import dev.sluice.core.schema.Schema;
 import java.lang.foreign.MemorySegment;
-import java.util.UUID;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -35,8 +25,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * A flyweight over the binary message of a pipeline edge ({@link EnvelopeDescriptor} has the layout): it reads
  * and writes the header and payload in place, in a ring buffer's claimed slot or any other buffer, without
  * copying. One instance is reused for many messages with {@link #wrap}; getters, setters and
- * {@link #encodePayload} allocate nothing (beyond what a schema allocates for maps), except {@link #runId()},
- * {@link #inputHash()}, {@link #payloadHash()} and {@link #decodePayload}, which return new values.
+ * {@link #encodePayload} allocate nothing (beyond what a schema allocates for maps), except
+ * {@link #payloadHash()} and {@link #decodePayload}, which return new values.
  *
  * <p>Writing: {@code wrap} the claimed region, {@link #initHeader()}, set the fields, then
  * {@link #encodePayload}. Reading: {@code wrap} the received region, then {@link #validate()} before trusting
@@ -109,7 +99,7 @@ public final class Envelope {
      * Checks the format version and that the payload lies inside the wrapped region.
      *
      * @return this flyweight
-     * @throws CorruptDataException if the header is not a valid version-1 header for this region
+     * @throws CorruptDataException if the header is not a valid header of this format version for this region
      */
     public Envelope validate() {
         short version = buffer.getShort(offset + VERSION_OFFSET, BYTE_ORDER);
@@ -140,47 +130,7 @@ public final class Envelope {
         return HEADER_LENGTH + payloadLength();
     }
 
-    /** @return the flags */
-    public int flags() {
-        return buffer.getShort(offset + FLAGS_OFFSET, BYTE_ORDER) & 0xFFFF;
-    }
-
-    /**
-     * @param flags the flags, such as {@link EnvelopeDescriptor#FLAG_CACHE_HIT}
-     * @return this flyweight
-     */
-    public Envelope flags(int flags) {
-        buffer.putShort(offset + FLAGS_OFFSET, (short) flags, BYTE_ORDER);
-        return this;
-    }
-
-    /** @return the run id */
-    public UUID runId() {
-        return new UUID(runIdHigh(), runIdLow());
-    }
-
-    /** @return the run id's high 64 bits */
-    public long runIdHigh() {
-        return buffer.getLong(offset + RUN_ID_HIGH_OFFSET, BYTE_ORDER);
-    }
-
-    /** @return the run id's low 64 bits */
-    public long runIdLow() {
-        return buffer.getLong(offset + RUN_ID_LOW_OFFSET, BYTE_ORDER);
-    }
-
-    /**
-     * @param high the run id's high 64 bits
-     * @param low the run id's low 64 bits
-     * @return this flyweight
-     */
-    public Envelope runId(long high, long low) {
-        buffer.putLong(offset + RUN_ID_HIGH_OFFSET, high, BYTE_ORDER);
-        buffer.putLong(offset + RUN_ID_LOW_OFFSET, low, BYTE_ORDER);
-        return this;
-    }
-
-    /** @return the correlation id (ties a request to its response) */
+    /** @return the correlation id: names the run among those in flight in the runtime that wrote the message */
     public long correlationId() {
         return buffer.getLong(offset + CORRELATION_ID_OFFSET, BYTE_ORDER);
     }
@@ -191,62 +141,6 @@ public final class Envelope {
      */
     public Envelope correlationId(long correlationId) {
         buffer.putLong(offset + CORRELATION_ID_OFFSET, correlationId, BYTE_ORDER);
-        return this;
-    }
-
-    /** @return the node id (the node's index in its flow) */
-    public int nodeId() {
-        return buffer.getInt(offset + NODE_ID_OFFSET, BYTE_ORDER);
-    }
-
-    /**
-     * @param nodeId the node's index in its flow
-     * @return this flyweight
-     */
-    public Envelope nodeId(int nodeId) {
-        buffer.putInt(offset + NODE_ID_OFFSET, nodeId, BYTE_ORDER);
-        return this;
-    }
-
-    /** @return the node version */
-    public int nodeVersion() {
-        return buffer.getInt(offset + NODE_VERSION_OFFSET, BYTE_ORDER);
-    }
-
-    /**
-     * @param nodeVersion the node version
-     * @return this flyweight
-     */
-    public Envelope nodeVersion(int nodeVersion) {
-        buffer.putInt(offset + NODE_VERSION_OFFSET, nodeVersion, BYTE_ORDER);
-        return this;
-    }
-
-    /** @return the payload's schema version */
-    public int schemaVersion() {
-        return buffer.getInt(offset + SCHEMA_VERSION_OFFSET, BYTE_ORDER);
-    }
-
-    /**
-     * @param schemaVersion the payload's schema version
-     * @return this flyweight
-     */
-    public Envelope schemaVersion(int schemaVersion) {
-        buffer.putInt(offset + SCHEMA_VERSION_OFFSET, schemaVersion, BYTE_ORDER);
-        return this;
-    }
-
-    /** @return the input hash */
-    public ContentHash inputHash() {
-        return ContentHash.readFrom(buffer, offset + INPUT_HASH_OFFSET);
-    }
-
-    /**
-     * @param hash the SHA-256 of the payload: the input of the node that consumes this message
-     * @return this flyweight
-     */
-    public Envelope inputHash(ContentHash hash) {
-        hash.writeTo(buffer, offset + INPUT_HASH_OFFSET);
         return this;
     }
 
@@ -287,34 +181,6 @@ public final class Envelope {
         return this;
     }
 
-    /** @return when the message was created, nanoseconds since the Unix epoch */
-    public long createdEpochNs() {
-        return buffer.getLong(offset + CREATED_EPOCH_NS_OFFSET, BYTE_ORDER);
-    }
-
-    /**
-     * @param createdEpochNs when the message was created, nanoseconds since the Unix epoch
-     * @return this flyweight
-     */
-    public Envelope createdEpochNs(long createdEpochNs) {
-        buffer.putLong(offset + CREATED_EPOCH_NS_OFFSET, createdEpochNs, BYTE_ORDER);
-        return this;
-    }
-
-    /** @return when the message was sent, as {@link System#nanoTime()} of the sender */
-    public long sentNanoTime() {
-        return buffer.getLong(offset + SENT_NANO_TIME_OFFSET, BYTE_ORDER);
-    }
-
-    /**
-     * @param sentNanoTime {@link System#nanoTime()} when the message is sent
-     * @return this flyweight
-     */
-    public Envelope sentNanoTime(long sentNanoTime) {
-        buffer.putLong(offset + SENT_NANO_TIME_OFFSET, sentNanoTime, BYTE_ORDER);
-        return this;
-    }
-
     /** @return the payload's length in bytes */
     public int payloadLength() {
         return buffer.getInt(offset + PAYLOAD_LENGTH_OFFSET, BYTE_ORDER);
@@ -326,7 +192,7 @@ public final class Envelope {
     }
 
     /**
-     * Encodes a value as the payload, in place after the header, and records its length and schema version.
+     * Encodes a value as the payload, in place after the header, and records its length.
      *
      * @param schema the payload's schema
      * @param value the payload
@@ -338,12 +204,12 @@ public final class Envelope {
         payloadView.wrap(buffer, payloadOffset(), capacity - HEADER_LENGTH);
         schema.writeValue(value, payloadWriter.wrap(payloadView, 0));
         buffer.putInt(offset + PAYLOAD_LENGTH_OFFSET, payloadWriter.position(), BYTE_ORDER);
-        return schemaVersion(schema.version());
+        return this;
     }
 
     /**
      * Copies payload bytes that are already canonical (encoded once, elsewhere) after the header and records
-     * their length; the schema version is set separately.
+     * their length.
      *
      * @param source the buffer holding the payload
      * @param sourceOffset its first byte
@@ -364,16 +230,14 @@ public final class Envelope {
     /**
      * Decodes the payload after checking the header.
      *
-     * @param schema the payload's schema; its version must match the header's
+     * @param schema the payload's schema: the header does not carry it, the reader knows it (a stage reads the
+     *     output of the node before it in its flow)
      * @param <T> the payload's type
      * @return the payload
+     * @throws CorruptDataException if the header is not valid or the payload is not a value of the schema
      */
     public <T> T decodePayload(Schema<T> schema) {
         validate();
-        if (schema.version() != schemaVersion()) {
-            throw new CorruptDataException(
-                    "envelope payload has schema version " + schemaVersion() + " but " + schema + " was asked for");
-        }
         return schema.decode(buffer, payloadOffset(), payloadLength());
     }
 

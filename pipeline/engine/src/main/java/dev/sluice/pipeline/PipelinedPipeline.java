@@ -18,8 +18,9 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * takes requests in: {@link RingTopology} holds the ring buffers and threads, {@link PendingRuns} the requests in
  * flight and the backpressure on {@code submit}.
  *
- * <p><b>Design.</b> An envelope's header names the node that consumes it and carries the hash of its payload
- * (that node's input hash), so no stage hashes bytes twice. Payloads are encoded once into a scratch buffer and
+ * <p><b>Design.</b> An envelope's header carries the run's correlation id and trace context; the hash of each
+ * edge's bytes travels in the run's traces (written before the envelope is committed), so no stage hashes bytes
+ * twice. Payloads are encoded once into a scratch buffer and
  * copied into the claimed slot. Stage threads never block on disk or on a model: adapter calls and every read
  * and write of the persistent cache tier run on a bounded pool (see {@link RingTopology} for which threads may
  * block), and a full ring buffer pushes back upstream to {@code submit}, which waits up to its timeout or fails
@@ -101,7 +102,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
                     + "' of flow '" + flow.name() + "' is full (ring buffer of " + first.capacity() + " bytes)"
                     + (submitTimeoutNs == 0 ? "; fail-fast submission" : " for " + submitTimeoutNs + " ns")));
         }
-        topology.writeEnvelope(s.envelope, index, messageLength, run, 0, inputHash, s.payload, length);
+        topology.writeEnvelope(s.envelope, index, messageLength, run, 0, s.payload, length);
         first.commit(index);
         return (CompletableFuture) run.future;
     }

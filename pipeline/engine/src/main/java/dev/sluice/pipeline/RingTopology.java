@@ -1,8 +1,6 @@
 package dev.sluice.pipeline;
 
 import dev.sluice.core.envelope.Envelope;
-import dev.sluice.core.hash.ContentHash;
-import dev.sluice.core.schema.Schema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -172,7 +170,7 @@ final class RingTopology {
 
     /**
      * Writes an envelope for stage {@code consumer} into a claimed slot of its ring buffer (the caller commits it):
-     * the header names the consuming node and carries the hash of the payload, which is that node's input.
+     * the run's correlation id and trace context, and the payload.
      */
     void writeEnvelope(
             Envelope envelope,
@@ -180,22 +178,12 @@ final class RingTopology {
             int messageLength,
             PendingRun run,
             int consumer,
-            ContentHash payloadHash,
             DirectBuffer payload,
             int payloadLength) {
-        Node node = executors[consumer].node;
-        Schema<?> schema = consumer == 0 ? flow.inputSchema() : executors[consumer - 1].node.outputSchema;
         envelope.wrap(rings[consumer].buffer(), index, messageLength)
                 .initHeader()
-                .runId(run.runId.getMostSignificantBits(), run.runId.getLeastSignificantBits())
                 .correlationId(run.correlationId)
-                .nodeId(consumer)
-                .nodeVersion(node.version.hashCode())
-                .schemaVersion(schema.version())
-                .inputHash(payloadHash)
                 .traceContext(run.traceIdHigh, run.traceIdLow, run.spanId, run.traceFlags)
-                .createdEpochNs(0)
-                .sentNanoTime(System.nanoTime())
                 .copyPayload(payload, 0, payloadLength);
     }
 

@@ -58,7 +58,6 @@ final class StageAgent implements Agent, ControlledMessageHandler {
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(INITIAL_SCRATCH_BYTES);
     private final NodeExecutor.NodeOutput output = new NodeExecutor.NodeOutput();
     private PendingRun parkedRun;
-    private ContentHash parkedHash;
     private final ExpandableArrayBuffer parkedPayload = new ExpandableArrayBuffer(INITIAL_SCRATCH_BYTES);
     private int parkedLength;
     private final AtomicInteger outstandingCalls;
@@ -88,7 +87,7 @@ final class StageAgent implements Agent, ControlledMessageHandler {
     @Override
     public int doWork() {
         if (parkedRun != null) {
-            if (!publishFromStage(parkedRun, parkedHash, parkedPayload, parkedLength)) {
+            if (!publishFromStage(parkedRun, parkedPayload, parkedLength)) {
                 return 0;
             }
             parkedRun = null;
@@ -113,7 +112,7 @@ final class StageAgent implements Agent, ControlledMessageHandler {
                 k, reader.traceIdHigh(), reader.traceIdLow(), reader.spanId(), reader.traceFlags());
         try {
             reader.validate();
-            // the header carries this hash too; the run's object is taken so that no stage allocates a copy
+            // recorded by the node before (or the submitter) before it committed the envelope
             ContentHash inputHash = run.traces.inputHash(k);
             int offset = reader.payloadOffset();
             int payloadLength = reader.payloadLength();
@@ -235,7 +234,7 @@ final class StageAgent implements Agent, ControlledMessageHandler {
                         if (out == null) {
                             runs.complete(run, executor.outputValue(poolOutput, poolScratch), outputHash);
                         } else {
-                            publishFromPool(run, outputHash, poolScratch, poolOutput.length);
+                            publishFromPool(run, poolScratch, poolOutput.length);
                         }
                     } catch (RuntimeException e) {
                         Provenance.failNode(span, e);
@@ -257,9 +256,8 @@ final class StageAgent implements Agent, ControlledMessageHandler {
         ContentHash outputHash = traceNode(run, inputHash, in, inOffset, inLength, startNs, span);
         if (out == null) {
             runs.complete(run, executor.outputValue(output, scratch), outputHash);
-        } else if (!publishFromStage(run, outputHash, scratch, output.length)) {
+        } else if (!publishFromStage(run, scratch, output.length)) {
             parkedRun = run;
-            parkedHash = outputHash;
             parkedPayload.putBytes(0, scratch, 0, output.length);
             parkedLength = output.length;
         }
@@ -292,7 +290,7 @@ final class StageAgent implements Agent, ControlledMessageHandler {
                 if (out == null) {
                     runs.complete(run, result.value(), result.hash());
                 } else {
-                    publishFromPool(run, result.hash(), result.bytes(), result.length());
+                    publishFromPool(run, result.bytes(), result.length());
                 }
             } catch (RuntimeException e) {
                 runs.fail(run, executor.node, e);
@@ -317,7 +315,7 @@ final class StageAgent implements Agent, ControlledMessageHandler {
     }
 
     /** Writes to the next ring buffer without waiting; false when it is full. */
-    private boolean publishFromStage(PendingRun run, ContentHash hash, DirectBuffer payload, int length) {
+    private boolean publishFromStage(PendingRun run, DirectBuffer payload, int length) {
         int messageLength = EnvelopeDescriptor.HEADER_LENGTH + length;
         if (!fits(run, messageLength, length)) {
             return true;
@@ -326,13 +324,13 @@ final class StageAgent implements Agent, ControlledMessageHandler {
         if (index < 0) {
             return false;
         }
-        topology.writeEnvelope(writer, index, messageLength, run, k + 1, hash, payload, length);
+        topology.writeEnvelope(writer, index, messageLength, run, k + 1, payload, length);
         out.commit(index);
         return true;
     }
 
     /** Writes to the next ring buffer from an adapter or re-run thread, waiting for room while the run waits. */
-    private void publishFromPool(PendingRun run, ContentHash hash, DirectBuffer payload, int length) {
+    private void publishFromPool(PendingRun run, DirectBuffer payload, int length) {
         int messageLength = EnvelopeDescriptor.HEADER_LENGTH + length;
         if (!fits(run, messageLength, length)) {
             return;
@@ -344,7 +342,7 @@ final class StageAgent implements Agent, ControlledMessageHandler {
             }
             LockSupport.parkNanos(PUBLISH_PARK_PERIOD_NS);
         }
-        topology.writeEnvelope(new Envelope(), index, messageLength, run, k + 1, hash, payload, length);
+        topology.writeEnvelope(new Envelope(), index, messageLength, run, k + 1, payload, length);
         out.commit(index);
     }
 }
