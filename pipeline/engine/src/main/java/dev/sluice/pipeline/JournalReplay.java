@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Replays a store's journal ({@link Pipeline#replay}): re-runs the journaled inputs of the flow through the flow
  * as it is now, inline, with the pipeline's seed and cache and recording nothing, and compares each output hash
- * with the recorded one, naming the first node whose output changed. Thread-safe.
+ * with the recorded one, naming the first node whose output changed. A run whose stored rows do not match their
+ * recorded hashes is not replayed but reported {@link ReplayReport.Status#TAMPERED}. Thread-safe.
  */
 final class JournalReplay<I, O> {
     private final Flow<I, O> flow;
@@ -40,6 +41,10 @@ final class JournalReplay<I, O> {
 
     private ReplayReport.Run replay(InlinePipeline<I, O> replayer, JournalEntry entry) {
         String recorded = entry.outputHash();
+        if (entry.isTampered()) {
+            return new ReplayReport.Run(
+                    entry.runId(), ReplayReport.Status.TAMPERED, recorded, "", "", entry.tampered());
+        }
         if (!entry.flowName().equals(flow.name())) {
             return new ReplayReport.Run(
                     entry.runId(),

@@ -189,7 +189,9 @@ final class PendingRuns {
     }
 
     /**
-     * Fails every run still in the table: the pipeline closed before they finished.
+     * Fails every run still in the table: the pipeline closed before they finished. A run that a submitter takes
+     * into the table after this sweep has passed its slot is not seen here: the submitter, which looks at the closed
+     * flag again after {@link #accept}, fails it itself (see {@code PipelinedPipeline.submit}).
      *
      * @return one line per run failed
      */
@@ -199,8 +201,10 @@ final class PendingRuns {
             PendingRun run = slots.get(slot);
             if (run != null && release(run)) {
                 unfinished.add("run " + run.runId);
-                run.future.completeExceptionally(new IllegalStateException(
-                        "pipeline of flow '" + flowName + "' closed before run " + run.runId + " finished"));
+                IllegalStateException abandoned = new IllegalStateException(
+                        "pipeline of flow '" + flowName + "' closed before run " + run.runId + " finished");
+                Provenance.endRun(run.span, abandoned);
+                run.future.completeExceptionally(abandoned);
             }
         }
         return unfinished;

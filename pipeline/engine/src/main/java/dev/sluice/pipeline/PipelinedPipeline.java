@@ -26,6 +26,11 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * block), and a full ring buffer pushes back upstream to {@code submit}, which waits up to its timeout or fails
  * fast. So memory stays bounded, and nothing accepted is
  * dropped or deadlocks. The last stage completes the request's future.
+ *
+ * <p><b>Close.</b> {@link #close} sets the closed flag, waits for the runs in flight, stops the stages and fails
+ * every run left in the table. {@code submit} looks at the flag before it takes a run in, and again after: a run
+ * taken in after close's sweep passed its slot is failed by its own submitter, so every future {@code submit}
+ * returned is done once close has returned (but for runs that a stage or adapter thread is completing just then).
  */
 final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
     /** Initial capacity of a submitting thread's payload buffer, bytes; it grows to the largest input seen. */
@@ -56,8 +61,7 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
     @SuppressWarnings({"unchecked", "rawtypes"})
     public CompletableFuture<RunResult<O>> submit(I input, TokenListener tokens) {
         if (closed) {
-            return CompletableFuture.failedFuture(
-                    new IllegalStateException("pipeline of flow '" + flow.name() + "' is closed"));
+            return CompletableFuture.failedFuture(closedException());
         }
         SubmitScratch s = submitScratch.get();
         int length;
@@ -90,13 +94,23 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
             run.span.end();
             return CompletableFuture.failedFuture(new PipelineFullException(runs.tableFullMessage()));
         }
+        if (closed) {
+            // close may have swept the table before the run was in it: then nobody else will fail it
+            if (runs.release(run)) {
+                run.span.end();
+                run.future.completeExceptionally(closedException());
+            }
+            return (CompletableFuture) run.future; // else close's sweep has failed it
+        }
         if (provenance.recordsEvidence()) {
             run.journaled = new byte[length];
             s.payload.getBytes(0, run.journaled);
         }
         int index = PendingRuns.claim(first, messageLength, submitTimeoutNs);
         if (index < 0) {
-            runs.release(run);
+            if (!runs.release(run)) {
+                return (CompletableFuture) run.future; // close abandoned it meanwhile: its future is failed
+            }
             run.span.end();
             return CompletableFuture.failedFuture(new PipelineFullException("stage '" + executors[0].node.id
                     + "' of flow '" + flow.name() + "' is full (ring buffer of " + first.capacity() + " bytes)"
@@ -105,6 +119,10 @@ final class PipelinedPipeline<I, O> extends RunningFlow<I, O> {
         topology.writeEnvelope(s.envelope, index, messageLength, run, 0, s.payload, length);
         first.commit(index);
         return (CompletableFuture) run.future;
+    }
+
+    private IllegalStateException closedException() {
+        return new IllegalStateException("pipeline of flow '" + flow.name() + "' is closed");
     }
 
     @Override

@@ -20,7 +20,12 @@ public record ReplayReport(List<Run> runs) {
         /** The replay failed (or the recorded run had failed and the replay did not). */
         FAILED,
         /** The run belongs to another flow or its input schema changed version: not replayed. */
-        SKIPPED
+        SKIPPED,
+        /**
+         * The run's stored rows do not match their recorded hashes (a tampered journal entry): not replayed, since
+         * its input and recorded output cannot be trusted; {@link Run#detail()} says what does not match.
+         */
+        TAMPERED
     }
 
     /**
@@ -28,7 +33,7 @@ public record ReplayReport(List<Run> runs) {
      *
      * @param runId the recorded run's id
      * @param status what happened
-     * @param recordedOutputHash the output hash recorded, "" if the run had failed
+     * @param recordedOutputHash the output hash recorded, "" if the run had failed (as stored, for a tampered run)
      * @param replayedOutputHash the output hash now, "" if not replayed or failed
      * @param firstChangedNode the first node whose output hash differs from the recording, "" if none
      * @param detail why it failed or was skipped, "" otherwise
@@ -59,7 +64,10 @@ public record ReplayReport(List<Run> runs) {
         return runs.stream().filter(r -> r.status() == Status.CHANGED).toList();
     }
 
-    /** @return one line per run that did not come out unchanged, then the counts */
+    /**
+     * @return one line per run that did not come out unchanged, then the counts (tampered runs counted only when
+     *     there are any)
+     */
     public String toText() {
         StringBuilder text = new StringBuilder();
         for (Run run : runs) {
@@ -85,7 +93,9 @@ public record ReplayReport(List<Run> runs) {
                 .append(count(Status.FAILED))
                 .append(" failed, ")
                 .append(count(Status.SKIPPED))
-                .append(" skipped\n")
+                .append(" skipped")
+                .append(count(Status.TAMPERED) > 0 ? ", " + count(Status.TAMPERED) + " tampered" : "")
+                .append('\n')
                 .toString();
     }
 }

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sluice.core.BadInputException;
+import dev.sluice.core.CorruptDataException;
 import dev.sluice.core.hash.CacheKey;
 import dev.sluice.core.hash.Seed;
 import dev.sluice.core.schema.Schema;
@@ -23,6 +24,13 @@ import java.util.function.Supplier;
  * whose in-flight future later callers join; a failed future is removed, so the next caller computes again.
  * Beside each output the cache keeps the evidence links of the execution that computed it ({@link #putEvidence}).
  *
+ * <p><b>Integrity.</b> The memory tier is trusted. The persistent tier checks every row it reads against the
+ * checksum stored with it ({@link PersistentTier}); a row that does not match (a flipped bit in the file, a row
+ * changed behind the cache's back), its output or its evidence links, is never served: the lookup is a miss, so the
+ * value is computed again and the bad row overwritten, and it is counted in {@link Stats#corruptRows()} and logged
+ * (a warning naming the file and the key). A row the tier cannot verify at all (written before it kept checksums)
+ * is a plain miss, and is overwritten the same way.
+ *
  * <p>Thread-safe. A memory hit allocates nothing; a persistent hit reads the row (and its evidence links) and
  * promotes it to memory. Close it when done if it is persistent (it holds the database connection).
  *
@@ -40,6 +48,9 @@ public final class ResultCache implements AutoCloseable {
     private static final int PENDING_LINKS_MAX = 4096;
 
     private static final Schema<List<EvidenceLink>> LINKS = Schemas.listOf(Schemas.recordOf(EvidenceLink.class));
+
+    /** Where a row that failed its check is reported. */
+    private static final System.Logger LOG = System.getLogger("dev.sluice.pipeline");
 
     /**
      * A memory-tier entry: an output's canonical bytes, and the encoded evidence links of the execution that
@@ -61,12 +72,23 @@ public final class ResultCache implements AutoCloseable {
     private final PersistentTier persistent;
     /** Links kept by {@link #putEvidence} while their output is still being computed. */
     private final Cache<CacheKey, byte[]> pendingLinks;
+    /**
+     * Keys whose evidence-links row in the persistent tier failed its check: when their output is stored again
+     * without new links, the bad row is overwritten with none.
+     */
+    private final Cache<CacheKey, Boolean> corruptLinks;
+    /**
+     * Keys whose persistent rows failed their check: looked up in memory only until their output is stored again
+     * (which overwrites the bad rows), so that a bad row is read, counted and logged once, not at every lookup.
+     */
+    private final Cache<CacheKey, Boolean> failedCheck;
 
     private final ThreadLocal<LastHit> lastMemoryHit = ThreadLocal.withInitial(LastHit::new);
     private final LongAdder memoryHits = new LongAdder();
     private final LongAdder persistentHits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder joinedInFlight = new LongAdder();
+    private final LongAdder corruptRows = new LongAdder();
 
     private ResultCache(long maxMemoryBytes, PersistentTier persistent) {
         if (maxMemoryBytes < 0) {
@@ -79,6 +101,14 @@ public final class ResultCache implements AutoCloseable {
                 .executor(Runnable::run) // maintenance on the caller: no pool thread, and the size bound holds at once
                 .buildAsync();
         this.pendingLinks = Caffeine.newBuilder()
+                .maximumSize(PENDING_LINKS_MAX)
+                .executor(Runnable::run)
+                .build();
+        this.corruptLinks = Caffeine.newBuilder()
+                .maximumSize(PENDING_LINKS_MAX)
+                .executor(Runnable::run)
+                .build();
+        this.failedCheck = Caffeine.newBuilder()
                 .maximumSize(PENDING_LINKS_MAX)
                 .executor(Runnable::run)
                 .build();
@@ -118,7 +148,9 @@ public final class ResultCache implements AutoCloseable {
     }
 
     /**
-     * Looks a key up in memory, then in the persistent tier. May block on the persistent tier.
+     * Looks a key up in memory, then in the persistent tier. May block on the persistent tier. A persistent row
+     * (or its evidence links) that fails its check is a miss, counted in {@link Stats#corruptRows()}: the caller
+     * computes the value again, and storing it overwrites the bad row.
      *
      * @param key the key
      * @return the stored bytes, or null on a miss
@@ -129,20 +161,49 @@ public final class ResultCache implements AutoCloseable {
             memoryHits.increment();
             return entry.bytes;
         }
-        if (persistent != null) {
-            byte[] bytes = persistent.get(key);
-            if (bytes != null) {
-                persistentHits.increment();
-                // an output computed meanwhile, or in flight, stays; a promoted one brings its links along
-                memory.asMap()
-                        .putIfAbsent(
-                                key,
-                                CompletableFuture.completedFuture(new Entry(bytes, persistent.get(evidenceKey(key)))));
-                return bytes;
+        if (persistent != null && failedCheck.getIfPresent(key) == null) {
+            try {
+                byte[] bytes = persistent.get(key);
+                if (bytes != null) {
+                    byte[] links = persistentLinks(key);
+                    persistentHits.increment();
+                    // an output computed meanwhile, or in flight, stays; a promoted one brings its links along
+                    memory.asMap().putIfAbsent(key, CompletableFuture.completedFuture(new Entry(bytes, links)));
+                    return bytes;
+                }
+            } catch (CorruptDataException e) {
+                failedCheck.put(key, Boolean.TRUE);
+                corruptRows.increment();
+                LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; computing it again");
             }
         }
         misses.increment();
         return null;
+    }
+
+    /**
+     * @return the encoded evidence links kept in the persistent tier for an output, or null for none
+     * @throws CorruptDataException if their row fails its check (the key is remembered, to overwrite the row)
+     */
+    private byte[] persistentLinks(CacheKey key) {
+        try {
+            return persistent.get(evidenceKey(key));
+        } catch (CorruptDataException e) {
+            corruptLinks.put(key, Boolean.TRUE);
+            throw e;
+        }
+    }
+
+    /**
+     * Writes an output to the persistent tier; and when its evidence-links row was found corrupt and this output
+     * came without links of its own ({@link #putEvidence} clears the mark), overwrites that row with none.
+     */
+    private void putPersistent(CacheKey key, byte[] bytes) {
+        persistent.put(key, bytes);
+        if (corruptLinks.asMap().remove(key) != null) {
+            persistent.put(evidenceKey(key), LINKS.encode(List.of()));
+        }
+        failedCheck.invalidate(key);
     }
 
     /**
@@ -199,7 +260,7 @@ public final class ResultCache implements AutoCloseable {
             if (error == null) {
                 try {
                     if (persistent != null) {
-                        persistent.put(key, bytes);
+                        putPersistent(key, bytes);
                     }
                 } catch (RuntimeException e) {
                     error = e;
@@ -241,6 +302,7 @@ public final class ResultCache implements AutoCloseable {
         byte[] encoded = LINKS.encode(links);
         if (persistent != null) {
             persistent.put(evidenceKey(key), encoded);
+            corruptLinks.invalidate(key); // that row is overwritten now
         }
         CompletableFuture<Entry> present = memory.asMap().get(key);
         if (present != null && present.state() == Future.State.SUCCESS) {
@@ -257,6 +319,8 @@ public final class ResultCache implements AutoCloseable {
      *
      * @param key an output's key
      * @return the evidence links kept for it with {@link #putEvidence}, empty if none; not counted in the statistics
+     * @throws CorruptDataException if they had to be read from the persistent tier and their row fails its check
+     *     (counted in {@link Stats#corruptRows()})
      */
     public List<EvidenceLink> evidence(CacheKey key) {
         LastHit last = lastMemoryHit.get();
@@ -274,7 +338,12 @@ public final class ResultCache implements AutoCloseable {
         } else {
             links = pendingLinks.getIfPresent(key);
             if (links == null && persistent != null) {
-                links = persistent.get(evidenceKey(key));
+                try {
+                    links = persistentLinks(key);
+                } catch (CorruptDataException e) {
+                    corruptRows.increment();
+                    throw e;
+                }
             }
         }
         return links == null ? List.of() : LINKS.decode(links);
@@ -294,7 +363,7 @@ public final class ResultCache implements AutoCloseable {
     public void put(CacheKey key, byte[] bytes) {
         memory.put(key, CompletableFuture.completedFuture(newEntry(key, bytes)));
         if (persistent != null) {
-            persistent.put(key, bytes);
+            putPersistent(key, bytes);
         }
     }
 
@@ -314,7 +383,8 @@ public final class ResultCache implements AutoCloseable {
                         .policy()
                         .eviction()
                         .map(e -> e.weightedSize().orElse(0))
-                        .orElse(0L));
+                        .orElse(0L),
+                corruptRows.sum());
     }
 
     @Override
@@ -334,6 +404,8 @@ public final class ResultCache implements AutoCloseable {
      * @param joinedInFlight callers that waited for an identical computation already running (single flight)
      * @param evictions entries evicted from memory to stay within its size
      * @param memoryBytes the weight held in memory now, bytes
+     * @param corruptRows persistent rows (outputs or their evidence links) that failed their check when read: not
+     *     served, but counted as misses and computed again
      */
     public record Stats(
             long hits,
@@ -342,5 +414,6 @@ public final class ResultCache implements AutoCloseable {
             long persistentHits,
             long joinedInFlight,
             long evictions,
-            long memoryBytes) {}
+            long memoryBytes,
+            long corruptRows) {}
 }

@@ -29,7 +29,7 @@ public final class JdbcEvidence {
         if (file == null) {
             throw new BadInputException("a SQLite evidence store needs a file, got null");
         }
-        return JdbcEvidenceStore.open(SqlDialect.SQLITE, "jdbc:sqlite:" + file.toAbsolutePath(), file.toString());
+        return JdbcEvidenceStore.open(SqlDialect.SQLITE, SqlDialect.sqliteUrl(file), file.toString());
     }
 
     /**

@@ -29,6 +29,16 @@ public final class StoreFixtures {
      * @return the open store
      */
     public static EvidenceStore postgres(String testName) throws Exception {
+        return JdbcEvidence.postgres(postgresUrl(testName));
+    }
+
+    /**
+     * Creates a fresh PostgreSQL schema on the test server, or skips the test when no server is given.
+     *
+     * @param testName names the schema
+     * @return the server's JDBC URL with that schema as the current one
+     */
+    public static String postgresUrl(String testName) throws Exception {
         String url = System.getenv(PG_URL_VARIABLE);
         Assumptions.assumeTrue(
                 url != null && !url.isBlank(),
@@ -40,7 +50,7 @@ public final class StoreFixtures {
                 Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         }
-        return JdbcEvidence.postgres(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
     /**

@@ -18,6 +18,18 @@ import java.util.UUID;
  * {@link #flush()} waits until everything appended so far is committed; {@link #close()} flushes, then closes.
  * A process killed at any moment keeps every run whose transaction committed, and each run is all or nothing.
  *
+ * <p><b>A run that cannot be written does not hold up the others.</b> When the database refuses a run for what it
+ * holds (a constraint, a value it cannot store, a damaged page), the writer retries it a bounded number of times,
+ * then sets it aside: it is logged with its run id (through {@link System.Logger}), counted in
+ * {@link #setAsideRuns()}, and the runs after it are written. Only while the database cannot be reached at all does
+ * the writer keep retrying, so that nothing is lost while it comes back.
+ *
+ * <p><b>Integrity.</b> Each stored row carries a hash of its content, and a run's first row the hashes of all its
+ * other rows. Every read checks them: {@link #evidence} throws {@link TamperedEvidenceException} for a run whose
+ * rows do not match (a flipped bit in the file, a row changed, added or removed behind the store's back), and
+ * {@link #journal} marks such a run ({@link JournalEntry#tampered()}). Runs written before the store kept row
+ * hashes have nothing to be checked against and read as before.
+ *
  * <p>The engine holds no implementation: {@code sluice-jdbc} opens one in SQLite or PostgreSQL
  * ({@code JdbcEvidence.sqlite(file)}, {@code JdbcEvidence.postgres(url)}).
  *
@@ -30,15 +42,19 @@ public interface EvidenceStore extends AutoCloseable {
      * @param evidence the run's evidence chain
      * @param inputSchemaVersion the version of the schema that encoded {@code input}
      * @param input the canonical input bytes, journaled for replay; the array is not kept
-     * @throws dev.sluice.core.BadInputException if the encoded run is larger than a ring-buffer message
+     * @throws dev.sluice.core.BadInputException if the encoded run is larger than a ring-buffer message, or holds a
+     *     value the database cannot store (PostgreSQL: a NUL character, U+0000, in any text); the message names the
+     *     run and the field, and nothing of the run is written
      * @throws IllegalStateException if the store is closed
      */
     void append(Evidence evidence, int inputSchemaVersion, byte[] input);
 
     /**
-     * Waits until every run appended before this call is committed.
+     * Waits until every run appended before this call is committed, or set aside because the database refused it
+     * ({@link #setAsideRuns()}).
      *
-     * @throws dev.sluice.core.SluiceException if the writer cannot commit (the database's error is the cause)
+     * @throws dev.sluice.core.SluiceException if the writer cannot reach the database in time (the database's error
+     *     is the cause)
      */
     void flush();
 
@@ -47,6 +63,9 @@ public interface EvidenceStore extends AutoCloseable {
      *
      * @param runId the run's id
      * @return its evidence, empty if the store has no such run
+     * @throws TamperedEvidenceException if the run's stored rows do not match their recorded hashes
+     * @throws dev.sluice.core.SluiceException if the run was set aside (its evidence could not be written), or the
+     *     database fails
      */
     Optional<Evidence> evidence(UUID runId);
 
@@ -55,12 +74,21 @@ public interface EvidenceStore extends AutoCloseable {
      *
      * @param from the earliest start, inclusive
      * @param to the latest start, exclusive
-     * @return the journaled runs
+     * @return the journaled runs; a run whose rows do not match their recorded hashes is in the list, marked
+     *     {@linkplain JournalEntry#isTampered() tampered}
      */
     List<JournalEntry> journal(Instant from, Instant to);
 
     /** @return how many runs this instance has committed since it opened */
     long committedRuns();
+
+    /**
+     * @return how many runs this instance could not write and set aside since it opened (each one logged with its
+     *     run id); 0 for a store that never sets runs aside
+     */
+    default long setAsideRuns() {
+        return 0;
+    }
 
     /** Flushes, stops the writer and closes the connections. Idempotent. */
     @Override

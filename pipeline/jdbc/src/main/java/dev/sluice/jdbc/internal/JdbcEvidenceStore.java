@@ -1,6 +1,7 @@
 package dev.sluice.jdbc.internal;
 
 import dev.sluice.core.BadInputException;
+import dev.sluice.core.SluiceException;
 import dev.sluice.pipeline.evidence.Evidence;
 import dev.sluice.pipeline.evidence.EvidenceStore;
 import dev.sluice.pipeline.evidence.JournalEntry;
@@ -48,7 +49,16 @@ public final class JdbcEvidenceStore implements EvidenceStore {
             write = DriverManager.getConnection(jdbcUrl);
             dialect.configure(write);
             EvidenceSchema.createOrCheck(dialect, write, location);
-            EvidenceInserts inserts = new EvidenceInserts(dialect, write);
+            EvidenceInserts inserts = new EvidenceInserts(dialect, write, () -> {
+                Connection reopened = DriverManager.getConnection(jdbcUrl);
+                try {
+                    dialect.configure(reopened);
+                } catch (SQLException e) {
+                    reopened.close();
+                    throw e;
+                }
+                return reopened;
+            });
             read = DriverManager.getConnection(jdbcUrl);
             dialect.configure(read);
             return new JdbcEvidenceStore(
@@ -67,9 +77,25 @@ public final class JdbcEvidenceStore implements EvidenceStore {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws BadInputException also, for PostgreSQL, if a text of the run holds a NUL character (U+0000), which
+     *     neither its text nor its JSONB columns can hold: refused here, with the run and the field named, rather
+     *     than left to fail the writer's transaction
+     */
     @Override
     public void append(Evidence evidence, int inputSchemaVersion, byte[] input) {
-        writer.append(WireRun.of(evidence, inputSchemaVersion, input));
+        WireRun run = WireRun.of(evidence, inputSchemaVersion, input);
+        if (dialect == SqlDialect.POSTGRES) {
+            String field = run.fieldWithNul();
+            if (field != null) {
+                throw new BadInputException("the evidence of run " + run.runId() + " cannot be stored in PostgreSQL ("
+                        + location + "): " + field + " holds a NUL character (U+0000), which PostgreSQL text and"
+                        + " JSONB cannot hold; nothing of the run is written");
+            }
+        }
+        writer.append(run);
     }
 
     @Override
@@ -77,8 +103,18 @@ public final class JdbcEvidenceStore implements EvidenceStore {
         writer.flush();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws SluiceException if this instance set the run aside: the database refused it, so it is not stored
+     */
     @Override
     public Optional<Evidence> evidence(UUID runId) {
+        String setAside = writer.setAsideReason(runId);
+        if (setAside != null) {
+            throw new SluiceException("run " + runId + " is not in the evidence store " + location
+                    + ": the database refused it and it was set aside (" + setAside + ")");
+        }
         return reader.evidence(runId);
     }
 
@@ -90,6 +126,11 @@ public final class JdbcEvidenceStore implements EvidenceStore {
     @Override
     public long committedRuns() {
         return writer.committedRuns();
+    }
+
+    @Override
+    public long setAsideRuns() {
+        return writer.setAsideRuns();
     }
 
     @Override
@@ -114,6 +155,6 @@ public final class JdbcEvidenceStore implements EvidenceStore {
     @Override
     public String toString() {
         return "EvidenceStore[" + dialect.name().toLowerCase(Locale.ROOT) + " " + location + ", " + committedRuns()
-                + " runs committed]";
+                + " runs committed" + (setAsideRuns() > 0 ? ", " + setAsideRuns() + " set aside" : "") + "]";
     }
 }

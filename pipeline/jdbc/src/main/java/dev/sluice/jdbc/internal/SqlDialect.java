@@ -1,5 +1,6 @@
 package dev.sluice.jdbc.internal;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -106,6 +107,19 @@ public enum SqlDialect {
         return jsonParameter;
     }
 
+    /**
+     * The JDBC URL of a SQLite database file, for any file name. The driver reads whatever follows a {@code ?} in
+     * {@code jdbc:sqlite:<path>} as connection settings, so a folder named {@code a?b} would open the wrong file;
+     * this URL names the file as a {@code file:} URI instead, whose path is percent-encoded ({@code ?}, {@code #},
+     * {@code %} and spaces included), which SQLite decodes.
+     *
+     * @param file the database file
+     * @return {@code jdbc:sqlite:file:///...} naming the file's absolute path
+     */
+    public static String sqliteUrl(Path file) {
+        return "jdbc:sqlite:" + file.toAbsolutePath().toUri();
+    }
+
     /** Applies the connection settings: WAL and crash-safe commits for SQLite; nothing for PostgreSQL. */
     void configure(Connection connection) throws SQLException {
         if (this == SQLITE) {
@@ -114,6 +128,41 @@ public enum SqlDialect {
                 s.execute("PRAGMA synchronous=NORMAL");
                 s.execute("PRAGMA busy_timeout=" + SQLITE_BUSY_TIMEOUT_MS);
             }
+        }
+    }
+
+    /**
+     * Adds a nullable column to a table of the connection's current schema unless it has one by that name (a store
+     * created by an older library).
+     *
+     * @param table the table
+     * @param column the column's name
+     * @param type its type
+     */
+    void addColumnIfMissing(Connection connection, String table, String column, String type) throws SQLException {
+        if (this == POSTGRES) {
+            try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM information_schema.columns"
+                    + " WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?")) {
+                select.setString(1, table);
+                select.setString(2, column);
+                try (ResultSet found = select.executeQuery()) {
+                    if (found.next()) {
+                        return; // no ALTER TABLE, which would lock the table even when it has the column
+                    }
+                }
+            }
+        }
+        try (Statement s = connection.createStatement()) {
+            if (this == SQLITE) {
+                try (ResultSet columns = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+                    while (columns.next()) {
+                        if (column.equalsIgnoreCase(columns.getString("name"))) {
+                            return;
+                        }
+                    }
+                }
+            }
+            s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
         }
     }
 
