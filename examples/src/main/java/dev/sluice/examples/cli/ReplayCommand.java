@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sluice replay --store FILE [--from T] [--to T]}: re-runs journaled inputs through the flows as they are
  * now and reports which outputs changed. Flows are rebuilt by name from the {@link ReplayableFlow}s on the class
- * path; runs of other flows are reported as skipped. Exits 0 with the report whatever it says; its last line has
- * the counts.
+ * path; runs of other flows are reported as skipped. A run whose stored rows do not match their recorded hashes is
+ * reported as tampered and not replayed. Exits 0 with the report whatever it says about changed runs, but 2 when
+ * any run was tampered with (the store is bad input); its last line has the counts.
  */
 @Command(
         name = "replay",
@@ -68,7 +69,10 @@ final class ReplayCommand implements Callable<Integer> {
             Set<String> recorded = new LinkedHashSet<>();
             for (JournalEntry entry : evidenceStore.journal(start, end)) {
                 recorded.add(entry.flowName());
-                if (!flows.containsKey(entry.flowName())) {
+                if (entry.isTampered() && !flows.containsKey(entry.flowName())) {
+                    runs.add(new ReplayReport.Run(
+                            entry.runId(), ReplayReport.Status.TAMPERED, entry.outputHash(), "", "", entry.tampered()));
+                } else if (!flows.containsKey(entry.flowName())) {
                     runs.add(new ReplayReport.Run(
                             entry.runId(),
                             ReplayReport.Status.SKIPPED,
@@ -91,8 +95,9 @@ final class ReplayCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(new ReplayReport(runs).toText());
-        return SluiceCli.EXIT_OK;
+        ReplayReport report = new ReplayReport(runs);
+        out.print(report.toText());
+        return report.count(ReplayReport.Status.TAMPERED) > 0 ? SluiceCli.EXIT_BAD_INPUT : SluiceCli.EXIT_OK;
     }
 
     private static Instant instant(String text, String option) {

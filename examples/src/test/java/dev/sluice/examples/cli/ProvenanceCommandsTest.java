@@ -13,6 +13,9 @@ import dev.sluice.pipeline.evidence.EvidenceStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -85,6 +88,33 @@ class ProvenanceCommandsTest {
 
         String[] empty = sluice("replay", "--store", file.toString(), "--to", "2001-01-01T00:00:00Z");
         assertTrue(empty[1].startsWith("0 runs"), empty[1]);
+    }
+
+    /** A stored answer changed behind the store's back is reported, not replayed or printed as if recorded. */
+    @Test
+    void aTamperedRunIsReportedAndExitsTwo() throws Exception {
+        Path file = dir.resolve("evidence.db");
+        UUID runId;
+        try (EvidenceStore store = JdbcEvidence.sqlite(file);
+                Pipeline<String, String> p =
+                        Upper.flow().start(FlowRuntime.inline().withEvidence(store))) {
+            runId = p.submit("ring buffers").join().runId();
+            p.submit("seeds").join();
+        }
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
+                PreparedStatement update =
+                        db.prepareStatement("UPDATE event_envelope SET output_hash = ? WHERE seq = 1 AND run_id = ?")) {
+            update.setString(1, "f".repeat(64));
+            update.setString(2, runId.toString());
+            assertEquals(1, update.executeUpdate());
+        }
+        String[] evidence = sluice("evidence", "--store", file.toString(), runId.toString());
+        assertEquals("2", evidence[0], evidence[1]);
+        assertTrue(evidence[2].contains("does not match its recorded hash"), evidence[2]);
+
+        String[] replay = sluice("replay", "--store", file.toString());
+        assertEquals("2", replay[0], replay[2]);
+        assertTrue(replay[1].endsWith("2 runs: 1 unchanged, 0 changed, 0 failed, 0 skipped, 1 tampered\n"), replay[1]);
     }
 
     @Test
