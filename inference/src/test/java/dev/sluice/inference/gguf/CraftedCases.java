@@ -2,7 +2,10 @@ package dev.sluice.inference.gguf;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -46,6 +49,230 @@ final class CraftedCases {
     /** @return the gemma variant of the tiny model, which llama.cpp loads */
     static CraftedGguf tinyGemma() {
         return CraftedGguf.tinyLlama().architecture("gemma").removeTensor("output.weight");
+    }
+
+    /** @return a loadable tiny model of each allowed architecture (and llama with a gpt2 vocabulary) */
+    static Map<String, Supplier<CraftedGguf>> baselines() {
+        Map<String, Supplier<CraftedGguf>> models = new LinkedHashMap<>();
+        models.put("llama", CraftedGguf::tinyLlama);
+        models.put("llama-gpt2", () -> gpt2(CraftedGguf.tinyLlama(), "llama-bpe"));
+        models.put("qwen2", () -> {
+            CraftedGguf g = gpt2(CraftedGguf.tinyLlama().architecture("qwen2"), "qwen2");
+            return eachLayer(
+                    g,
+                    (b, x) -> x.tensor(b + "attn_q.bias", F32, 64)
+                            .tensor(b + "attn_k.bias", F32, 64)
+                            .tensor(b + "attn_v.bias", F32, 64));
+        });
+        models.put("phi3", () -> {
+            CraftedGguf g = CraftedGguf.tinyLlama().architecture("phi3").u32("phi3.attention.sliding_window", 256);
+            return eachLayer(
+                    g,
+                    (b, x) -> x.removeTensor(b + "attn_q.weight")
+                            .removeTensor(b + "attn_k.weight")
+                            .removeTensor(b + "attn_v.weight")
+                            .removeTensor(b + "ffn_gate.weight")
+                            .tensor(b + "attn_qkv.weight", F16, 64, 192)
+                            .tensor(b + "ffn_up.weight", F16, 64, 256));
+        });
+        models.put("starcoder2", () -> {
+            CraftedGguf g = layerNorm(gpt2(CraftedGguf.tinyLlama().architecture("starcoder2"), "starcoder"));
+            g.tensor("output_norm.bias", F32, 64);
+            return eachLayer(
+                    g,
+                    (b, x) -> x.removeTensor(b + "ffn_gate.weight")
+                            .tensor(b + "attn_norm.bias", F32, 64)
+                            .tensor(b + "attn_q.bias", F32, 64)
+                            .tensor(b + "attn_k.bias", F32, 64)
+                            .tensor(b + "attn_v.bias", F32, 64)
+                            .tensor(b + "attn_output.bias", F32, 64)
+                            .tensor(b + "ffn_norm.bias", F32, 64)
+                            .tensor(b + "ffn_down.bias", F32, 64)
+                            .tensor(b + "ffn_up.bias", F32, 128));
+        });
+        models.put("falcon", () -> {
+            CraftedGguf g = layerNorm(gpt2(CraftedGguf.tinyLlama().architecture("falcon"), "falcon"));
+            g.tensor("output_norm.bias", F32, 64);
+            return eachLayer(
+                    g,
+                    (b, x) -> x.removeTensor(b + "attn_q.weight")
+                            .removeTensor(b + "attn_k.weight")
+                            .removeTensor(b + "attn_v.weight")
+                            .removeTensor(b + "ffn_gate.weight")
+                            .removeTensor(b + "ffn_norm.weight")
+                            .tensor(b + "attn_norm.bias", F32, 64)
+                            .tensor(b + "attn_qkv.weight", F16, 64, 192));
+        });
+        models.put("gemma", CraftedCases::tinyGemma);
+        models.put("gemma2", () -> {
+            CraftedGguf g = CraftedGguf.tinyLlama(26).architecture("gemma2").removeTensor("output.weight");
+            return eachLayer(
+                    g,
+                    (b, x) -> x.tensor(b + "post_attention_norm.weight", F32, 64)
+                            .tensor(b + "post_ffw_norm.weight", F32, 64));
+        });
+        models.put("gemma3", () -> {
+            CraftedGguf g = CraftedGguf.tinyLlama(6)
+                    .architecture("gemma3")
+                    .u32("gemma3.attention.sliding_window", 256)
+                    .removeTensor("output.weight");
+            return eachLayer(
+                    g,
+                    (b, x) -> x.tensor(b + "post_attention_norm.weight", F32, 64)
+                            .tensor(b + "attn_k_norm.weight", F32, 16)
+                            .tensor(b + "attn_q_norm.weight", F32, 16)
+                            .tensor(b + "post_ffw_norm.weight", F32, 64));
+        });
+        models.put("bert", () -> bert("bert"));
+        models.put("nomic-bert", () -> bert("nomic-bert"));
+        return models;
+    }
+
+    /** @return variants of the baselines with the optional tensors and keys llama.cpp accepts */
+    static Map<String, Supplier<CraftedGguf>> variants() {
+        Map<String, Supplier<CraftedGguf>> models = new LinkedHashMap<>();
+        Map<String, Supplier<CraftedGguf>> base = baselines();
+        models.put("llama-tied", () -> CraftedGguf.tinyLlama().removeTensor("output.weight"));
+        models.put(
+                "llama-biases-rope-freqs",
+                () -> eachLayer(
+                        CraftedGguf.tinyLlama().tensor("rope_freqs.weight", F32, 8),
+                        (b, x) -> x.tensor(b + "attn_q.bias", F32, 64)
+                                .tensor(b + "attn_k.bias", F32, 64)
+                                .tensor(b + "attn_v.bias", F32, 64)
+                                .tensor(b + "attn_output.bias", F32, 64)
+                                .tensor(b + "ffn_gate.bias", F32, 128)
+                                .tensor(b + "ffn_down.bias", F32, 64)
+                                .tensor(b + "ffn_up.bias", F32, 128)));
+        models.put("llama-yarn-gqa-q8", () -> {
+            CraftedGguf g = CraftedGguf.tinyLlama()
+                    .string("llama.rope.scaling.type", "yarn")
+                    .f32("llama.rope.scaling.factor", 4)
+                    .u32("llama.rope.scaling.original_context_length", 128)
+                    .u32("llama.attention.head_count_kv", 2)
+                    .i32s("llama.feed_forward_length", new int[] {128, 128});
+            return eachLayer(
+                    g,
+                    (b, x) -> x.tensor(b + "attn_k.weight", CraftedGguf.Q8_0, 64, 32)
+                            .tensor(b + "attn_v.weight", CraftedGguf.Q8_0, 64, 32));
+        });
+        models.put("llama-moe", () -> {
+            CraftedGguf g = CraftedGguf.tinyLlama().u32("llama.expert_count", 4).u32("llama.expert_used_count", 2);
+            return eachLayer(
+                    g,
+                    (b, x) -> x.removeTensor(b + "ffn_gate.weight")
+                            .removeTensor(b + "ffn_up.weight")
+                            .removeTensor(b + "ffn_down.weight")
+                            .tensor(b + "ffn_gate_inp.weight", F32, 64, 4)
+                            .tensor(b + "ffn_gate_exps.weight", F16, 64, 128, 4)
+                            .tensor(b + "ffn_down_exps.weight", F16, 128, 64, 4)
+                            .tensor(b + "ffn_up_exps.weight", F16, 64, 128, 4));
+        });
+        models.put("qwen2-tied", () -> base.get("qwen2").get().removeTensor("output.weight"));
+        models.put(
+                "phi3-tied-rope-factors",
+                () -> base.get("phi3")
+                        .get()
+                        .removeTensor("output.weight")
+                        .string("phi3.rope.scaling.type", "longrope")
+                        .tensor("rope_factors_long.weight", F32, 8)
+                        .tensor("rope_factors_short.weight", F32, 8));
+        models.put("phi3-partial-rotary", () -> base.get("phi3").get().u32("phi3.rope.dimension_count", 8));
+        models.put("starcoder2-tied", () -> base.get("starcoder2").get().removeTensor("output.weight"));
+        models.put(
+                "falcon-norm2-tied",
+                () -> eachLayer(
+                        base.get("falcon").get().removeTensor("output.weight"),
+                        (b, x) -> x.tensor(b + "attn_norm_2.weight", F32, 64).tensor(b + "attn_norm_2.bias", F32, 64)));
+        models.put(
+                "gemma-gqa-wide-heads",
+                () -> eachLayer(
+                        tinyGemma()
+                                .u32("gemma.attention.key_length", 32)
+                                .u32("gemma.attention.value_length", 32)
+                                .u32("gemma.rope.dimension_count", 32)
+                                .u32("gemma.attention.head_count_kv", 1),
+                        (b, x) -> x.tensor(b + "attn_q.weight", F16, 64, 128)
+                                .tensor(b + "attn_k.weight", F16, 64, 32)
+                                .tensor(b + "attn_v.weight", F16, 64, 32)
+                                .tensor(b + "attn_output.weight", F16, 128, 64)));
+        models.put(
+                "bert-rank",
+                () -> base.get("bert")
+                        .get()
+                        .u32("bert.pooling_type", 4)
+                        .tensor("cls.weight", F16, 64, 64)
+                        .tensor("cls.bias", F32, 64)
+                        .tensor("cls.output.weight", F16, 64, 1)
+                        .tensor("cls.output.bias", F32, 1));
+        return models;
+    }
+
+    private static final int F32 = CraftedGguf.F32;
+    private static final int F16 = CraftedGguf.F16;
+
+    private static CraftedGguf gpt2(CraftedGguf g, String pre) {
+        return g.string("tokenizer.ggml.model", "gpt2")
+                .string("tokenizer.ggml.pre", pre)
+                .strings("tokenizer.ggml.merges", List.of("\u2581 t", "\u2581t h"));
+    }
+
+    private static CraftedGguf layerNorm(CraftedGguf g) {
+        String architecture = g.architectureName();
+        return g.remove(architecture + ".attention.layer_norm_rms_epsilon")
+                .f32(architecture + ".attention.layer_norm_epsilon", 1e-5f);
+    }
+
+    private static CraftedGguf eachLayer(CraftedGguf g, java.util.function.BiConsumer<String, CraftedGguf> change) {
+        for (int i = 0; i < g.layers(); i++) {
+            change.accept("blk." + i + ".", g);
+        }
+        return g;
+    }
+
+    /** An encoder: bert (separate q, k, v with biases, learned positions) or nomic-bert (fused qkv, rope). */
+    private static CraftedGguf bert(String architecture) {
+        boolean bert = architecture.equals("bert");
+        CraftedGguf g = layerNorm(CraftedGguf.tinyLlama().architecture(architecture))
+                .string("tokenizer.ggml.model", "bert")
+                .remove("tokenizer.ggml.token_type")
+                .remove("tokenizer.ggml.eot_token_id")
+                .u32("tokenizer.ggml.seperator_token_id", 2)
+                .u32("tokenizer.ggml.padding_token_id", 0)
+                .u32("tokenizer.ggml.mask_token_id", 3)
+                .u32("tokenizer.ggml.token_type_count", 2)
+                .bool(architecture + ".attention.causal", false)
+                .u32(architecture + ".pooling_type", 1)
+                .removeTensor("output_norm.weight")
+                .removeTensor("output.weight")
+                .tensor("token_types.weight", F32, 64, 2)
+                .tensor("token_embd_norm.weight", F32, 64)
+                .tensor("token_embd_norm.bias", F32, 64);
+        if (bert) {
+            g.tensor("position_embd.weight", F16, 64, 512);
+        }
+        return eachLayer(g, (b, x) -> {
+            x.removeTensor(b + "attn_norm.weight")
+                    .removeTensor(b + "ffn_norm.weight")
+                    .tensor(b + "attn_output_norm.weight", F32, 64)
+                    .tensor(b + "attn_output_norm.bias", F32, 64)
+                    .tensor(b + "layer_output_norm.weight", F32, 64)
+                    .tensor(b + "layer_output_norm.bias", F32, 64);
+            if (bert) {
+                x.removeTensor(b + "ffn_gate.weight")
+                        .tensor(b + "attn_q.bias", F32, 64)
+                        .tensor(b + "attn_k.bias", F32, 64)
+                        .tensor(b + "attn_v.bias", F32, 64)
+                        .tensor(b + "attn_output.bias", F32, 64)
+                        .tensor(b + "ffn_up.bias", F32, 128)
+                        .tensor(b + "ffn_down.bias", F32, 64);
+            } else {
+                x.removeTensor(b + "attn_q.weight")
+                        .removeTensor(b + "attn_k.weight")
+                        .removeTensor(b + "attn_v.weight")
+                        .tensor(b + "attn_qkv.weight", F16, 64, 192);
+            }
+        });
     }
 
     static List<Case> all() {
@@ -209,6 +436,31 @@ final class CraftedCases {
                 Native.ABORT,
                 g -> g.string("tokenizer.chat_template", "{% if 1 %}".repeat(3000) + "x" + "{% endif %}".repeat(3000)),
                 "nests blocks more than 64 deep"));
+        cases.add(new Case(
+                "bos-added-but-none",
+                Native.FAILS_AT_RUN,
+                g -> gpt2(g, "chatglm-bpe").remove("tokenizer.ggml.bos_token_id"),
+                "add_bos_token true but no BOS token"));
+        cases.add(new Case(
+                "gemma3-all-blocks-windowed",
+                Native.FAILS_AT_RUN,
+                g -> eachLayer(
+                        CraftedGguf.tinyLlama()
+                                .architecture("gemma3")
+                                .u32("gemma3.attention.sliding_window", 256)
+                                .removeTensor("output.weight"),
+                        (b, x) -> x.tensor(b + "post_attention_norm.weight", F32, 64)
+                                .tensor(b + "attn_k_norm.weight", F32, 16)
+                                .tensor(b + "attn_q_norm.weight", F32, 16)
+                                .tensor(b + "post_ffw_norm.weight", F32, 64)),
+                "has 2 gemma3 blocks; llama.cpp needs at least 6"));
+        cases.add(new Case(
+                "llama-longrope-factors",
+                Native.REFUSE,
+                g -> g.string("llama.rope.scaling.type", "longrope")
+                        .tensor("rope_factors_long.weight", F32, 8)
+                        .tensor("rope_factors_short.weight", F32, 8),
+                "'rope_factors_long.weight', which llama.cpp's llama loader does not use"));
         // files llama.cpp refuses with an error of its own
         cases.add(new Case(
                 "missing-tensor",

@@ -28,14 +28,23 @@ final class CraftedGguf {
     private final List<Tensor> tensors = new ArrayList<>();
     long offsetShift;
     private String architecture = "llama";
+    private int layers;
 
     record Tensor(String name, int type, long[] dims) {}
 
     /** @return the default tiny llama model */
     static CraftedGguf tinyLlama() {
+        return tinyLlama(2);
+    }
+
+    /**
+     * @param layers the number of blocks
+     * @return the tiny llama model with that many blocks
+     */
+    static CraftedGguf tinyLlama(int layers) {
         CraftedGguf g = new CraftedGguf();
+        g.layers = layers;
         int width = 64;
-        int layers = 2;
         int ff = 128;
         List<String> tokens = TinyLlamaModel.vocabulary();
         int vocabulary = tokens.size();
@@ -100,6 +109,14 @@ final class CraftedGguf {
         metadata.putAll(renamed);
         architecture = next;
         return string("general.architecture", next);
+    }
+
+    String architectureName() {
+        return architecture;
+    }
+
+    int layers() {
+        return layers;
     }
 
     CraftedGguf remove(String key) {

@@ -27,7 +27,12 @@ class LlamaCppProbeTest {
         List<String> table = new ArrayList<>();
         String baseline = probe("baseline", CraftedGguf.tinyLlama().bytes());
         table.add(baseline);
-        table.add(probe("baseline-gemma", CraftedCases.tinyGemma().bytes()));
+        for (var model : CraftedCases.baselines().entrySet()) {
+            table.add(probe("baseline-" + model.getKey(), model.getValue().get().bytes()));
+        }
+        for (var model : CraftedCases.variants().entrySet()) {
+            table.add(probe("variant-" + model.getKey(), model.getValue().get().bytes()));
+        }
         for (CraftedCases.Case c : CraftedCases.all()) {
             table.add(probe(c.name() + " (expected " + c.llamaCpp() + ")", c.bytes()));
         }

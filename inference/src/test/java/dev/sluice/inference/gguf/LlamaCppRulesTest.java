@@ -1,5 +1,6 @@
 package dev.sluice.inference.gguf;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -40,8 +41,20 @@ class LlamaCppRulesTest {
 
     @Test
     void theLoadableModelsPass() {
-        parse(CraftedGguf.tinyLlama().bytes()).requireLoadable();
-        parse(CraftedCases.tinyGemma().bytes()).requireLoadable();
+        CraftedCases.baselines().forEach((name, model) -> {
+            GgufFile gguf = parse(model.get().bytes());
+            assertDoesNotThrow(gguf::requireLoadable, name);
+        });
+        CraftedCases.variants().forEach((name, model) -> {
+            GgufFile gguf = parse(model.get().bytes());
+            assertDoesNotThrow(gguf::requireLoadable, name);
+        });
+        assertEquals(
+                GgufFile.allowedArchitectures(),
+                CraftedCases.baselines().keySet().stream()
+                        .filter(name -> !name.endsWith("-gpt2"))
+                        .sorted()
+                        .toList());
         for (GgufWriter.TensorType type : GgufWriter.TensorType.values()) {
             Path file = dir.resolve(type + ".gguf");
             TinyLlamaModel.small().withWeightType(type).write(file);

@@ -361,6 +361,15 @@ public final class GgufModelChecks {
                                 + " refuses the file)");
             }
         }
+        if ("chatglm-bpe".equals(metadata.get("tokenizer.ggml.pre"))
+                && !metadata.containsKey("tokenizer.ggml.bos_token_id")
+                && Boolean.TRUE.equals(metadata.get("tokenizer.ggml.add_bos_token"))) {
+            throw corrupt(
+                    source,
+                    "has tokenizer.ggml.add_bos_token true but no BOS token (the chatglm-bpe pre-tokenizer clears"
+                            + " the default and there is no tokenizer.ggml.bos_token_id); llama.cpp asserts a BOS"
+                            + " token when it adds one and aborts the process");
+        }
         checkTokenTypes(metadata, source, model, table);
         checkTokensLookedUpByName(metadata, source, table);
         Object width = metadata.get(architecture + ".embedding_length");

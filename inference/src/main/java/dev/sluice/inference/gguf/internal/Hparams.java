@@ -170,7 +170,15 @@ public record Hparams(
                 }
                 r.optionalPositive(p + "attention.sliding_window", 4096, Long.MAX_VALUE);
             }
-            case "gemma3" -> r.positive(p + "attention.sliding_window", Long.MAX_VALUE);
+            case "gemma3" -> {
+                r.positive(p + "attention.sliding_window", Long.MAX_VALUE);
+                if (layers < 6) { // with sliding-window attention in 5 of every 6 blocks, fewer leave a mask unused
+                    throw corrupt(
+                            source,
+                            "has " + layers + " gemma3 blocks; llama.cpp needs at least 6 (one without a sliding"
+                                    + " window) and crashes the process generating with fewer");
+                }
+            }
             case "phi3" -> {
                 boolean defaulted = (layers == 32 || layers == 40) && context == 4096
                         || layers == 32 && kvHeads == 32 && context == 131072

@@ -150,12 +150,8 @@ public final class LlamaCppChecks {
                 s.global("token_embd.weight", Use.MATRIX, true, e, v);
                 s.global("output_norm.weight", Use.VECTOR, true, e);
                 s.global("output.weight", Use.MATRIX, false, e, v);
-                if (h.ropeScaling().equals("longrope")) {
-                    s.global("rope_factors_long.weight", Use.VECTOR, false, rot / 2);
-                    s.global("rope_factors_short.weight", Use.VECTOR, false, rot / 2);
-                } else {
-                    s.global("rope_freqs.weight", Use.VECTOR, false, rot / 2);
-                }
+                // b4916 reads rope_freqs only; the longrope factors came to llama's loader later
+                s.global("rope_freqs.weight", Use.VECTOR, false, rot / 2);
                 for (long i = 0; i < h.layers(); i++) {
                     s.layer(i, "attn_norm.weight", Use.VECTOR, true, e);
                     s.layer(i, "attn_q.weight", Use.MATRIX, true, e, qWidth);
@@ -216,7 +212,8 @@ public final class LlamaCppChecks {
             }
             case "gemma", "gemma2", "gemma3" -> {
                 boolean gemma3 = h.architecture().equals("gemma3");
-                decoderHead(s, e, v, gemma3); // gemma and gemma2 always tie the output to the token embedding
+                // b4916 ties the output to the token embedding for all three (later versions let gemma3 have one)
+                decoderHead(s, e, v, false);
                 for (long i = 0; i < h.layers(); i++) {
                     s.layer(i, "attn_norm.weight", Use.VECTOR, true, e);
                     s.layer(i, "attn_q.weight", Use.MATRIX, true, e, qWidth);
