@@ -275,6 +275,27 @@ final class CraftedCases {
         });
     }
 
+    /**
+     * Files Sluice accepts although llama.cpp fails on them, because what fails is running the chat template, which a
+     * check in Java cannot bound: a macro that calls itself without end overflows the native stack at load (SIGSEGV),
+     * a loop of 10^8 iterations or a string doubled 40 times stalls the load for minutes. The probe shows them; real
+     * templates use bounded recursion (schema renderers), so recursion as such cannot be refused.
+     *
+     * @return the known gaps, by name
+     */
+    static Map<String, Supplier<CraftedGguf>> knownGaps() {
+        Map<String, Supplier<CraftedGguf>> gaps = new LinkedHashMap<>();
+        gaps.put(
+                "template-endless-recursion",
+                () -> CraftedGguf.tinyLlama()
+                        .string("tokenizer.chat_template", "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}"));
+        gaps.put(
+                "template-huge-loop",
+                () -> CraftedGguf.tinyLlama()
+                        .string("tokenizer.chat_template", "{% for i in range(100000000) %}x{% endfor %}"));
+        return gaps;
+    }
+
     static List<Case> all() {
         List<Case> cases = new ArrayList<>();
         // the five the issue names as aborting the JVM

@@ -3,10 +3,14 @@ package dev.sluice.inference.gguf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.fixtures.ForkedJvm;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +37,9 @@ class LlamaCppProbeTest {
         for (var model : CraftedCases.variants().entrySet()) {
             table.add(probe("variant-" + model.getKey(), model.getValue().get().bytes()));
         }
+        for (var model : CraftedCases.knownGaps().entrySet()) {
+            table.add(probe("gap-" + model.getKey(), model.getValue().get().bytes()));
+        }
         for (CraftedCases.Case c : CraftedCases.all()) {
             table.add(probe(c.name() + " (expected " + c.llamaCpp() + ")", c.bytes()));
         }
@@ -41,24 +48,31 @@ class LlamaCppProbeTest {
     }
 
     private String probe(String name, byte[] bytes) throws Exception {
-        Path file = Files.write(dir.resolve(name.split(" ")[0] + ".gguf"), bytes);
-        ForkedJvm.Result r = ForkedJvm.run(dir, GgufForkedScenarios.class, "native", file.toString());
+        Path work = Files.createDirectories(dir.resolve(name.split(" ")[0]));
+        Path file = Files.write(work.resolve("model.gguf"), bytes);
+        Process process = ForkedJvm.start(work, GgufForkedScenarios.class, "native", file.toString());
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        boolean ended = process.waitFor(60, TimeUnit.SECONDS);
+        if (!ended) {
+            process.destroyForcibly().waitFor();
+        }
+        String text = output.get(30, TimeUnit.SECONDS);
+        int exit = process.exitValue();
+        boolean crashed = ended && (exit == 134 || exit == 139 || ForkedJvm.hasCrashLog(work));
         String outcome = String.join(
                         " | ",
-                        r.stdout()
-                                .lines()
+                        text.lines()
                                 .filter(l -> l.matches("(LOADED|GENERATED|GENERATION-REFUSED|ENCODED|REFUSED).*"))
                                 .toList())
-                + (r.crashed()
-                        ? " | ABORT (exit " + r.exitCode() + (r.crashLogs().isEmpty() ? "" : ", hs_err") + ")"
-                        : " (exit " + r.exitCode() + ")");
-        String lastError = r.stderr()
-                .lines()
-                .filter(l -> l.contains("GGML_ASSERT")
-                        || l.contains("terminate")
-                        || l.contains("what()")
-                        || l.contains("error")
-                        || l.contains("failed"))
+                + (!ended ? " | HANG (killed after 60 s)" : crashed ? " | ABORT (exit " + exit + ")" : " (exit 0)");
+        String lastError = text.lines()
+                .filter(l -> l.contains("GGML_ASSERT") || l.contains("what()") || l.contains("SIGSEGV"))
                 .reduce((a, b) -> b)
                 .orElse("");
         return String.format("%-55s %s %s", name, outcome, lastError.strip());
