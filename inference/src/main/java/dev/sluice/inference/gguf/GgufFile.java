@@ -23,8 +23,10 @@ import java.util.Optional;
  * and a consistent vocabulary without duplicate tokens). {@link #requireLoadable()} adds what loading needs: exactly
  * the tensors llama.cpp's loader for the architecture creates, of the shapes and types it can compute with, byte
  * tokens for a SentencePiece vocabulary and chat templates its parser survives. A file that passes both is loaded by llama.cpp b4916 (the version
- * java-llama.cpp 4.2.0 ships) without refusing it or aborting the process on its structure. Messages name the key or
- * tensor and the reason; text from the file is quoted through {@link GgufText#printable}.
+ * java-llama.cpp 4.2.0 ships) without refusing it or aborting the process on its structure. Not checked: the tensor
+ * values, and what the chat template does when llama.cpp runs it at load (a template that recurses without end
+ * crashes it; one that loops 10^8 times stalls it), which no check short of running it can bound. Messages name the
+ * key or tensor and the reason; text from the file is quoted through {@link GgufText#printable}.
  *
  * <p>Cost: {@link #read(Path)} maps the file, reads only its header region and unmaps it; tensor data is never read.
  * Memory is bounded by what is kept, not by what the file claims: the vocabulary as its bytes plus four per token,

@@ -6,10 +6,13 @@ import dev.sluice.core.CorruptDataException;
 import dev.sluice.inference.gguf.GgufSkippedArray;
 import dev.sluice.inference.gguf.GgufTensor;
 import dev.sluice.inference.gguf.GgufText;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The checks on what a structurally sound GGUF file says, made before any native code reads it: the architecture is
@@ -197,8 +200,7 @@ public final class GgufModelChecks {
     private GgufModelChecks() {}
 
     private static List<String> with(List<String> base, String... more) {
-        return java.util.stream.Stream.concat(base.stream(), java.util.Arrays.stream(more))
-                .toList();
+        return Stream.concat(base.stream(), Arrays.stream(more)).toList();
     }
 
     /** @return the allowed architectures, sorted */
@@ -452,7 +454,7 @@ public final class GgufModelChecks {
         }
         TokenTable.Index index = tokens.index();
         for (String token : needed) {
-            if (index.find(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)) < 0) {
+            if (index.find(token.getBytes(StandardCharsets.UTF_8)) < 0) {
                 throw corrupt(
                         source,
                         "lacks the token '" + token + "', which llama.cpp looks up for this model (by its"
