@@ -6,6 +6,7 @@ import dev.sluice.core.JsonText;
 import dev.sluice.ffi.MappedFile;
 import dev.sluice.inference.gguf.internal.GgufModelChecks;
 import dev.sluice.inference.gguf.internal.GgufParser;
+import dev.sluice.inference.gguf.internal.LlamaCppChecks;
 import dev.sluice.inference.gguf.internal.ParsedGguf;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -16,13 +17,21 @@ import java.util.Optional;
 
 /**
  * A GGUF model file, read and validated in Java before any native code sees it: the header, every metadata value,
- * every tensor description and the placement of the tensor data (inside the file, aligned, not overlapping), then
- * the model metadata (an allowed architecture with its required keys, a consistent tokenizer). The checks are
- * stricter than llama.cpp's own, so a file that passes does not crash it by its structure.
+ * every tensor description and the placement of the tensor data (inside the file, aligned, back to back in file
+ * order), then the model metadata (an allowed architecture with its required keys, each key of the type llama.cpp
+ * reads it with, hyperparameters within what llama.cpp asserts, a tokenizer llama.cpp pairs with the architecture
+ * and a consistent vocabulary without duplicate tokens). {@link #requireLoadable()} adds what loading needs: exactly
+ * the tensors llama.cpp's loader for the architecture creates, of the shapes and types it can compute with, byte
+ * tokens for a SentencePiece vocabulary and chat templates its parser survives. A file that passes both is loaded by llama.cpp b4916 (the version
+ * java-llama.cpp 4.2.0 ships) without refusing it or aborting the process on its structure. Not checked: the tensor
+ * values, and what the chat template does when llama.cpp runs it at load (a template that recurses without end
+ * crashes it; one that loops 10^8 times stalls it), which no check short of running it can bound. Messages name the
+ * key or tensor and the reason; text from the file is quoted through {@link GgufText#printable}.
  *
- * <p>Cost: {@link #read(Path)} maps the file, reads only its header region (metadata and tensor descriptions,
- * copied onto the heap: a few MB for a large vocabulary) and unmaps it; tensor data is never read. Immutable and
- * thread-safe.
+ * <p>Cost: {@link #read(Path)} maps the file, reads only its header region and unmaps it; tensor data is never read.
+ * Memory is bounded by what is kept, not by what the file claims: the vocabulary as its bytes plus four per token,
+ * its scores and types as their bytes, other metadata arrays only up to {@link GgufSkippedArray#KEPT_ELEMENTS}
+ * elements (longer ones become a {@link GgufSkippedArray}). Immutable and thread-safe.
  */
 public final class GgufFile {
     private final String source;
@@ -61,6 +70,22 @@ public final class GgufFile {
         return new GgufFile(source, parsed);
     }
 
+    /**
+     * Checks what llama.cpp needs to load this model beyond what {@link #read} checks: exactly the tensors its loader
+     * for the architecture creates (none missing, none extra), each of the shape it expects and of a type its CPU
+     * backend computes with, for a SentencePiece ({@code llama}) vocabulary a token for every byte, and chat templates
+     * that llama.cpp's template parser can parse without overflowing its stack. Call it before
+     * handing the file to llama.cpp; {@code read} alone accepts files that are consistent but not loadable, so that
+     * they can still be inspected.
+     *
+     * @return this file
+     * @throws CorruptDataException naming the tensor or token and the reason llama.cpp would refuse the file or abort
+     */
+    public GgufFile requireLoadable() {
+        LlamaCppChecks.check(parsed, source);
+        return this;
+    }
+
     /** @return the architectures the validator accepts */
     public static List<String> allowedArchitectures() {
         return GgufModelChecks.allowedArchitectures();
@@ -83,7 +108,9 @@ public final class GgufFile {
 
     /**
      * @return all metadata in file order: integers as {@link Long} (uint64 as its bit pattern), floats as
-     *     {@link Double}, {@link Boolean}, {@link String}, arrays as unmodifiable lists of those
+     *     {@link Double}, {@link Boolean}, {@link String}, arrays as unmodifiable lists of those, except arrays that
+     *     were not kept (see {@link GgufSkippedArray}); the strings are the file's and may hold any character, so
+     *     pass them through {@link GgufText#printable} before printing them to a terminal
      */
     public Map<String, Object> metadata() {
         return parsed.metadata();
@@ -219,6 +246,8 @@ public final class GgufFile {
             case null -> out.append("null");
             case String s -> JsonText.quote(out, s);
             case Double d -> out.append(d.isNaN() || d.isInfinite() ? JsonText.quote(d.toString()) : d.toString());
+            case GgufSkippedArray skipped ->
+                out.append("{\"arrayLength\": ").append(skipped.length()).append('}');
             case List<?> list
             when list.size() > 8 ->
                 out.append("{\"arrayLength\": ").append(list.size()).append('}');
@@ -238,7 +267,7 @@ public final class GgufFile {
 
     @Override
     public String toString() {
-        return "GgufFile[" + source + ", " + architecture() + " '" + name() + "', " + parameterCount() + " parameters, "
-                + tensors().size() + " tensors]";
+        return "GgufFile[" + source + ", " + GgufText.printable(architecture()) + " '" + GgufText.printable(name())
+                + "', " + parameterCount() + " parameters, " + tensors().size() + " tensors]";
     }
 }

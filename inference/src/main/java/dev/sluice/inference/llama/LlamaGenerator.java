@@ -87,7 +87,7 @@ public final class LlamaGenerator implements AutoCloseable {
      * @throws SluiceException when llama.cpp cannot load it (its log lines say why)
      */
     public static LlamaGenerator open(LlamaConfig config) {
-        GgufFile gguf = GgufFile.read(config.modelPath());
+        GgufFile gguf = GgufFile.read(config.modelPath()).requireLoadable();
         int contextSize = config.contextSize() == 0 ? (int) Math.min(gguf.contextLength(), 4096) : config.contextSize();
         if (contextSize / config.parallelSlots() < 16) {
             throw new BadInputException("context size " + contextSize + " over " + config.parallelSlots()

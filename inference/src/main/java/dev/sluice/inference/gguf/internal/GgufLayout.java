@@ -70,6 +70,22 @@ public final class GgufLayout {
     public static final long MAX_TENSOR_NAME_BYTES = 63;
     /** A tensor has at most this many dimensions (ggml's limit). */
     public static final int MAX_DIMS = 4;
+    /**
+     * Tensor data must start at a multiple of this in the file: llama.cpp maps the file and hands ggml pointers into
+     * the mapping, and ggml's CPU backend aborts on a buffer pointer that is not 32-byte aligned (TENSOR_ALIGNMENT).
+     */
+    public static final int MIN_ALIGNMENT = 32;
+    /** At most this many tokens in {@code tokenizer.ggml.tokens} (real vocabularies have up to about 262,144). */
+    public static final int MAX_VOCABULARY = 1 << 20;
+    /** The tokens' text takes at most this many bytes (real vocabularies take a few MB). */
+    public static final long MAX_TOKEN_TEXT_BYTES = 16L << 20;
+    /** The metadata strings kept, the vocabulary aside, take at most this many bytes in all. */
+    public static final long MAX_KEPT_STRING_BYTES = 32L << 20;
+    /**
+     * At most this many elements are kept over all arrays Sluice does not need (each up to
+     * {@link dev.sluice.inference.gguf.GgufSkippedArray#KEPT_ELEMENTS}); further ones are walked and summarised.
+     */
+    public static final int MAX_KEPT_ELEMENTS = 1 << 16;
 
     /** Little-endian unaligned layouts. */
     public static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
