@@ -28,7 +28,11 @@ import java.util.Objects;
  *
  * <p><b>Before native code.</b> The model file is checked in Java ({@link OnnxFileCheck}: size and protobuf structure)
  * before ONNX Runtime parses it, so a wrong or damaged file is a {@link dev.sluice.core.CorruptDataException}, not a
- * crash.
+ * crash. The tokenizer file is checked in Java too ({@code TokenizerFileCheck}): one the tokenizer library would
+ * abort the JVM on (an empty vocabulary, say), or one with token ids outside the model's vocabulary (the rows of its
+ * word-embedding table, when the model has the usual shape), is a {@link BadInputException} naming the file. The
+ * native libraries are set up on a thread with a 16 MiB stack that Sluice starts for the job, so building an
+ * embedder does not depend on the stack size of the caller's thread ({@code -Xss}).
  *
  * <p><b>GPU.</b> {@link Builder#cuda(int)} asks for the CUDA execution provider. It needs
  * {@code com.microsoft.onnxruntime:onnxruntime_gpu} (same version) on the class path instead of
@@ -368,7 +372,7 @@ public final class OnnxEmbedder implements Embedder {
                         + intraOpThreads + " and inter-op " + interOpThreads);
             }
             OnnxFileCheck.check(modelFile);
-            HfTokenizer tokenizer = HfTokenizer.open(tokenizerFile, maxTokens);
+            HfTokenizer tokenizer = HfTokenizer.open(tokenizerFile, maxTokens, OnnxFileCheck.vocabularySize(modelFile));
             SessionFactory.Sessions sessions = null;
             try {
                 sessions = new SessionFactory(

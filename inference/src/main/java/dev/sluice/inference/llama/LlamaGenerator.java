@@ -28,7 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.SubmissionPublisher;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -37,12 +36,19 @@ import java.util.function.Consumer;
  * ({@link #complete}), seeded and reproducible (see {@link Sampling}), with stop strings, token limits, grammars and
  * JSON schemas, chat templates and cancellation.
  *
- * <p>Lifecycle: {@link #open(LlamaConfig)} validates the file in Java first, then shares one native model per file
- * and settings in the process (see {@code SharedModels}: java-llama.cpp cannot free a model, so a closed model is
- * kept for the next open instead of leaking a new one per load). {@link #close()} is idempotent; it cancels this
- * generator's running streams, and any later call throws {@link IllegalStateException} before reaching native code.
- * After a model has loaded, the JVM does not exit by itself (llama.cpp keeps a native thread): a command-line
- * program must call {@link System#exit(int)}.
+ * <p>Lifecycle: {@link #open(LlamaConfig)} validates the file in Java first, then loads it on a thread with a 16 MiB
+ * stack that Sluice starts for the job (so loading does not depend on the caller's {@code -Xss}), or shares the
+ * native model already loaded for the same file and settings. Models are counted by reference: when the last
+ * generator of a model closes, the model is idle; the most recently closed idle model stays loaded for the next open
+ * of the same file and settings (system property {@code sluice.llama.idleModels}, default 1), and an older one is
+ * freed: closed once its running requests have ended, its task-loop thread ended, its native memory given back.
+ * {@link #releaseIdleModels()} frees the idle models at once. Where the native library cannot free a model (any
+ * java-llama.cpp build but the Linux x86-64 CPU build of 4.2.0, which Sluice frees in java-llama.cpp's place), every
+ * model stays loaded until the JVM exits and is shared by later opens, since a reload would leak a copy.
+ * {@link #close()} is idempotent; it cancels this generator's running streams, and any later call throws
+ * {@link IllegalStateException} before reaching native code. After a model has loaded, the JVM does not exit by
+ * itself (java-llama.cpp attaches its task-loop thread to the JVM as a non-daemon thread and never detaches it, even
+ * after the thread ends): a command-line program must call {@link System#exit(int)}.
  *
  * <p>Thread-safety: thread-safe. Each request takes one of the model's {@link LlamaConfig#parallelSlots()} slots for
  * its whole duration; when all are busy a request waits up to {@link LlamaConfig#slotWait()} and is then refused
@@ -179,7 +185,13 @@ public final class LlamaGenerator implements AutoCloseable {
      */
     public int[] tokenize(String text) {
         requireOpen();
-        return model.encode(requireText(text, "text"));
+        requireText(text, "text");
+        shared.enter();
+        try {
+            return model.encode(text);
+        } finally {
+            shared.exit();
+        }
     }
 
     /**
@@ -208,7 +220,12 @@ public final class LlamaGenerator implements AutoCloseable {
                 turns.add(new Pair<>(m.role(), m.content()));
             }
         }
-        return model.applyTemplate(new InferenceParameters("").setMessages(system, turns));
+        shared.enter();
+        try {
+            return model.applyTemplate(new InferenceParameters("").setMessages(system, turns));
+        } finally {
+            shared.exit();
+        }
     }
 
     /**
@@ -233,6 +250,16 @@ public final class LlamaGenerator implements AutoCloseable {
             JsonSchemaSubset.check(sampling.jsonSchema());
             grammar = LlamaModel.jsonSchemaToGrammar(sampling.jsonSchema());
         }
+        shared.enter();
+        try {
+            return startStream(prompt, sampling, grammar);
+        } finally {
+            shared.exit();
+        }
+    }
+
+    /** The part of {@link #stream} that calls the model; the caller holds a use of it. */
+    private TokenStream startStream(String prompt, Sampling sampling, String grammar) {
         int[] tokens = model.encode(prompt);
         int bos = addsBos ? 1 : 0;
         int room = contextPerSlot - sampling.maxTokens() - bos - 1; // llama.cpp stops one short of the end
@@ -274,14 +301,14 @@ public final class LlamaGenerator implements AutoCloseable {
         try {
             LlamaIterator iterator = model.generate(parameters).iterator();
             TokenStream stream = new TokenStream(
-                    iterator, shared.slots(), tokens.length + bos, sampling.maxTokens(), running::remove);
+                    iterator, shared::releaseSlot, tokens.length + bos, sampling.maxTokens(), running::remove);
             running.add(stream);
             if (closed) { // closed while starting: end it at once
                 stream.cancel();
             }
             return stream;
         } catch (RuntimeException e) {
-            shared.slots().release();
+            shared.releaseSlot();
             throw new SluiceException("llama.cpp refused the request: " + e.getMessage(), e);
         }
     }
@@ -357,7 +384,20 @@ public final class LlamaGenerator implements AutoCloseable {
         };
     }
 
-    /** Cancels this generator's running streams and gives its model reference back; further calls do nothing. */
+    /**
+     * Frees the native models that no open generator uses (see the lifecycle in the class comment), each once its
+     * last running request has ended. A later open of the same file loads it again.
+     *
+     * @return how many models were freed, or are freed as their last requests end
+     */
+    public static int releaseIdleModels() {
+        return SharedModels.releaseIdle();
+    }
+
+    /**
+     * Cancels this generator's running streams and gives its model reference back; when it was the model's last
+     * generator, the model becomes idle (see the class comment). Further calls do nothing.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -373,7 +413,7 @@ public final class LlamaGenerator implements AutoCloseable {
     private void acquireSlot() {
         try {
             long waitNs = config.slotWait().toNanos();
-            if (!shared.slots().tryAcquire(waitNs, TimeUnit.NANOSECONDS)) {
+            if (!shared.acquireSlot(waitNs)) {
                 throw new SluiceException("all " + shared.slotCount() + " slots of " + config.modelPath()
                         + " are busy after waiting " + config.slotWait().toMillis() + " ms; open it with more "
                         + "parallel slots or a longer slot wait");

@@ -5,7 +5,6 @@ import de.kherud.llama.LlamaOutput;
 import dev.sluice.core.SluiceException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -23,7 +22,7 @@ import java.util.function.Consumer;
  */
 public final class TokenStream implements Iterator<String>, AutoCloseable {
     private final LlamaIterator nativeIterator;
-    private final Semaphore slots;
+    private final Runnable releaseSlot;
     private final int promptTokens;
     private final int maxTokens;
     private final Consumer<TokenStream> onEnd;
@@ -38,13 +37,13 @@ public final class TokenStream implements Iterator<String>, AutoCloseable {
 
     TokenStream(
             LlamaIterator nativeIterator,
-            Semaphore slots,
+            Runnable releaseSlot,
             int promptTokens,
             int maxTokens,
             Consumer<TokenStream> onEnd) {
         this.onEnd = onEnd;
         this.nativeIterator = nativeIterator;
-        this.slots = slots;
+        this.releaseSlot = releaseSlot;
         this.promptTokens = promptTokens;
         this.maxTokens = maxTokens;
     }
@@ -156,7 +155,7 @@ public final class TokenStream implements Iterator<String>, AutoCloseable {
         }
         pending = null;
         result = new Completion(text.toString(), promptTokens, completionTokens, reason);
-        slots.release();
+        releaseSlot.run();
         onEnd.accept(this);
     }
 }

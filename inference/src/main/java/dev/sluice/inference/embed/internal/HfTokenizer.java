@@ -6,10 +6,10 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import dev.sluice.core.BadInputException;
 import dev.sluice.core.SluiceException;
+import dev.sluice.inference.internal.NativeStack;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,6 +27,11 @@ import java.util.Map;
  * {@code RUST_FLAVOR=cpu} and {@code OPT_OUT_TRACKING=true}, unless the application has set them (as system
  * properties or environment variables) itself. {@code RUST_LIBRARY_PATH} still points DJL at a library of the
  * caller's choosing.
+ *
+ * <p><b>Before native code.</b> {@link #open} checks the file in Java first ({@link TokenizerFileCheck}): files the
+ * Rust library would panic on (a panic inside the JNI call aborts the JVM) are refused with a
+ * {@link BadInputException}. The native tokenizer is then made on a thread of {@link NativeStack}, whatever the
+ * caller's stack size.
  *
  * <p><b>Cost.</b> {@link #tokenize} encodes the texts in parallel (see there) and makes, per text, two to three
  * JNI calls that each return a small {@code long[]}; only ids, types and the overflow count are fetched (DJL's
@@ -52,16 +57,26 @@ public final class HfTokenizer implements AutoCloseable {
     private final long padId;
     private final long padTypeId;
 
-    private HfTokenizer(HuggingFaceTokenizer tokenizer, int maxTokens) {
+    private HfTokenizer(HuggingFaceTokenizer tokenizer, int maxTokens, Path file) {
         this.tokenizer = tokenizer;
         this.handle = tokenizer.getHandle();
         this.maxTokens = maxTokens;
         // Learn the padding token and type the file defines by padding a short text to a longer one, then pad
         // ourselves: each model run is padded to its own longest text, not the longest of everything tokenised.
-        long[] encodings = TokenizersLibrary.LIB.batchEncode(handle, new String[] {"a", "a a a"}, true);
+        long[] encodings;
+        try {
+            encodings = TokenizersLibrary.LIB.batchEncode(handle, new String[] {"a", "a a a"}, true);
+        } catch (RuntimeException e) {
+            throw new BadInputException(
+                    "tokenizer file " + file + " cannot encode a sample text: " + e.getMessage(), e);
+        }
         try {
             long[] ids = TokenizersLibrary.LIB.getTokenIds(encodings[0]);
             long[] types = TokenizersLibrary.LIB.getTypeIds(encodings[0]);
+            if (ids.length == 0 || types.length != ids.length) {
+                throw new BadInputException("tokenizer file " + file + " encodes the sample text \"a\" to no tokens;"
+                        + " its vocabulary has neither the text's pieces nor an unknown token");
+            }
             this.padId = ids[ids.length - 1];
             this.padTypeId = types[types.length - 1];
         } finally {
@@ -73,7 +88,8 @@ public final class HfTokenizer implements AutoCloseable {
     }
 
     /**
-     * Loads a tokenizer.
+     * Loads a tokenizer whose ids the model's vocabulary size is not known for: {@link #open(Path, int, long)} with
+     * -1.
      *
      * @param file the {@code tokenizer.json}
      * @param maxTokens the token limit including special tokens, or 0 for the limit in the file (512 if none)
@@ -81,9 +97,21 @@ public final class HfTokenizer implements AutoCloseable {
      * @throws BadInputException if the file is missing, unreadable or not a tokenizer
      */
     public static HfTokenizer open(Path file, int maxTokens) {
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new BadInputException("tokenizer file " + file + " does not exist or is not a readable file");
-        }
+        return open(file, maxTokens, -1);
+    }
+
+    /**
+     * Loads a tokenizer: checks the file in Java ({@link TokenizerFileCheck}), then makes the native tokenizer on a
+     * thread of {@link NativeStack}.
+     *
+     * @param file the {@code tokenizer.json}
+     * @param maxTokens the token limit including special tokens, or 0 for the limit in the file (512 if none)
+     * @param vocabularySize the number of token ids the model accepts, or -1 when unknown
+     * @return the tokenizer; close it to free the native one
+     * @throws BadInputException if the file is missing, unreadable, not a tokenizer, or one whose ids do not fit
+     */
+    public static HfTokenizer open(Path file, int maxTokens, long vocabularySize) {
+        TokenizerFileCheck.check(file, vocabularySize);
         Map<String, String> options = new HashMap<>();
         options.put("addSpecialTokens", "true");
         options.put("padding", "longest");
@@ -92,16 +120,23 @@ public final class HfTokenizer implements AutoCloseable {
             options.put("maxLength", Integer.toString(maxTokens));
             options.put("modelMaxLength", Integer.toString(maxTokens));
         }
-        HuggingFaceTokenizer tokenizer;
-        try {
-            tokenizer = HuggingFaceTokenizer.newInstance(file, options);
-        } catch (IOException e) {
-            throw new BadInputException("cannot read tokenizer file " + file + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new BadInputException(
-                    "tokenizer file " + file + " is not a Hugging Face tokenizer.json: " + e.getMessage(), e);
-        }
-        return new HfTokenizer(tokenizer, tokenizer.getMaxLength());
+        return NativeStack.call(() -> {
+            HuggingFaceTokenizer tokenizer;
+            try {
+                tokenizer = HuggingFaceTokenizer.newInstance(file, options);
+            } catch (IOException e) {
+                throw new BadInputException("cannot read tokenizer file " + file + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw new BadInputException(
+                        "tokenizer file " + file + " is not a Hugging Face tokenizer.json: " + e.getMessage(), e);
+            }
+            try {
+                return new HfTokenizer(tokenizer, tokenizer.getMaxLength(), file);
+            } catch (RuntimeException e) {
+                tokenizer.close();
+                throw e;
+            }
+        });
     }
 
     /** @return the token limit, special tokens included; longer texts are cut to it */

@@ -6,8 +6,15 @@ import dev.sluice.core.BadInputException;
 import dev.sluice.core.CorruptDataException;
 import dev.sluice.ffi.MappedFile;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks in Java that a file is structurally an ONNX model before ONNX Runtime's native parser sees it, so that a
@@ -40,6 +47,11 @@ public final class OnnxFileCheck {
     private static final int GRAPH_INITIALIZER = 5;
     private static final int GRAPH_INPUT = 11;
     private static final int GRAPH_OUTPUT = 12;
+    private static final int NODE_INPUT = 1;
+    private static final int NODE_OP_TYPE = 4;
+    private static final int TENSOR_DIMS = 1;
+    private static final int TENSOR_NAME = 8;
+    private static final int MAX_NAME_BYTES = 1 << 16;
 
     private OnnxFileCheck() {}
 
@@ -112,6 +124,120 @@ public final class OnnxFileCheck {
             throw new CorruptDataException("model " + name + " has no opset_import (ModelProto field 8)");
         }
         checkGraph(new Cursor(model, graphStart, graphEnd, name));
+    }
+
+    /**
+     * Finds how many token ids the model's word embedding has: the rows of the initializer that a {@code Gather}
+     * node indexes with the graph input {@code input_ids}, as BERT-style exports have it. Call after {@link #check}.
+     *
+     * @param file a checked {@code .onnx} file
+     * @return the number of rows, or -1 when the model does not have that shape (a cast or quantisation between
+     *     the input and the table, say)
+     */
+    public static long vocabularySize(Path file) {
+        try (MappedFile mapped = MappedFile.openReadOnly(file)) {
+            return vocabularySize(mapped.segment(), file.toString());
+        }
+    }
+
+    /**
+     * {@link #vocabularySize(Path)} of model bytes.
+     *
+     * @param model the bytes of a checked {@code ModelProto}
+     * @param name the name used in messages
+     * @return the number of rows, or -1
+     */
+    static long vocabularySize(MemorySegment model, String name) {
+        Cursor top = new Cursor(model, 0, model.byteSize(), name);
+        while (top.hasMore()) {
+            int field = top.readTag();
+            if (field == MODEL_GRAPH && top.wireType == WIRE_LENGTH) {
+                long length = top.readLength();
+                return vocabularySize(new Cursor(model, top.position, top.position + length, name));
+            }
+            top.skip(top.wireType);
+        }
+        return -1;
+    }
+
+    private static long vocabularySize(Cursor graph) {
+        Set<String> tables = new HashSet<>();
+        Map<String, Long> rows = new HashMap<>();
+        while (graph.hasMore()) {
+            int field = graph.readTag();
+            if ((field == GRAPH_NODE || field == GRAPH_INITIALIZER) && graph.wireType == WIRE_LENGTH) {
+                long length = graph.readLength();
+                Cursor child = new Cursor(graph.bytes, graph.position, graph.position + length, graph.name);
+                if (field == GRAPH_NODE) {
+                    String table = gatherTable(child);
+                    if (table != null) {
+                        tables.add(table);
+                    }
+                } else {
+                    firstDimension(child, rows);
+                }
+                graph.position += length;
+            } else {
+                graph.skip(graph.wireType);
+            }
+        }
+        long found = -1;
+        for (String table : tables) {
+            Long size = rows.get(table);
+            if (size != null && size > 0) {
+                found = Math.max(found, size);
+            }
+        }
+        return found;
+    }
+
+    /** @return the data input of a {@code Gather} node whose indices are {@code input_ids}, else {@code null} */
+    private static String gatherTable(Cursor node) {
+        List<String> inputs = new ArrayList<>(2);
+        String opType = null;
+        while (node.hasMore()) {
+            int field = node.readTag();
+            if ((field == NODE_INPUT || field == NODE_OP_TYPE) && node.wireType == WIRE_LENGTH) {
+                String value = node.readString();
+                if (field == NODE_INPUT) {
+                    inputs.add(value);
+                } else {
+                    opType = value;
+                }
+            } else {
+                node.skip(node.wireType);
+            }
+        }
+        return "Gather".equals(opType) && inputs.size() == 2 && inputs.get(1).equals(EmbedderContract.INPUT_IDS)
+                ? inputs.get(0)
+                : null;
+    }
+
+    /** Records an initializer's name and first dimension. */
+    private static void firstDimension(Cursor tensor, Map<String, Long> rows) {
+        long first = -1;
+        String tensorName = null;
+        while (tensor.hasMore()) {
+            int field = tensor.readTag();
+            if (field == TENSOR_DIMS && tensor.wireType == WIRE_VARINT) {
+                long dim = tensor.readVarint();
+                first = first < 0 ? dim : first;
+            } else if (field == TENSOR_DIMS && tensor.wireType == WIRE_LENGTH) {
+                long length = tensor.readLength();
+                long end = tensor.position + length;
+                if (first < 0 && length > 0) {
+                    first = tensor.readVarint();
+                }
+                tensor.position = end;
+            } else if (field == TENSOR_NAME && tensor.wireType == WIRE_LENGTH) {
+                tensorName = tensor.readString();
+            } else {
+                tensor.skip(tensor.wireType);
+            }
+        }
+        if (tensorName != null && first > 0) {
+            rows.put(tensorName, first);
+        }
     }
 
     private static void checkGraph(Cursor graph) {
@@ -206,6 +332,18 @@ public final class OnnxFileCheck {
                                 + " bytes remain); the file is truncated or not an ONNX model");
             }
             return length;
+        }
+
+        String readString() {
+            long at = position;
+            long length = readLength();
+            if (length > MAX_NAME_BYTES) {
+                throw corrupt(at, "a name of " + length + " bytes is longer than " + MAX_NAME_BYTES);
+            }
+            byte[] bytes = new byte[(int) length];
+            MemorySegment.copy(this.bytes, JAVA_BYTE, position, bytes, 0, bytes.length);
+            position += length;
+            return new String(bytes, StandardCharsets.UTF_8);
         }
 
         void skip(int wire) {

@@ -9,6 +9,7 @@ import dev.sluice.core.SluiceException;
 import dev.sluice.inference.embed.ExecutionProvider;
 import dev.sluice.inference.embed.GraphOptimization;
 import dev.sluice.inference.embed.OnnxEmbedder;
+import dev.sluice.inference.internal.NativeStack;
 import java.nio.file.Path;
 
 /**
@@ -17,6 +18,8 @@ import java.nio.file.Path;
  * reported; and, on CPU with more than one run thread, a second single-threaded session over the same model for runs
  * spread over threads. Session options: the thread counts, the graph optimisation level (by default basic on CPU and
  * all on CUDA), memory patterns, deterministic compute, sequential execution and intra-op spinning.
+ *
+ * <p>The environment and the sessions are made on a thread of {@link NativeStack}, whatever the caller's stack size.
  *
  * <p>Cost: each session parses the model and holds its own copy of the weights in native memory; sessions are made
  * once per embedder. Immutable; {@link #open} may be called from any thread.
@@ -81,6 +84,11 @@ public final class SessionFactory {
      * @throws BadInputException when ONNX Runtime cannot load the model on CPU
      */
     public Sessions open(int cudaDeviceId, int intraOpThreads, int runThreads) {
+        // ONNX Runtime's environment set-up can recurse deeply: off the caller's stack (see NativeStack)
+        return NativeStack.call(() -> openHere(cudaDeviceId, intraOpThreads, runThreads));
+    }
+
+    private Sessions openHere(int cudaDeviceId, int intraOpThreads, int runThreads) {
         OrtSession session = null;
         try {
             String fallback = null;

@@ -5,6 +5,7 @@ import de.kherud.llama.LogLevel;
 import de.kherud.llama.args.LogFormat;
 import dev.sluice.core.SluiceException;
 import dev.sluice.ffi.CpuFeatures;
+import dev.sluice.inference.internal.NativeStack;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -23,12 +27,15 @@ import java.util.Locale;
  * logging disabled go to the {@code dev.sluice.inference.llama} logger (warnings and errors at DEBUG) instead of
  * stderr.
  *
- * <p>Thread-safe. The first call costs the extraction of the native library and {@code System.load}.
+ * <p>The library is loaded on a thread of {@link NativeStack}. Thread-safe. The first call costs the extraction of the
+ * native library, its SHA-256 and {@code System.load}.
  */
 public final class NativeLlama {
     private static final System.Logger LOG = System.getLogger("dev.sluice.inference.llama");
     private static volatile boolean loaded;
     private static boolean gpuBackend;
+    private static Path libraryFile;
+    private static String librarySha256;
 
     private NativeLlama() {}
 
@@ -41,6 +48,13 @@ public final class NativeLlama {
         if (loaded) {
             return;
         }
+        // the library's static initialisers and llama.cpp's back-end registration run in System.load: off the
+        // caller's stack, as all native set-up
+        NativeStack.run(NativeLlama::load);
+        loaded = true;
+    }
+
+    private static void load() {
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
         boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
         if (x86) {
@@ -58,7 +72,10 @@ public final class NativeLlama {
                         Path library = folder.resolve(name);
                         Files.copy(in, library, StandardCopyOption.REPLACE_EXISTING);
                         library.toFile().deleteOnExit();
-                        gpuBackend = containsCudaBackend(library);
+                        byte[] bytes = Files.readAllBytes(library);
+                        gpuBackend = containsCudaBackend(bytes);
+                        libraryFile = library;
+                        librarySha256 = HexFormat.of().formatHex(sha256(bytes));
                         System.setProperty("de.kherud.llama.lib.path", folder.toString());
                     }
                 }
@@ -75,7 +92,6 @@ public final class NativeLlama {
                             + " (it needs glibc, libgomp and, on x86-64, AVX2): " + e,
                     e);
         }
-        loaded = true;
     }
 
     private static void log(LogLevel level, String message) {
@@ -97,8 +113,28 @@ public final class NativeLlama {
         return gpuBackend;
     }
 
-    private static boolean containsCudaBackend(Path library) throws IOException {
-        byte[] bytes = Files.readAllBytes(library);
+    /**
+     * @return the native library Sluice extracted and loaded, or {@code null} when the application pointed
+     *     java-llama.cpp at its own ({@code de.kherud.llama.lib.path}) or it is not loaded yet
+     */
+    public static synchronized Path libraryFile() {
+        return libraryFile;
+    }
+
+    /** @return the SHA-256 (hex) of {@link #libraryFile()}, or {@code null} when that is {@code null} */
+    public static synchronized String librarySha256() {
+        return librarySha256;
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    private static boolean containsCudaBackend(byte[] bytes) {
         byte[] needle = "ggml_backend_cuda".getBytes(StandardCharsets.US_ASCII);
         outer:
         for (int i = 0; i + needle.length <= bytes.length; i++) {
