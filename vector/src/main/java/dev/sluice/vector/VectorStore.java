@@ -130,6 +130,9 @@ public final class VectorStore implements AutoCloseable {
      */
     public static VectorStore open(Path file) {
         requireLittleEndian();
+        if (java.nio.file.Files.exists(file) && !java.nio.file.Files.isRegularFile(file)) {
+            throw new BadInputException(file + " is not a regular file (a directory, FIFO, socket or device)");
+        }
         MappedFile mapped = MappedFile.openReadOnly(file);
         try {
             return fromFile(file, mapped, StoreFileReader.open(file, mapped.segment()));
