@@ -65,6 +65,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        CliFiles.requireRegularFile(model.model, "--model");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long startNs = System.nanoTime();

@@ -91,7 +91,7 @@ final class ReplayCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(new ReplayReport(runs).toText());
+        out.print(TerminalText.text(new ReplayReport(runs).toText()));
         return SluiceCli.EXIT_OK;
     }
 
