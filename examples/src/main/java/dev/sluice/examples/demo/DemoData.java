@@ -224,7 +224,7 @@ public final class DemoData implements AutoCloseable {
      * @param folder the demo folder
      * @throws BadInputException naming the first such file
      */
-    static void checkFiles(Path folder) {
+    public static void checkFiles(Path folder) {
         for (String name : FILES) {
             requireRegularOrAbsent(folder.resolve(name));
         }

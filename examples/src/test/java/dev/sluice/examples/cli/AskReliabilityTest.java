@@ -127,6 +127,22 @@ class AskReliabilityTest {
     }
 
     @Test
+    void oddDemoArgumentsAreBadInputInOneLine() throws Exception {
+        assertOneLineBadInput(
+                sluice("demo", "--data", dir.resolve("new").toString(), "--passages", "0"), "at least 1, got 0");
+        assertOneLineBadInput(
+                sluice("demo", "--data", dir.resolve("new").toString(), "--passages", "-5"), "at least 1, got -5");
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        assertOneLineBadInput(sluice("demo", "--data", file.toString(), "--passages", "40"), "is not a directory");
+        Path data = copyOfTheDemoFolder();
+        Files.delete(data.resolve(DemoData.MANIFEST));
+        mkfifo(data.resolve(DemoData.MANIFEST));
+        assertOneLineBadInput(
+                sluiceWithin(NO_HANG, "demo", "--data", data.toString(), "--passages", "40"), "is not a regular file");
+        assertFalse(Files.exists(dir.resolve("new")), "nothing is created for refused arguments");
+    }
+
+    @Test
     void filesOnTheCommandLineThatAreNotRegularFilesAreRefusedInsteadOfHanging() throws Exception {
         Path fifo = dir.resolve("fifo");
         mkfifo(fifo);
