@@ -6,6 +6,7 @@ import dev.sluice.core.hash.ContentHash;
 import dev.sluice.vector.internal.AcceptedRows;
 import dev.sluice.vector.internal.GraphBuilder;
 import dev.sluice.vector.internal.GraphFiles;
+import dev.sluice.vector.internal.GraphHash;
 import dev.sluice.vector.internal.GraphSearcher;
 import dev.sluice.vector.internal.RowSource;
 import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
@@ -19,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Approximate top-k search with a jvector 4 graph (Vamana/DiskANN with optional HNSW-style layers) over a
@@ -62,6 +64,10 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
     private final PQVectors pqVectors;
     private final GraphSearcher searcher;
     private final AtomicInteger graphNodes;
+    /** Counts the changes to the graph (inserts, the pruning of a save), so that its hash is computed once per change. */
+    private final AtomicLong graphChanges = new AtomicLong();
+
+    private volatile GraphVersion graphVersion;
     private volatile boolean sealed;
     private volatile boolean closed;
 
@@ -164,6 +170,7 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
     private int insert(int row) {
         builder.insert(row);
         graphNodes.accumulateAndGet(row + 1, Math::max);
+        graphChanges.incrementAndGet();
         return row;
     }
 
@@ -228,13 +235,23 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
     }
 
     /**
-     * The version for cache keys: derived from the store's content version, the build settings and the number of
-     * rows in the graph. Two builds with equal inputs share a version; parallel construction may still order a
-     * few neighbours differently between them, so approximate results can differ in rare ties.
+     * The version for cache keys: derived from the store's content version, the build settings, the number of rows
+     * in the graph and the {@linkplain GraphHash content hash of the graph} itself (its entry node and every node's
+     * neighbours per level). jvector's parallel build is not deterministic: two builds over the same vectors give
+     * different graphs, which can answer differently, and so they have different versions; the same graph, built and
+     * saved or opened from its files, has one version.
+     *
+     * <p>Hashing the graph reads every neighbour list once per change to the graph (an add, a save), not per call.
      */
     @Override
     public ContentHash version() {
-        ByteBuffer bytes = ByteBuffer.allocate(32 + 44).order(ByteOrder.LITTLE_ENDIAN);
+        long changes = graphChanges.get();
+        GraphVersion cached = graphVersion;
+        if (cached == null || cached.changes() != changes) {
+            cached = new GraphVersion(changes, GraphHash.of(graph));
+            graphVersion = cached;
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(32 + 44 + 32).order(ByteOrder.LITTLE_ENDIAN);
         bytes.put(store.version().toBytes())
                 .putInt(config.maxDegree())
                 .putInt(config.beamWidth())
@@ -244,9 +261,13 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
                 .putFloat(config.overquery())
                 .putInt(config.pqSubspaces())
                 .putInt(config.int8Navigation() ? 1 : 0)
-                .putInt(graphNodes.get());
+                .putInt(graphNodes.get())
+                .put(cached.hash().toBytes());
         return ContentHash.of(bytes.array(), 0, bytes.position());
     }
+
+    /** The graph's hash after a number of changes. */
+    private record GraphVersion(long changes, ContentHash hash) {}
 
     /**
      * Saves into a directory (created if needed): the store file ({@code vectors.slv}), jvector's on-disk graph
@@ -264,6 +285,7 @@ public final class GraphIndex implements VectorIndex, AutoCloseable {
         if (!sealed) {
             sealed = true;
             builder.finish(); // prunes to maxDegree, as jvector's on-disk format needs; the graph is final after it
+            graphChanges.incrementAndGet();
         }
         GraphFiles.write(directory, store, store.rows(), graph, graphNodes.get(), pqVectors, config);
     }

@@ -97,10 +97,11 @@ public enum Similarity {
 
     /**
      * @param squaredNorm a vector's squared Euclidean norm, positive under cosine
-     * @return what the vector is multiplied by to be compared with stored vectors: its inverse norm under cosine,
-     *     1 otherwise
+     * @return what the vector is multiplied by to be compared with stored vectors: its inverse norm under cosine
+     *     ({@link VectorMath#unitScale}, NaN for a vector that cannot be scaled to unit length, which stores
+     *     refuse), 1 otherwise
      */
     public float queryScale(double squaredNorm) {
-        return this == COSINE ? (float) (1 / Math.sqrt(squaredNorm)) : 1;
+        return this == COSINE ? VectorMath.unitScale(squaredNorm) : 1;
     }
 }

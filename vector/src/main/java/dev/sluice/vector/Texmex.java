@@ -1,5 +1,6 @@
 package dev.sluice.vector;
 
+import dev.sluice.core.BadInputException;
 import dev.sluice.core.CorruptDataException;
 import dev.sluice.core.memory.FloatMatrix;
 import dev.sluice.ffi.MappedFile;
@@ -9,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -29,6 +31,7 @@ public final class Texmex {
      * @throws CorruptDataException when the file is empty, truncated, or has a bad or varying dimension
      */
     public static FloatMatrix readFvecs(Path file) {
+        requireRegularFile(file);
         try (MappedFile mapped = MappedFile.openReadOnly(file)) {
             MemorySegment bytes = mapped.segment();
             int dimension = checkShape(file, bytes);
@@ -50,6 +53,7 @@ public final class Texmex {
      * @throws CorruptDataException when the file is empty, truncated, or has a bad or varying row length
      */
     public static int[][] readIvecs(Path file) {
+        requireRegularFile(file);
         try (MappedFile mapped = MappedFile.openReadOnly(file)) {
             MemorySegment bytes = mapped.segment();
             int length = checkShape(file, bytes);
@@ -137,5 +141,12 @@ public final class Texmex {
             }
             return null;
         });
+    }
+
+    /** A FIFO would block the mapping, a device never end it: only regular files (or links to them) are read. */
+    private static void requireRegularFile(Path file) {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new BadInputException(file + " is not a regular file (a directory, FIFO, socket or device)");
+        }
     }
 }

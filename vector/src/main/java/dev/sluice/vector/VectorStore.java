@@ -130,6 +130,9 @@ public final class VectorStore implements AutoCloseable {
      */
     public static VectorStore open(Path file) {
         requireLittleEndian();
+        if (java.nio.file.Files.exists(file) && !java.nio.file.Files.isRegularFile(file)) {
+            throw new BadInputException(file + " is not a regular file (a directory, FIFO, socket or device)");
+        }
         MappedFile mapped = MappedFile.openReadOnly(file);
         try {
             return fromFile(file, mapped, StoreFileReader.open(file, mapped.segment()));
@@ -252,8 +255,9 @@ public final class VectorStore implements AutoCloseable {
     }
 
     /**
-     * Checks that a vector is usable with this store: finite components and, under cosine, not all zero. Used for
-     * added vectors and for queries.
+     * Checks that a vector is usable with this store: finite components, a norm that is a finite float32 and,
+     * under cosine, not all zero and scalable to a finite unit vector (subnormal components, near 1e-42, are not:
+     * their inverse norm overflows). Used for added vectors and for queries.
      *
      * @return the vector's squared norm
      */
@@ -267,8 +271,29 @@ public final class VectorStore implements AutoCloseable {
             }
             squaredNorm += (double) value * value;
         }
-        if (similarity == Similarity.COSINE && squaredNorm == 0) {
+        double norm = Math.sqrt(squaredNorm);
+        if (!Float.isFinite((float) norm)) {
+            throw new BadInputException(what + " has norm " + norm + ", beyond float32's range; scale it down");
+        }
+        if (similarity != Similarity.COSINE) {
+            return squaredNorm;
+        }
+        if (squaredNorm == 0) {
             throw new BadInputException(what + " is a zero vector, which has no direction under COSINE similarity");
+        }
+        float scale = similarity.queryScale(squaredNorm);
+        if (Float.isNaN(scale)) {
+            throw new BadInputException(what + " has norm " + norm + ", too " + (norm < 1 ? "small" : "large")
+                    + " to scale to a finite unit vector in float32 (under COSINE only its direction counts;"
+                    + " subnormal components such as 1e-42 have none that float32 can hold); scale it "
+                    + (norm < 1 ? "up" : "down"));
+        }
+        for (int i = 0; i < dimension; i++) {
+            float normalised = vector.get(JAVA_FLOAT_UNALIGNED, 4L * i) * scale;
+            if (!Float.isFinite(normalised)) {
+                throw new BadInputException(what + " component " + i + " scaled to unit length is " + normalised
+                        + "; scale the vector to a norm nearer 1");
+            }
         }
         return squaredNorm;
     }

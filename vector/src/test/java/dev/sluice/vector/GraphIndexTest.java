@@ -1,6 +1,7 @@
 package dev.sluice.vector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -189,6 +190,47 @@ class GraphIndexTest {
             for (int rank = 0; rank < hits.size(); rank++) {
                 assertTrue(hits.row(rank) % 10 < 3);
             }
+        }
+    }
+
+    @Test
+    void rebuildsThatGiveAnotherGraphHaveAnotherVersionAndOneGraphHasOneVersion() throws IOException {
+        // jvector's build is parallel and draws each node's level at random: two builds over the same vectors with
+        // the same settings give different graphs, which may answer differently, so they must not share a version
+        GraphConfig config = GraphConfig.defaults().withMaxDegree(8).withBuildThreads(2);
+        Path first = directory.resolve("first");
+        Path second = directory.resolve("second");
+        dev.sluice.core.hash.ContentHash firstVersion;
+        dev.sluice.core.hash.ContentHash secondVersion;
+        try (GraphIndex one = GraphIndex.build(Fixtures.clusteredStore(2_000, 16, Similarity.COSINE), config);
+                GraphIndex two = GraphIndex.build(Fixtures.clusteredStore(2_000, 16, Similarity.COSINE), config)) {
+            assertEquals(one.store().version(), two.store().version(), "the same vectors");
+            one.save(first);
+            two.save(second);
+            firstVersion = one.version();
+            secondVersion = two.version();
+        }
+        byte[] firstGraph = Files.readAllBytes(first.resolve("graph.jvector"));
+        byte[] secondGraph = Files.readAllBytes(second.resolve("graph.jvector"));
+        assertFalse(java.util.Arrays.equals(firstGraph, secondGraph), "the two builds gave the same graph");
+        assertNotEquals(firstVersion, secondVersion, "different graphs, different versions");
+
+        // the same graph: opened twice, or copied elsewhere, it keeps the version it was saved with
+        Path copy = directory.resolve("copy");
+        Files.createDirectories(copy);
+        try (var files = Files.list(first)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, copy.resolve(file.getFileName()));
+            }
+        }
+        try (GraphIndex opened = GraphIndex.open(first);
+                GraphIndex again = GraphIndex.open(first);
+                GraphIndex copied = GraphIndex.open(copy);
+                GraphIndex other = GraphIndex.open(second)) {
+            assertEquals(firstVersion, opened.version());
+            assertEquals(firstVersion, again.version());
+            assertEquals(firstVersion, copied.version());
+            assertEquals(secondVersion, other.version());
         }
     }
 

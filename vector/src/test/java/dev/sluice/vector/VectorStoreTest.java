@@ -120,6 +120,60 @@ class VectorStoreTest {
     }
 
     @Test
+    void rejectsSubnormalVectorsUnderCosineInsteadOfStoringInfinities() {
+        float tiny = 1e-42f; // subnormal: the squared norm is positive in double, the inverse norm overflows float
+        float[] subnormal = {tiny, tiny, 0};
+        try (VectorStore cosine = smallStore();
+                VectorStore euclidean = VectorStore.create("l2", 3, Similarity.EUCLIDEAN, KeyKind.STRING)) {
+            var before = cosine.version();
+            BadInputException e =
+                    assertThrows(BadInputException.class, () -> cosine.add("tiny", subnormal.clone(), null));
+            assertTrue(e.getMessage().contains("too small to scale to a finite unit vector"), e.getMessage());
+            assertEquals(2, cosine.size());
+            assertEquals(before, cosine.version());
+            try (FloatMatrix matrix = FloatMatrix.allocate("m", 1, 3)) {
+                matrix.row(0).segment().copyFrom(java.lang.foreign.MemorySegment.ofArray(subnormal));
+                assertThrows(BadInputException.class, () -> cosine.add("tiny", matrix.row(0), null));
+            }
+            BadInputException query = assertThrows(
+                    BadInputException.class, () -> FlatIndex.of(cosine).search(subnormal, 1));
+            assertTrue(query.getMessage().startsWith("query has norm"), query.getMessage());
+            // the smallest normal components still scale to a finite unit vector
+            float[] small = {Float.MIN_NORMAL, 0, Float.MIN_NORMAL};
+            int row = cosine.add("small", small, null);
+            for (float value : cosine.vector(row).toArray()) {
+                assertTrue(
+                        Float.isFinite(value),
+                        () -> java.util.Arrays.toString(cosine.vector(row).toArray()));
+            }
+            assertEquals(
+                    1f,
+                    (float) Math.hypot(
+                            cosine.vector(row).get(0), cosine.vector(row).get(2)),
+                    1e-6f);
+            // without normalisation, subnormal components are just small numbers
+            assertEquals(0, euclidean.add("tiny", subnormal, null));
+        }
+    }
+
+    @Test
+    void rejectsVectorsWhoseNormOverflowsAFloatUnderEverySimilarity() {
+        float[] huge = {Float.MAX_VALUE, Float.MAX_VALUE, 0};
+        for (Similarity similarity : Similarity.values()) {
+            try (VectorStore store = VectorStore.create("huge", 3, similarity, KeyKind.LONG)) {
+                BadInputException e = assertThrows(BadInputException.class, () -> store.add(1L, huge, null));
+                assertTrue(e.getMessage().contains("beyond float32's range"), similarity + ": " + e.getMessage());
+                assertEquals(0, store.size());
+            }
+        }
+        try (VectorStore cosine = VectorStore.create("large", 2, Similarity.COSINE, KeyKind.LONG)) {
+            BadInputException e =
+                    assertThrows(BadInputException.class, () -> cosine.add(1L, new float[] {1e38f, 1e38f}, null));
+            assertTrue(e.getMessage().contains("too large"), e.getMessage());
+        }
+    }
+
+    @Test
     void rejectsDuplicateKeyButAcceptsKeyOfDeletedRow() {
         try (VectorStore store = smallStore()) {
             BadInputException e =

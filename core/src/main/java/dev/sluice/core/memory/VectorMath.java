@@ -157,9 +157,28 @@ public final class VectorMath {
      * @param b the second vector's segment
      * @param bOffset the second vector's byte offset in it
      * @param dimension the number of floats
-     * @return the cosine similarity (NaN if either vector is zero)
+     * @return the cosine similarity; NaN, never an infinity, if either vector is zero or its float32 squared norm
+     *     underflows (subnormal components, such as 1e-42) or overflows
      */
     public static float cosine(MemorySegment a, long aOffset, MemorySegment b, long bOffset, int dimension) {
-        return KERNELS.cosine(a, aOffset, b, bOffset, dimension);
+        float cosine = KERNELS.cosine(a, aOffset, b, bOffset, dimension);
+        return Float.isFinite(cosine) ? cosine : Float.NaN;
+    }
+
+    /**
+     * The factor that scales a vector to unit length, {@code 1 / sqrt(squaredNorm)} as a float32, when there is a
+     * usable one: the norm must be positive and finite, and the factor a finite normal float32, so that each
+     * component times it is finite and keeps its precision. A vector of subnormal components (near 1e-42) has no
+     * such factor (its inverse norm overflows to infinity), nor has a vector whose norm exceeds about 8.5e37.
+     *
+     * @param squaredNorm the vector's squared Euclidean norm, summed in double
+     * @return the factor, or NaN when the vector cannot be scaled to a finite unit vector
+     */
+    public static float unitScale(double squaredNorm) {
+        if (!(squaredNorm > 0) || squaredNorm == Double.POSITIVE_INFINITY) {
+            return Float.NaN;
+        }
+        float scale = (float) (1 / Math.sqrt(squaredNorm));
+        return Float.isFinite(scale) && scale >= Float.MIN_NORMAL ? scale : Float.NaN;
     }
 }

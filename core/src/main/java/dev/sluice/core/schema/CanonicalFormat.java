@@ -46,6 +46,15 @@ public final class CanonicalFormat {
     /** The one NaN a {@code double} is written as ({@code Double.doubleToLongBits(Double.NaN)}). */
     public static final long CANONICAL_DOUBLE_NAN_BITS = 0x7ff8_0000_0000_0000L;
 
+    /**
+     * The deepest a value may nest: lists, maps, optionals and records count one level each, and a value that is one
+     * of them is at level 1 (so a record whose component is a list of records is 3 levels deep). Encoding a deeper
+     * value is refused with a {@link dev.sluice.core.BadInputException}, decoding deeper bytes with a
+     * {@link dev.sluice.core.CorruptDataException}, before the recursion could exhaust the thread's stack: both stay
+     * well within the smallest stacks a JVM gives its threads.
+     */
+    public static final int MAX_NESTING_DEPTH = 128;
+
     private CanonicalFormat() {}
 
     /**

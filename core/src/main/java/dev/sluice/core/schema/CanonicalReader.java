@@ -18,6 +18,7 @@ public final class CanonicalReader {
     private DirectBuffer buffer;
     private int position;
     private int limit;
+    private int depth;
 
     /** A reader that must be {@linkplain #wrap wrapped} around a region before use. */
     public CanonicalReader() {}
@@ -47,7 +48,28 @@ public final class CanonicalReader {
         this.buffer = buffer;
         this.position = offset;
         this.limit = offset + length;
+        this.depth = 0;
         return this;
+    }
+
+    /**
+     * Enters a list, map, optional or record whose tag has just been read.
+     *
+     * @param what the type entered, for the message
+     * @throws CorruptDataException if that nests deeper than {@link CanonicalFormat#MAX_NESTING_DEPTH}
+     */
+    void enter(String what) {
+        if (depth >= CanonicalFormat.MAX_NESTING_DEPTH) {
+            throw new CorruptDataException("the " + what + " at offset " + (position - 1) + " nests deeper than "
+                    + CanonicalFormat.MAX_NESTING_DEPTH + " levels (depth " + (depth + 1) + "; lists, maps, optionals"
+                    + " and records count one level each); canonical values never do");
+        }
+        depth++;
+    }
+
+    /** Leaves what {@link #enter} entered. */
+    void exit() {
+        depth--;
     }
 
     /** @return the index of the next byte to be read */

@@ -17,6 +17,7 @@ import org.agrona.MutableDirectBuffer;
 public final class CanonicalWriter {
     private MutableDirectBuffer buffer;
     private int position;
+    private int depth;
 
     /** A writer that must be {@linkplain #wrap wrapped} around a buffer before use. */
     public CanonicalWriter() {}
@@ -42,7 +43,44 @@ public final class CanonicalWriter {
         }
         this.buffer = buffer;
         this.position = offset;
+        this.depth = 0;
         return this;
+    }
+
+    /** @return how many lists, maps, optionals and records enclose the next value written */
+    int depth() {
+        return depth;
+    }
+
+    /**
+     * Starts at a depth other than 0: a map key encoded apart from its map counts the levels that enclose the map.
+     *
+     * @param enclosing the levels that enclose the values this writer writes
+     * @return this writer
+     */
+    CanonicalWriter atDepth(int enclosing) {
+        this.depth = enclosing;
+        return this;
+    }
+
+    /**
+     * Enters a list, map, optional or record.
+     *
+     * @param what the type entered, for the message
+     * @throws BadInputException if that nests deeper than {@link CanonicalFormat#MAX_NESTING_DEPTH}
+     */
+    void enter(String what) {
+        if (depth >= CanonicalFormat.MAX_NESTING_DEPTH) {
+            throw new BadInputException("value nests deeper than " + CanonicalFormat.MAX_NESTING_DEPTH
+                    + " levels (a " + what + " at depth " + (depth + 1) + "; lists, maps, optionals and records"
+                    + " count one level each); canonical encoding refuses it");
+        }
+        depth++;
+    }
+
+    /** Leaves what {@link #enter} entered. */
+    void exit() {
+        depth--;
     }
 
     /** @return the index of the next byte to be written */

@@ -87,6 +87,7 @@ final class RecordSchema<R extends Record> extends Schema<R> {
     @Override
     void write(R value, CanonicalWriter out) {
         out.writeTag(TAG_RECORD);
+        out.enter("record " + type.getSimpleName());
         out.writeCount(names.length);
         for (int i = 0; i < names.length; i++) {
             Object component;
@@ -102,11 +103,13 @@ final class RecordSchema<R extends Record> extends Schema<R> {
             out.writeStringBody(names[i]);
             components[i].write(component, out);
         }
+        out.exit();
     }
 
     @Override
     R read(CanonicalReader in) {
         in.expectTag(TAG_RECORD);
+        in.enter("record " + type.getSimpleName());
         int at = in.position();
         int count = in.readCount(MIN_COMPONENT_BYTES);
         if (count != names.length) {
@@ -123,6 +126,7 @@ final class RecordSchema<R extends Record> extends Schema<R> {
             }
             values[i] = components[i].read(in);
         }
+        in.exit();
         try {
             return type.cast(constructor.invokeExact(values));
         } catch (Throwable t) {

@@ -62,12 +62,29 @@ public abstract class Schema<T> {
      *
      * @param value the value, not null (absent values are {@code Optional})
      * @return its canonical bytes
-     * @throws BadInputException if the value holds a null or a string that is not well-formed UTF-16
+     * @throws BadInputException if the value holds a null or a string that is not well-formed UTF-16, or nests
+     *     deeper than {@link CanonicalFormat#MAX_NESTING_DEPTH}
      */
     public final byte[] encode(T value) {
         ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(64);
         int length = encode(value, scratch, 0);
         byte[] bytes = new byte[length];
+        scratch.getBytes(0, bytes);
+        return bytes;
+    }
+
+    /**
+     * Encodes a value that lies inside others (a map key, encoded apart to sort the keys) into a new array.
+     *
+     * @param value the value, not null
+     * @param depth the levels that enclose it, counted against {@link CanonicalFormat#MAX_NESTING_DEPTH}
+     * @return its canonical bytes
+     */
+    final byte[] encodeNested(T value, int depth) {
+        ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(64);
+        CanonicalWriter writer = new CanonicalWriter(scratch, 0).atDepth(depth);
+        writeValue(value, writer);
+        byte[] bytes = new byte[writer.position()];
         scratch.getBytes(0, bytes);
         return bytes;
     }
@@ -105,7 +122,8 @@ public abstract class Schema<T> {
      *
      * @param bytes canonical bytes of exactly one value
      * @return the value
-     * @throws dev.sluice.core.CorruptDataException if the bytes are not the canonical form of one value
+     * @throws dev.sluice.core.CorruptDataException if the bytes are not the canonical form of one value (or nest
+     *     deeper than {@link CanonicalFormat#MAX_NESTING_DEPTH})
      */
     public final T decode(byte[] bytes) {
         return decode(new UnsafeBuffer(bytes), 0, bytes.length);

@@ -205,20 +205,24 @@ public final class Schemas {
             @Override
             void write(List<E> value, CanonicalWriter out) {
                 out.writeTag(TAG_LIST);
+                out.enter("list");
                 out.writeCount(value.size());
                 for (E e : value) {
                     element.writeValue(e, out);
                 }
+                out.exit();
             }
 
             @Override
             List<E> read(CanonicalReader in) {
                 in.expectTag(TAG_LIST);
+                in.enter("list");
                 int count = in.readCount(MIN_TAGGED_BYTES);
                 List<E> list = new ArrayList<>(count);
                 for (int i = 0; i < count; i++) {
                     list.add(element.read(in));
                 }
+                in.exit();
                 return Collections.unmodifiableList(list);
             }
         };
@@ -237,11 +241,12 @@ public final class Schemas {
         return new Schema<>("map<" + key.typeName() + ", " + value.typeName() + ">", 1) {
             @Override
             void write(Map<K, V> map, CanonicalWriter out) {
+                out.enter("map");
                 byte[][] keys = new byte[map.size()][];
                 Map<ByteArrayKey, V> byKeyBytes = new HashMap<>(map.size() * 2);
                 int i = 0;
                 for (Map.Entry<K, V> entry : map.entrySet()) {
-                    keys[i] = key.encode(entry.getKey());
+                    keys[i] = key.encodeNested(entry.getKey(), out.depth());
                     byKeyBytes.put(new ByteArrayKey(keys[i]), entry.getValue());
                     i++;
                 }
@@ -259,11 +264,13 @@ public final class Schemas {
                     out.writeRaw(k);
                     value.writeValue(byKeyBytes.get(new ByteArrayKey(k)), out);
                 }
+                out.exit();
             }
 
             @Override
             Map<K, V> read(CanonicalReader in) {
                 in.expectTag(TAG_MAP);
+                in.enter("map");
                 int count = in.readCount(2 * MIN_TAGGED_BYTES);
                 Map<K, V> map = new LinkedHashMap<>(count * 2);
                 byte[] previousKey = null;
@@ -278,6 +285,7 @@ public final class Schemas {
                     previousKey = keyBytes;
                     map.put(k, value.read(in));
                 }
+                in.exit();
                 return Collections.unmodifiableMap(map);
             }
         };
@@ -293,16 +301,21 @@ public final class Schemas {
             @Override
             void write(Optional<E> value, CanonicalWriter out) {
                 out.writeTag(TAG_OPTIONAL);
+                out.enter("optional");
                 out.writeBooleanBody(value.isPresent());
                 if (value.isPresent()) {
                     present.write(value.get(), out);
                 }
+                out.exit();
             }
 
             @Override
             Optional<E> read(CanonicalReader in) {
                 in.expectTag(TAG_OPTIONAL);
-                return in.readBooleanBody() ? Optional.of(present.read(in)) : Optional.empty();
+                in.enter("optional");
+                Optional<E> value = in.readBooleanBody() ? Optional.of(present.read(in)) : Optional.empty();
+                in.exit();
+                return value;
             }
         };
     }

@@ -39,6 +39,9 @@
  *       renaming or reordering a component changes them (and an old encoding then fails to decode).</li>
  *   <li>Enums encode by constant name: reordering constants keeps the bytes.</li>
  *   <li>{@code null} is not a value; absent values are {@link java.util.Optional}.</li>
+ *   <li>Values nest at most {@value dev.sluice.core.schema.CanonicalFormat#MAX_NESTING_DEPTH} levels deep (each
+ *       list, map, optional and record is one level): deeper values are refused when encoded, deeper bytes when
+ *       decoded, so that no input can exhaust a thread's stack.</li>
  * </ul>
  */
 package dev.sluice.core.schema;

@@ -1,5 +1,6 @@
 package dev.sluice.examples.cli;
 
+import dev.sluice.core.BadInputException;
 import dev.sluice.examples.demo.AskFlow.Answer;
 import dev.sluice.examples.demo.DemoData;
 import dev.sluice.pipeline.RunResult;
@@ -22,6 +23,9 @@ import picocli.CommandLine.Spec;
         description = "Answers one question over a folder built by 'sluice demo', with sources,"
                 + " run id, cache hits and time per node.")
 final class AskCommand implements Callable<Integer> {
+    /** The longest question taken: far more than the embedding model reads. */
+    static final int MAX_QUESTION_CHARS = 8192;
+
     @Spec
     private CommandSpec spec;
 
@@ -36,6 +40,15 @@ final class AskCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (question.isBlank()) {
+            throw new BadInputException("the question is empty; ask one, such as: sluice ask \"How do I read all lines"
+                    + " of a text file?\"");
+        }
+        if (question.length() > MAX_QUESTION_CHARS) {
+            throw new BadInputException("the question has " + question.length() + " characters; at most "
+                    + MAX_QUESTION_CHARS + " are taken (the embedding model reads only its first 256 tokens)");
+        }
+        CliFiles.requireRegularFile(model.model, "--model");
         PrintWriter out = spec.commandLine().getOut();
         try (DemoData data = DemoData.open(index);
                 AskSession session = new AskSession(data, model.model)) {

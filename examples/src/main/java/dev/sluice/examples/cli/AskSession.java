@@ -20,6 +20,7 @@ import dev.sluice.pipeline.evidence.EvidenceStore;
 import dev.sluice.rag.Snippet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /**
  * What {@code sluice demo} and {@code sluice ask} share: the demo's flow started on an inline runtime with the
@@ -42,6 +43,15 @@ final class AskSession implements AutoCloseable {
     private int adapterHits;
 
     AskSession(DemoData data, Path modelFile) {
+        this(data, modelFile, UnaryOperator.identity());
+    }
+
+    /**
+     * @param data the opened demo folder
+     * @param modelFile a GGUF model, or {@code null} for the extractive generator
+     * @param evidenceWrapper wraps the folder's evidence store (tests watch it through this)
+     */
+    AskSession(DemoData data, Path modelFile, UnaryOperator<EvidenceStore> evidenceWrapper) {
         this.data = data;
         LlamaGenerator opened = null;
         ResultCache openedCache = null;
@@ -51,7 +61,7 @@ final class AskSession implements AutoCloseable {
                     ? null
                     : LlamaGenerator.open(LlamaConfig.of(modelFile).withContextSize(2048));
             openedCache = ResultCache.persistent(CACHE_MEMORY_BYTES, SqliteCacheTier.open(data.cacheFile()));
-            openedEvidence = JdbcEvidence.sqlite(data.evidenceFile());
+            openedEvidence = evidenceWrapper.apply(JdbcEvidence.sqlite(data.evidenceFile()));
             this.pipeline = AskFlow.build(data.embedder(), data.index(), data.texts(), opened)
                     .start(FlowRuntime.inline()
                             .withSeed(Seed.of(SEED))
@@ -73,12 +83,14 @@ final class AskSession implements AutoCloseable {
                     + " extractive generator: the best passage, trimmed to " + ExtractiveGenerator.MAX_CHARS
                     + " characters");
         } else {
-            out.println("generator: " + model.identity().name() + " through llama.cpp (greedy)");
+            out.println("generator: " + TerminalText.line(model.identity().name()) + " through llama.cpp (greedy)");
         }
     }
 
     /**
-     * Asks a question and prints the answer.
+     * Asks a question and prints the answer. The run id is printed only once the run's evidence is committed
+     * ({@link EvidenceStore#flush()}), so that every id printed can be looked up, even if the process is killed
+     * right after printing it.
      *
      * @param label printed before the question, such as {@code "[2/6] "}
      * @param question the question
@@ -87,15 +99,20 @@ final class AskSession implements AutoCloseable {
      */
     RunResult<Answer> ask(String label, String question, PrintWriter out) {
         RunResult<Answer> run = pipeline.submit(new Question(question)).join();
+        evidence.flush(); // the run was appended before join returned; commit it before its id is printed
         Answer answer = run.value();
         out.println();
-        out.println(label + question);
-        out.println("answer:  " + answer.text());
+        out.println(label + TerminalText.line(question));
+        out.println("answer:  " + TerminalText.text(answer.text()));
         out.println("sources:");
         int rank = 1;
         for (Snippet snippet : answer.sources()) {
             out.printf(
-                    "  %d. %.3f  %s%n       \"%s\"%n", rank++, snippet.score(), snippet.key(), preview(snippet.text()));
+                    "  %d. %.3f  %s%n       \"%s\"%n",
+                    rank++,
+                    snippet.score(),
+                    TerminalText.line(snippet.key()),
+                    TerminalText.line(preview(snippet.text())));
         }
         StringBuilder hits = new StringBuilder();
         StringBuilder nodes = new StringBuilder();

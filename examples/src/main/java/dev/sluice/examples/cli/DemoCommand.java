@@ -1,5 +1,6 @@
 package dev.sluice.examples.cli;
 
+import dev.sluice.core.BadInputException;
 import dev.sluice.examples.corpus.JdkJavadocCorpus;
 import dev.sluice.examples.demo.AskFlow.Answer;
 import dev.sluice.examples.demo.DemoData;
@@ -65,6 +66,14 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        CliFiles.requireRegularFile(model.model, "--model");
+        if (passages < 1) {
+            throw new BadInputException("--passages must be at least 1, got " + passages);
+        }
+        if (Files.exists(data) && !Files.isDirectory(data)) {
+            throw new BadInputException("--data " + data + " is not a directory; give the demo folder");
+        }
+        DemoData.checkFiles(data); // before the first-run notice, so that a refused folder gets one line
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long startNs = System.nanoTime();

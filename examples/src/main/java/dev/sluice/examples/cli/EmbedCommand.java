@@ -63,7 +63,9 @@ public final class EmbedCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new BadInputException("--batch must be at least 1, got " + batchSize);
         }
-        List<String> sentences = readSentences(input);
+        CliFiles.requireRegularFile(model, "--model");
+        CliFiles.requireRegularFile(tokenizer, "--tokenizer");
+        List<String> sentences = readSentences(CliFiles.requireRegularFile(input, "--in"));
         OnnxEmbedder.Builder builder =
                 model == null ? DefaultModels.embedder() : OnnxEmbedder.builder(model, tokenizer);
         long startNs = System.nanoTime();

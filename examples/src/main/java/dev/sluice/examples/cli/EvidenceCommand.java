@@ -45,7 +45,7 @@ final class EvidenceCommand implements Callable<Integer> {
             Evidence evidence = evidenceStore
                     .evidence(id)
                     .orElseThrow(() -> new BadInputException("the store " + store + " has no run " + id));
-            spec.commandLine().getOut().print(evidence.toText());
+            spec.commandLine().getOut().print(TerminalText.text(evidence.toText()));
         }
         return SluiceCli.EXIT_OK;
     }

@@ -63,6 +63,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        CliFiles.requireRegularFile(model, "--model");
         Sampling sampling = Sampling.seeded(seed)
                 .withTemperature(temperature)
                 .withTopK(topK)
@@ -78,7 +79,7 @@ final class GenerateCommand implements Callable<Integer> {
         try (LlamaGenerator generator =
                 LlamaGenerator.open(LlamaConfig.of(model).withThreads(threads).withContextSize(contextSize))) {
             Completion completion = generator.complete(prompt, sampling, piece -> {
-                out.print(piece);
+                out.print(TerminalText.text(piece));
                 out.flush();
             });
             out.println();

@@ -40,7 +40,11 @@ final class GgufCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            spec.commandLine().getOut().print(GgufFile.read(file).toJson());
+            // JSON already escapes C0 controls; this escapes DEL, C1 (CSI) and bidi controls too, still valid JSON
+            spec.commandLine()
+                    .getOut()
+                    .print(TerminalText.text(GgufFile.read(CliFiles.requireRegularFile(file, "FILE"))
+                            .toJson()));
             spec.commandLine().getOut().flush();
             return SluiceCli.EXIT_OK;
         }

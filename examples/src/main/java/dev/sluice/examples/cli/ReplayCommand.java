@@ -96,7 +96,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         ReplayReport report = new ReplayReport(runs);
-        out.print(report.toText());
+        out.print(TerminalText.text(report.toText()));
         return report.count(ReplayReport.Status.TAMPERED) > 0 ? SluiceCli.EXIT_BAD_INPUT : SluiceCli.EXIT_OK;
     }
 

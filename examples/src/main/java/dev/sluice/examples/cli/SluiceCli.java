@@ -2,6 +2,7 @@ package dev.sluice.examples.cli;
 
 import dev.sluice.core.BadInputException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -51,6 +52,15 @@ public final class SluiceCli implements Callable<Integer> {
     /** The exit code of input the user can correct; stderr has one line that says what was wrong. */
     public static final int EXIT_BAD_INPUT = 2;
 
+    /**
+     * The stack of the thread that runs a command: 256 MiB of address space, touched only as deep as it is used.
+     * ONNX Runtime 1.29 (which the embedder loads) overflows the calling thread's native stack, killing the JVM with
+     * SIGSEGV, when the process's command line is longer than a few KiB (its use grows with the command line's
+     * length): on the main thread's 1 MiB stack a question of 3,000 characters crashed {@code sluice ask}. This stack
+     * holds command lines of several hundred KiB, beyond what Linux passes to one argument.
+     */
+    static final long COMMAND_STACK_BYTES = 256L << 20;
+
     /** Held, so that its level is not lost when the logger would otherwise be collected. */
     private static final Logger JVECTOR_LOGGER = Logger.getLogger("io.github.jbellis.jvector");
 
@@ -67,11 +77,25 @@ public final class SluiceCli implements Callable<Integer> {
         // a library user, noise on a command line's stderr
         JVECTOR_LOGGER.setLevel(Level.SEVERE);
         CommandLine cli = newCommandLine();
-        int exitCode = cli.execute(args);
+        int[] exitCode = {EXIT_INTERNAL_ERROR};
+        Thread command = new Thread(null, () -> exitCode[0] = cli.execute(args), "sluice", COMMAND_STACK_BYTES);
+        command.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                command.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         // print() does not flush picocli's writers, and System.exit would drop what they hold
         cli.getOut().flush();
         cli.getErr().flush();
-        System.exit(exitCode);
+        System.exit(exitCode[0]);
     }
 
     /**
@@ -108,12 +132,20 @@ public final class SluiceCli implements Callable<Integer> {
             err.println(command + ": " + oneLine(e.getMessage()));
             return EXIT_BAD_INPUT;
         }
-        err.println(command + ": internal error: " + e);
-        e.printStackTrace(err);
+        err.println(command + ": internal error: " + TerminalText.line(e.toString()));
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        err.print(TerminalText.text(trace.toString()));
         return EXIT_INTERNAL_ERROR;
     }
 
+    /**
+     * @param message an exception's message, which may quote file contents
+     * @return it on one line, with every control character escaped so that the terminal shows it as text
+     */
     private static String oneLine(String message) {
-        return message == null ? "(no message)" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+        return message == null
+                ? "(no message)"
+                : TerminalText.line(message.strip().replaceAll("\\s*\\R\\s*", "; "));
     }
 }

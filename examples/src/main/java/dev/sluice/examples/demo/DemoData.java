@@ -15,8 +15,11 @@ import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Properties;
 
@@ -51,6 +54,20 @@ public final class DemoData implements AutoCloseable {
     public static final int DEFAULT_PASSAGES = 4000;
 
     private static final int EMBED_BATCH = 64;
+    /** The files of the folder that {@link #checkFiles} checks: what the demo writes, and SQLite's journals. */
+    private static final List<String> FILES = List.of(
+            MANIFEST,
+            PASSAGES_FILE,
+            CACHE_FILE,
+            CACHE_FILE + "-journal",
+            CACHE_FILE + "-wal",
+            CACHE_FILE + "-shm",
+            EVIDENCE_FILE,
+            EVIDENCE_FILE + "-journal",
+            EVIDENCE_FILE + "-wal",
+            EVIDENCE_FILE + "-shm");
+    /** The files of the index directory that {@link #checkFiles} checks. */
+    private static final List<String> INDEX_FILES = List.of("vectors.slv", "graph.jvector", "pq.jvector", "index.meta");
     /** 2: the vector store's format 2 (unit vectors under cosine); folders of format 1 are rebuilt. */
     private static final int MANIFEST_FORMAT = 2;
 
@@ -105,8 +122,10 @@ public final class DemoData implements AutoCloseable {
      * @param repository the repository whose documentation joins the corpus, or {@code null}
      * @param progress told how the build goes
      * @return the opened data
+     * @throws BadInputException if a file in the folder is a link or not a regular file
      */
     public static DemoData openOrBuild(Path folder, int maxPassages, Path srcZip, Path repository, Progress progress) {
+        checkFiles(folder);
         OnnxEmbedder embedder = DefaultModels.embedder().build();
         try {
             Properties manifest = readManifest(folder);
@@ -128,9 +147,10 @@ public final class DemoData implements AutoCloseable {
      *
      * @param folder the demo folder
      * @return the opened data
-     * @throws BadInputException if the folder holds no built demo
+     * @throws BadInputException if the folder holds no built demo, or a file in it is a link or not a regular file
      */
     public static DemoData open(Path folder) {
+        checkFiles(folder);
         if (readManifest(folder) == null) {
             throw new BadInputException(folder + " holds no demo index (no " + MANIFEST + "); build one with"
                     + " 'sluice demo --data " + folder + "'");
@@ -194,6 +214,60 @@ public final class DemoData implements AutoCloseable {
         writeManifest(folder, manifest);
     }
 
+    /**
+     * Refuses a folder whose files could make the demo read or write elsewhere, or hang: every file the demo reads
+     * or writes in it (and SQLite's journal files beside the two databases) must be absent or a regular file that
+     * is not a symbolic link, and {@value #INDEX_DIR} absent or a directory that is not a link. A FIFO or a device
+     * would block or never end; a link to a file outside the folder would have SQLite write there. The folder itself
+     * may be a link: the user named it.
+     *
+     * @param folder the demo folder
+     * @throws BadInputException naming the first such file
+     */
+    public static void checkFiles(Path folder) {
+        for (String name : FILES) {
+            requireRegularOrAbsent(folder.resolve(name));
+        }
+        Path index = folder.resolve(INDEX_DIR);
+        BasicFileAttributes attributes = attributesOrNull(index);
+        if (attributes == null) {
+            return;
+        }
+        if (attributes.isSymbolicLink() || !attributes.isDirectory()) {
+            throw new BadInputException(
+                    index + " is " + (attributes.isSymbolicLink() ? "a symbolic link" : "not a" + " directory")
+                            + "; the demo's index must be a directory inside " + folder);
+        }
+        for (String name : INDEX_FILES) {
+            requireRegularOrAbsent(index.resolve(name));
+        }
+    }
+
+    private static void requireRegularOrAbsent(Path file) {
+        BasicFileAttributes attributes = attributesOrNull(file);
+        if (attributes == null) {
+            return;
+        }
+        if (attributes.isSymbolicLink()) {
+            throw new BadInputException(file + " is a symbolic link; the demo folder's files must be regular files in"
+                    + " it, so that nothing is read or written elsewhere (replace the link by the file, or delete it)");
+        }
+        if (!attributes.isRegularFile()) {
+            throw new BadInputException(file + " is not a regular file (a directory, FIFO, socket or device); delete"
+                    + " it, and 'sluice demo' writes the file again");
+        }
+    }
+
+    private static BasicFileAttributes attributesOrNull(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new BadInputException("cannot read the attributes of " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     private static Properties readManifest(Path folder) {
         Path file = folder.resolve(MANIFEST);
         if (!Files.isRegularFile(file)) {
@@ -211,6 +285,7 @@ public final class DemoData implements AutoCloseable {
     private static void writeManifest(Path folder, Properties manifest) {
         Path temporary = folder.resolve(MANIFEST + ".tmp");
         try {
+            Files.deleteIfExists(temporary); // a leftover link or FIFO is removed, never written through
             try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
                 manifest.store(out, "sluice demo: what " + INDEX_DIR + "/ and " + PASSAGES_FILE + " were built from");
             }

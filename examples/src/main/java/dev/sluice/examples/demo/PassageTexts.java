@@ -9,10 +9,16 @@ import dev.sluice.vector.Metadata;
 import dev.sluice.vector.VectorStore;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +31,9 @@ import java.util.Map;
  * <p>Held on the heap (about 1 MB for 3,000 passages); immutable and thread-safe.
  */
 public final class PassageTexts implements SnippetTexts {
+    /** The largest passages file read: about a hundred times the default corpus. */
+    public static final int MAX_FILE_BYTES = 256 << 20;
+
     private final Map<String, String> textsByKey;
 
     private PassageTexts(Map<String, String> textsByKey) {
@@ -55,6 +64,11 @@ public final class PassageTexts implements SnippetTexts {
      */
     public static void write(Path file, List<Passage> passages) {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.deleteIfExists(temporary); // a leftover link or FIFO is removed, never written through
+        } catch (IOException e) {
+            throw new BadInputException("cannot delete " + temporary + ": " + e.getMessage(), e);
+        }
         try (BufferedWriter out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
             for (Passage passage : passages) {
                 out.write(oneLine(passage.id())
@@ -88,12 +102,7 @@ public final class PassageTexts implements SnippetTexts {
      * @throws CorruptDataException if a line is malformed or a text does not match its row
      */
     public static PassageTexts open(Path file, VectorStore store) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        List<String> lines = readLines(file);
         if (lines.size() != store.size()) {
             throw new CorruptDataException(
                     file + " has " + lines.size() + " passages but the index has " + store.size() + " rows");
@@ -114,6 +123,53 @@ public final class PassageTexts implements SnippetTexts {
             texts.put(fields[0], fields[2]);
         }
         return new PassageTexts(Map.copyOf(texts));
+    }
+
+    /**
+     * Reads the file's lines, refusing before it opens it anything that is not a regular file (a FIFO would block,
+     * a device such as {@code /dev/zero} never end) or a symbolic link, and any file larger than
+     * {@value #MAX_FILE_BYTES} bytes; the bytes must be well-formed UTF-8.
+     */
+    private static List<String> readLines(Path file) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new BadInputException("cannot read " + file + ": " + e, e);
+        }
+        if (attributes.isSymbolicLink() || !attributes.isRegularFile()) {
+            throw new BadInputException(file + " is "
+                    + (attributes.isSymbolicLink()
+                            ? "a symbolic link"
+                            : "not a" + " regular file (a directory, FIFO, socket or device)")
+                    + "; the passages must be a regular"
+                    + " file, as 'sluice demo' writes it");
+        }
+        if (attributes.size() > MAX_FILE_BYTES) {
+            throw new BadInputException(file + " has " + attributes.size() + " bytes, more than the " + MAX_FILE_BYTES
+                    + " a passages file may have");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1); // bounded even if the file grows after the check
+        } catch (IOException e) {
+            throw new BadInputException("cannot read " + file + ": " + e, e);
+        }
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new BadInputException(file + " grew past " + MAX_FILE_BYTES + " bytes while it was read");
+        }
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString()
+                    .lines()
+                    .toList();
+        } catch (CharacterCodingException e) {
+            throw new CorruptDataException(file + " is not well-formed UTF-8: " + e.getMessage(), e);
+        }
     }
 
     @Override

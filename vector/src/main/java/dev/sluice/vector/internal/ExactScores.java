@@ -55,8 +55,9 @@ public final class ExactScores implements BuildScoreProvider {
         for (float value : values) {
             squaredNorm += (double) value * value;
         }
-        return new DefaultSearchScoreProvider(
-                new RowScorer(rows).reset(values, rows.similarity().queryScale(squaredNorm)));
+        float scale = rows.similarity().queryScale(squaredNorm);
+        // a vector jvector makes up (the centroid of unit vectors) may be zero: it then scores every row alike
+        return new DefaultSearchScoreProvider(new RowScorer(rows).reset(values, Float.isNaN(scale) ? 1 : scale));
     }
 
     @Override

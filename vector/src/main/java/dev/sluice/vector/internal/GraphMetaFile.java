@@ -56,6 +56,8 @@ public record GraphMetaFile(
     private static final int FORMAT_VERSION = 2;
     private static final int BYTES = 92;
     private static final int VERSION_1_BYTES = 88;
+    /** More than any format version's meta file: a larger file is refused before it is read. */
+    private static final int MAX_READ_BYTES = 4096;
 
     /**
      * @param config the settings the graph was built with
@@ -117,6 +119,14 @@ public record GraphMetaFile(
     public static GraphMetaFile read(Path file) {
         byte[] content;
         try {
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                // a FIFO would block the read, a device such as /dev/zero never end it
+                throw new BadInputException(file + " is not a regular file (a directory, FIFO, socket or device)");
+            }
+            if (Files.exists(file) && Files.size(file) > MAX_READ_BYTES) {
+                throw new CorruptDataException(
+                        file + " has " + Files.size(file) + " bytes; a graph index meta file has " + BYTES);
+            }
             content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new BadInputException(
