@@ -116,23 +116,11 @@ final class PendingRuns {
     void complete(PendingRun run, Object value, ContentHash outputHash) {
         if (release(run)) {
             RunResult<Object> result = new RunResult<>(run.runId, value, outputHash, run.traces);
-            if (run.journaled != null) {
-                try {
-                    provenance.record(
-                            run.runId,
-                            run.span.getSpanContext(),
-                            run.startEpochNs,
-                            run.journaled,
-                            run.traces.inputHash(0),
-                            run.traces,
-                            value,
-                            outputHash,
-                            null);
-                } catch (RuntimeException e) {
-                    Provenance.endRun(run.span, e);
-                    run.future.completeExceptionally(e);
-                    return;
-                }
+            RuntimeException notRecorded = record(run, value, outputHash, null);
+            if (notRecorded != null) {
+                Provenance.endRun(run.span, notRecorded);
+                run.future.completeExceptionally(notRecorded);
+                return;
             }
             Provenance.endRun(run.span, null);
             run.future.complete(result);
@@ -147,24 +135,38 @@ final class PendingRuns {
             cause = new NodeFailedException(node.id, cause.toString(), cause);
         }
         if (release(run)) {
-            if (run.journaled != null) {
-                try {
-                    provenance.record(
-                            run.runId,
-                            run.span.getSpanContext(),
-                            run.startEpochNs,
-                            run.journaled,
-                            run.traces.inputHash(0),
-                            run.traces,
-                            null,
-                            null,
-                            cause);
-                } catch (RuntimeException e) {
-                    cause.addSuppressed(e);
-                }
+            RuntimeException notRecorded = record(run, null, null, cause);
+            if (notRecorded != null) {
+                cause.addSuppressed(notRecorded);
             }
             Provenance.endRun(run.span, cause);
             run.future.completeExceptionally(cause);
+        }
+    }
+
+    /**
+     * Hands a finished run's evidence to the store, if the run is journaled.
+     *
+     * @return what the store threw, or null when it took the run (or there is no store)
+     */
+    private RuntimeException record(PendingRun run, Object value, ContentHash outputHash, Throwable failure) {
+        if (run.journaled == null) {
+            return null;
+        }
+        try {
+            provenance.record(
+                    run.runId,
+                    run.span.getSpanContext(),
+                    run.startEpochNs,
+                    run.journaled,
+                    run.traces.inputHash(0),
+                    run.traces,
+                    value,
+                    outputHash,
+                    failure);
+            return null;
+        } catch (RuntimeException e) {
+            return e;
         }
     }
 
